@@ -1,0 +1,3 @@
+//! Standalone documentation pages.
+
+pub mod numpy_parity;

@@ -1,0 +1,456 @@
+//! The numbers ndgrad reads, computes in and writes, with NumPy's arithmetic
+//! for each.
+//!
+//! Three roles, three traits:
+//!
+//! * [`Element`]: what an input array may hold (floats, complex, integers).
+//!   Integers are converted to `f64` as they are loaded, exactly as NumPy's
+//!   `f.astype(np.float64)` does before differencing.
+//! * [`Scalar`]: what an output holds and what differences are taken in
+//!   (`f16`, `f32`, `f64`, `Complex<f32>`, `Complex<f64>`).
+//! * `Compute<T>` (hidden): the precision a stencil is evaluated in after
+//!   NumPy's type promotion, e.g. `f64` for `f32` data with an `f64` step.
+//!   Its complex multiply and divide are NumPy's own formulas, not
+//!   `num_complex`'s, because the two differ in rounding and in how they
+//!   treat infinities.
+
+use core::fmt::Debug;
+use core::ops::{Add, Div, Mul, Neg, Sub};
+
+use half::f16;
+use num_complex::Complex;
+
+pub(crate) mod sealed {
+    /// Keeps the numeric traits closed: the kernels' exactness depends on
+    /// knowing every type they run on.
+    pub trait Sealed {}
+
+    /// The type a stencil is evaluated in for output type `T`, after NumPy's
+    /// promotion. Hidden because it is an implementation detail of the
+    /// kernels, public only because [`Scalar`](super::Scalar) names it.
+    pub trait Compute<T>: Copy + Send + Sync + 'static {
+        /// Widens an output-type value (exact).
+        fn lift(t: T) -> Self;
+        /// Rounds back to the output type, as NumPy's assignment into `out` does.
+        fn lower(self) -> T;
+        /// A real coefficient or step, rounded to this precision; imaginary part `+0`.
+        fn from_f64(x: f64) -> Self;
+        /// NumPy's `add` ufunc.
+        fn add(self, rhs: Self) -> Self;
+        /// NumPy's `multiply` ufunc.
+        fn mul(self, rhs: Self) -> Self;
+        /// NumPy's `true_divide` ufunc.
+        fn div(self, rhs: Self) -> Self;
+    }
+}
+
+pub(crate) use sealed::Compute;
+
+/// Floating-point precision, ordered as NumPy promotes (`Half < Single < Double`).
+///
+/// ```
+/// use ndgrad::Precision;
+/// assert!(Precision::Half < Precision::Double);
+/// assert_eq!(Precision::Single.max(Precision::Half), Precision::Single);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    /// IEEE binary16 (`float16`).
+    Half,
+    /// IEEE binary32 (`float32`, `complex64`).
+    Single,
+    /// IEEE binary64 (`float64`, `complex128`).
+    Double,
+}
+
+/// An element type ndgrad can differentiate.
+///
+/// Implemented for `f16`, `f32`, `f64`, `Complex<f32>`, `Complex<f64>` (the
+/// gradient has the same type) and for every primitive integer type from
+/// `i8` to `u64` (converted to `f64` before differencing, as NumPy does; the
+/// gradient is `f64`). The trait is sealed.
+///
+/// ```
+/// use ndgrad::ndarray::array;
+/// // Decreasing unsigned data: NumPy converts to float64 first, so no wrap-around.
+/// let g = ndgrad::gradient(&array![5u8, 3, 0])?;
+/// assert_eq!(g[0], array![-2.0, -2.5, -3.0]);
+/// # Ok::<(), ndgrad::GradientError>(())
+/// ```
+pub trait Element: sealed::Sealed + Copy + Send + Sync + 'static {
+    /// The type of the gradient: `Self` for floating-point and complex
+    /// elements, `f64` for integers.
+    type Output: Scalar;
+
+    /// Converts an element to the type differences are taken in.
+    #[doc(hidden)]
+    fn to_output(self) -> Self::Output;
+}
+
+/// A floating-point or complex type that gradients are computed and stored in.
+///
+/// Implemented for `f16`, `f32`, `f64`, `Complex<f32>` and `Complex<f64>`;
+/// sealed.
+///
+/// ```
+/// use ndgrad::{Precision, Scalar};
+/// use ndgrad::num_complex::Complex;
+/// assert_eq!(<Complex<f32> as Scalar>::PRECISION, Precision::Single);
+/// ```
+pub trait Scalar: Element<Output = Self> + Debug + PartialEq {
+    /// Precision of the type (of its real part for complex types).
+    const PRECISION: Precision;
+    /// The additive identity, used to initialise outputs.
+    const ZERO: Self;
+
+    /// The type stencils run in when the promoted precision is half.
+    #[doc(hidden)]
+    type Half: Compute<Self>;
+    /// The type stencils run in when the promoted precision is single.
+    #[doc(hidden)]
+    type Single: Compute<Self>;
+    /// The type stencils run in when the promoted precision is double.
+    #[doc(hidden)]
+    type Double: Compute<Self>;
+
+    /// NumPy's `subtract` in this type (differences are never promoted).
+    #[doc(hidden)]
+    fn sub(self, rhs: Self) -> Self;
+}
+
+/// Correctly rounded `f64` to `f16`, as NumPy's `npy_double_to_half`.
+///
+/// `half::f16::from_f64` is not correctly rounded (it drops low mantissa
+/// bits, or goes through a round-to-nearest `f32`, before rounding). Rounding
+/// to odd into `f32` keeps 24 significant bits, at least 11 + 2, so the
+/// second rounding to `f16` gives the correctly rounded result.
+pub(crate) fn f16_from_f64(x: f64) -> f16 {
+    let nearest = x as f32;
+    if x.is_nan() || f64::from(nearest) == x {
+        return f16::from_f32(nearest);
+    }
+    let mut bits = nearest.to_bits();
+    if f64::from(nearest).abs() > x.abs() {
+        // Step one ulp toward zero to get the truncation (the bit patterns of
+        // same-signed floats are ordered by magnitude; inf - 1 ulp is MAX).
+        bits -= 1;
+    }
+    f16::from_f32(f32::from_bits(bits | 1))
+}
+
+/// Real floating-point types that coordinates and steps are computed in.
+pub(crate) trait Real:
+    sealed::Sealed
+    + SpacingElement<Real = Self>
+    + Copy
+    + Send
+    + Sync
+    + PartialEq
+    + Debug
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+{
+    const PRECISION: Precision;
+    /// Correctly rounded conversion (used for literals such as `1.5`, all exact).
+    fn from_f64(x: f64) -> Self;
+    /// Exact widening.
+    fn to_f64(self) -> f64;
+}
+
+impl Real for f16 {
+    const PRECISION: Precision = Precision::Half;
+    fn from_f64(x: f64) -> Self {
+        f16_from_f64(x)
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+impl Real for f32 {
+    const PRECISION: Precision = Precision::Single;
+    fn from_f64(x: f64) -> Self {
+        x as f32
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+impl Real for f64 {
+    const PRECISION: Precision = Precision::Double;
+    fn from_f64(x: f64) -> Self {
+        x
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+}
+
+/// Types a step or a coordinate array may have.
+pub(crate) trait SpacingElement: Copy + Send + Sync + 'static {
+    /// What coordinates are converted to before `np.diff`: `Self` for
+    /// floats, `f64` for integers (NumPy's `distances.astype(np.float64)`).
+    type Real: Real;
+    /// The float precision a NumPy scalar of this type promotes to with
+    /// floating-point data (`np.result_type(np.float16, np.int8)` is
+    /// `float16`, with `np.int16` it is `float32`, with wider ints `float64`).
+    const SCALAR_PRECISION: Precision;
+    fn to_real(self) -> Self::Real;
+}
+
+macro_rules! spacing_float {
+    ($($t:ty),*) => {$(
+        impl SpacingElement for $t {
+            type Real = $t;
+            const SCALAR_PRECISION: Precision = <$t as Real>::PRECISION;
+            fn to_real(self) -> $t {
+                self
+            }
+        }
+    )*};
+}
+spacing_float!(f16, f32, f64);
+
+macro_rules! spacing_int {
+    ($($t:ty => $p:ident),*) => {$(
+        impl SpacingElement for $t {
+            type Real = f64;
+            const SCALAR_PRECISION: Precision = Precision::$p;
+            fn to_real(self) -> f64 {
+                self as f64
+            }
+        }
+    )*};
+}
+spacing_int!(i8 => Half, u8 => Half, i16 => Single, u16 => Single,
+             i32 => Double, u32 => Double, i64 => Double, u64 => Double);
+
+// ---------------------------------------------------------------- elements
+
+macro_rules! int_element {
+    ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {}
+        impl Element for $t {
+            type Output = f64;
+            #[inline(always)]
+            fn to_output(self) -> f64 {
+                self as f64
+            }
+        }
+    )*};
+}
+int_element!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! scalar_element {
+    ($t:ty, $prec:ident, $zero:expr, $h:ty, $s:ty, $d:ty, |$a:ident, $b:ident| $sub:expr) => {
+        impl sealed::Sealed for $t {}
+        impl Element for $t {
+            type Output = $t;
+            #[inline(always)]
+            fn to_output(self) -> $t {
+                self
+            }
+        }
+        impl Scalar for $t {
+            const PRECISION: Precision = Precision::$prec;
+            const ZERO: Self = $zero;
+            type Half = $h;
+            type Single = $s;
+            type Double = $d;
+            #[inline(always)]
+            fn sub(self, rhs: Self) -> Self {
+                let ($a, $b) = (self, rhs);
+                $sub
+            }
+        }
+    };
+}
+scalar_element!(f16, Half, f16::ZERO, f16, f32, f64, |a, b| a - b);
+scalar_element!(f32, Single, 0.0, f32, f32, f64, |a, b| a - b);
+scalar_element!(f64, Double, 0.0, f64, f64, f64, |a, b| a - b);
+scalar_element!(
+    Complex<f32>,
+    Single,
+    Complex::new(0.0, 0.0),
+    Complex<f32>,
+    Complex<f32>,
+    Complex<f64>,
+    |a, b| Complex::new(a.re - b.re, a.im - b.im)
+);
+scalar_element!(
+    Complex<f64>,
+    Double,
+    Complex::new(0.0, 0.0),
+    Complex<f64>,
+    Complex<f64>,
+    Complex<f64>,
+    |a, b| Complex::new(a.re - b.re, a.im - b.im)
+);
+
+// ------------------------------------------------------ compute precisions
+
+/// Real compute type `$p` for output type `$t`.
+macro_rules! real_compute {
+    ($t:ty => $p:ty, lift: |$x:ident| $lift:expr, lower: |$y:ident| $lower:expr, from_f64: |$z:ident| $from:expr) => {
+        impl Compute<$t> for $p {
+            #[inline(always)]
+            fn lift($x: $t) -> Self {
+                $lift
+            }
+            #[inline(always)]
+            fn lower(self) -> $t {
+                let $y = self;
+                $lower
+            }
+            #[inline(always)]
+            fn from_f64($z: f64) -> Self {
+                $from
+            }
+            #[inline(always)]
+            fn add(self, rhs: Self) -> Self {
+                self + rhs
+            }
+            #[inline(always)]
+            fn mul(self, rhs: Self) -> Self {
+                self * rhs
+            }
+            #[inline(always)]
+            fn div(self, rhs: Self) -> Self {
+                self / rhs
+            }
+        }
+    };
+}
+real_compute!(f16 => f16, lift: |x| x, lower: |y| y, from_f64: |z| f16_from_f64(z));
+real_compute!(f16 => f32, lift: |x| f32::from(x), lower: |y| f16::from_f32(y), from_f64: |z| z as f32);
+real_compute!(f16 => f64, lift: |x| f64::from(x), lower: |y| f16_from_f64(y), from_f64: |z| z);
+real_compute!(f32 => f32, lift: |x| x, lower: |y| y, from_f64: |z| z as f32);
+real_compute!(f32 => f64, lift: |x| f64::from(x), lower: |y| y as f32, from_f64: |z| z);
+real_compute!(f64 => f64, lift: |x| x, lower: |y| y, from_f64: |z| z);
+
+/// Complex compute type `Complex<$p>` for output type `Complex<$t>`, with
+/// NumPy's complex ufunc loops (`numpy/_core/src/umath/loops.c.src`).
+macro_rules! complex_compute {
+    ($t:ty => $p:ty) => {
+        impl Compute<Complex<$t>> for Complex<$p> {
+            #[inline(always)]
+            fn lift(x: Complex<$t>) -> Self {
+                Complex::new(x.re as $p, x.im as $p)
+            }
+            #[inline(always)]
+            fn lower(self) -> Complex<$t> {
+                Complex::new(self.re as $t, self.im as $t)
+            }
+            #[inline(always)]
+            fn from_f64(x: f64) -> Self {
+                Complex::new(x as $p, 0.0)
+            }
+            #[inline(always)]
+            fn add(self, rhs: Self) -> Self {
+                Complex::new(self.re + rhs.re, self.im + rhs.im)
+            }
+            #[inline(always)]
+            fn mul(self, rhs: Self) -> Self {
+                // A real coefficient promoted to complex keeps its `0 * im`
+                // terms, so an infinite imaginary part gives NaN, as in NumPy.
+                Complex::new(
+                    self.re * rhs.re - self.im * rhs.im,
+                    self.re * rhs.im + self.im * rhs.re,
+                )
+            }
+            #[inline(always)]
+            fn div(self, rhs: Self) -> Self {
+                // Smith's algorithm exactly as NumPy's `@TYPE@_divide`:
+                // a multiply by the reciprocal, not a true division.
+                let (ar, ai, br, bi) = (self.re, self.im, rhs.re, rhs.im);
+                let (br_abs, bi_abs) = (br.abs(), bi.abs());
+                if br_abs >= bi_abs {
+                    if br_abs == 0.0 && bi_abs == 0.0 {
+                        Complex::new(ar / br_abs, ai / br_abs)
+                    } else {
+                        let rat = bi / br;
+                        let scl = 1.0 / (br + bi * rat);
+                        Complex::new((ar + ai * rat) * scl, (ai - ar * rat) * scl)
+                    }
+                } else {
+                    let rat = br / bi;
+                    let scl = 1.0 / (bi + br * rat);
+                    Complex::new((ar * rat + ai) * scl, (ai * rat - ar) * scl)
+                }
+            }
+        }
+    };
+}
+complex_compute!(f32 => f32);
+complex_compute!(f32 => f64);
+complex_compute!(f64 => f64);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn f16_from_f64_rounds_ties_with_sticky_bits_correctly() {
+        // 1 + 2^-11 is exactly halfway between two f16 values: ties to even (1.0).
+        let tie = 1.0 + 2f64.powi(-11);
+        assert_eq!(f16_from_f64(tie), f16::from_f32(1.0));
+        // A hair above the tie must round up, even though the extra bit is far
+        // below f32 precision (where `half` loses it).
+        let above = tie + 2f64.powi(-40);
+        assert_eq!(f16_from_f64(above), f16::from_bits(0x3c01));
+        let below = tie - 2f64.powi(-40);
+        assert_eq!(f16_from_f64(below), f16::from_f32(1.0));
+        assert_eq!(f16_from_f64(-above), f16::from_bits(0xbc01));
+    }
+
+    #[test]
+    fn f16_from_f64_handles_overflow_underflow_and_specials() {
+        assert_eq!(f16_from_f64(65520.0), f16::INFINITY); // halfway to 2^16 rounds up
+        assert_eq!(f16_from_f64(65519.99), f16::MAX);
+        assert_eq!(f16_from_f64(1e300), f16::INFINITY);
+        assert_eq!(f16_from_f64(-1e300), f16::NEG_INFINITY);
+        assert_eq!(f16_from_f64(1e-300).to_bits(), 0);
+        assert_eq!(f16_from_f64(-1e-300).to_bits(), 0x8000);
+        // Half the smallest subnormal plus a little rounds up to it.
+        assert_eq!(
+            f16_from_f64(2f64.powi(-25) * (1.0 + 2f64.powi(-45))).to_bits(),
+            1
+        );
+        assert_eq!(f16_from_f64(2f64.powi(-25)).to_bits(), 0);
+        assert!(f16_from_f64(f64::NAN).is_nan());
+        assert_eq!(f16_from_f64(f64::INFINITY), f16::INFINITY);
+    }
+
+    #[test]
+    fn complex_division_is_numpys_smith_algorithm() {
+        let z = Complex::new(1.0f64, 3.0);
+        let h = <Complex<f64> as Compute<Complex<f64>>>::from_f64(3.0);
+        let q = <Complex<f64> as Compute<Complex<f64>>>::div(z, h);
+        // (1 + 3*0) * (1/3), not 1/3.
+        assert_eq!(q.re, 1.0 * (1.0 / 3.0));
+        assert_eq!(q.im, 3.0 * (1.0 / 3.0));
+        // Division by zero uses |0|, so -0.0 gives +inf for positive numerators.
+        let zero = <Complex<f64> as Compute<Complex<f64>>>::from_f64(-0.0);
+        let q = <Complex<f64> as Compute<Complex<f64>>>::div(Complex::new(1.0, -1.0), zero);
+        assert_eq!((q.re, q.im), (f64::INFINITY, f64::NEG_INFINITY));
+    }
+
+    #[test]
+    fn complex_multiply_by_promoted_real_propagates_nan_from_infinite_parts() {
+        let a = <Complex<f64> as Compute<Complex<f64>>>::from_f64(2.0);
+        let p = <Complex<f64> as Compute<Complex<f64>>>::mul(a, Complex::new(1.0, f64::INFINITY));
+        assert!(p.re.is_nan());
+        assert_eq!(p.im, f64::INFINITY);
+    }
+
+    #[test]
+    fn integer_spacing_precisions_follow_numpy_result_type() {
+        assert_eq!(<i8 as SpacingElement>::SCALAR_PRECISION, Precision::Half);
+        assert_eq!(<u16 as SpacingElement>::SCALAR_PRECISION, Precision::Single);
+        assert_eq!(<i32 as SpacingElement>::SCALAR_PRECISION, Precision::Double);
+        assert_eq!(u64::MAX.to_real(), 18_446_744_073_709_551_615.0);
+    }
+}

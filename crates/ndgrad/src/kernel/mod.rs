@@ -1,0 +1,279 @@
+//! Applying an [`AxisPlan`] to arrays.
+//!
+//! An axis is three regions: the first sample, the interior, the last
+//! sample. Each region is one of two stencil shapes, written once:
+//!
+//! * [`two_point`]: `(f[hi] - f[lo]) / d`, the uniform interior (`d = 2h`)
+//!   and the first-order edges (`d = h` or `dx`);
+//! * [`three_point`]: `a*f0 + b*f1 + c*f2`, the second-order edges (scalar
+//!   coefficients) and the non-uniform interior (per-sample coefficients,
+//!   computed block by block and broadcast over the other axes).
+//!
+//! Each region runs in the precision NumPy's promotion gives it (a type
+//! `P: Compute<T>`, chosen at run time by [`dispatch!`]). Every output
+//! element is a pure function of the input, so any split of the work, serial
+//! or parallel, gives the same bits.
+
+use ndarray::{ArrayView, ArrayViewMut, Axis, Dimension, Slice, Zip};
+
+use crate::element::{Compute, Element, Precision, Scalar};
+use crate::options::Par;
+use crate::spacing::{AxisPlan, CoefSource, Edge, Interior, Site};
+
+/// Interior samples per block of non-uniform coefficients: large enough to
+/// amortise the block set-up, small enough for the buffer to stay in L1.
+const COEF_BLOCK: usize = 256;
+
+/// Fewest output elements per parallel task; below this, threads cost more
+/// than they save (a 3-point stencil streams about 10 GB/s per core, so a
+/// task this size is ~0.1 ms of work).
+#[cfg(feature = "rayon")]
+pub(crate) const MIN_TASK_LEN: usize = 1 << 16;
+
+type Out<I> = <I as Element>::Output;
+
+/// Calls `$func::<I, P, _>(args)` with `P` the compute type of output type
+/// `$t` for precision `$prec`.
+macro_rules! dispatch {
+    ($t:ty, $prec:expr, $func:ident::<$i:ty>($($arg:expr),* $(,)?)) => {
+        match $prec {
+            Precision::Half => $func::<$i, <$t as Scalar>::Half, _>($($arg),*),
+            Precision::Single => $func::<$i, <$t as Scalar>::Single, _>($($arg),*),
+            Precision::Double => $func::<$i, <$t as Scalar>::Double, _>($($arg),*),
+        }
+    };
+}
+
+/// Differentiates `f` along `axis` into `out` (same shape, checked by the caller).
+pub(crate) fn apply<I: Element, D: Dimension>(
+    f: ArrayView<'_, I, D>,
+    out: ArrayViewMut<'_, Out<I>, D>,
+    axis: Axis,
+    plan: &AxisPlan<'_>,
+    par: Par,
+) {
+    debug_assert_eq!(f.shape(), out.shape());
+    debug_assert_eq!(f.len_of(axis), plan.len);
+    match par {
+        Par::Seq => apply_range(f, out, axis, plan, 0),
+        #[cfg(feature = "rayon")]
+        Par::Rayon(tasks) => {
+            let tasks = tasks.get().min(out.len() / MIN_TASK_LEN).max(1);
+            apply_split(f, out, axis, plan, 0, tasks);
+        }
+    }
+}
+
+/// Splits the output into `tasks` parts (recursively in halves, along the
+/// outermost axis in memory, so each task streams contiguous memory) and
+/// runs them with `rayon::join`.
+///
+/// `out` holds samples `lo..lo + out.len_of(axis)` of the differentiated
+/// axis; `f` is always whole along it (the stencil reads neighbours).
+#[cfg(feature = "rayon")]
+pub(crate) fn apply_split<I: Element, D: Dimension>(
+    f: ArrayView<'_, I, D>,
+    out: ArrayViewMut<'_, Out<I>, D>,
+    axis: Axis,
+    plan: &AxisPlan<'_>,
+    lo: usize,
+    tasks: usize,
+) {
+    let split = (0..out.ndim())
+        .filter(|&k| out.len_of(Axis(k)) >= 2)
+        .max_by_key(|&k| (out.stride_of(Axis(k)).unsigned_abs(), core::cmp::Reverse(k)))
+        .map(Axis);
+    let Some(split) = split.filter(|_| tasks >= 2) else {
+        return apply_range(f, out, axis, plan, lo);
+    };
+    let left_tasks = tasks / 2;
+    let mid = out.len_of(split) * left_tasks / tasks;
+    let mid = mid.max(1);
+    let (out_a, out_b) = out.split_at(split, mid);
+    if split == axis {
+        rayon::join(
+            || apply_split(f.view(), out_a, axis, plan, lo, left_tasks),
+            || apply_split(f.view(), out_b, axis, plan, lo + mid, tasks - left_tasks),
+        );
+    } else {
+        let (f_a, f_b) = f.split_at(split, mid);
+        rayon::join(
+            || apply_split(f_a, out_a, axis, plan, lo, left_tasks),
+            || apply_split(f_b, out_b, axis, plan, lo, tasks - left_tasks),
+        );
+    }
+}
+
+/// Computes samples `lo..lo + out.len_of(axis)` along `axis` on the calling thread.
+fn apply_range<I: Element, D: Dimension>(
+    f: ArrayView<'_, I, D>,
+    mut out: ArrayViewMut<'_, Out<I>, D>,
+    axis: Axis,
+    plan: &AxisPlan<'_>,
+    lo: usize,
+) {
+    let n = plan.len;
+    let hi = lo + out.len_of(axis);
+    if lo == hi {
+        return;
+    }
+    let at = |i: usize| Slice::from(i..i + 1);
+    let t = <Out<I> as Scalar>::PRECISION;
+    if lo == 0 {
+        edge::<I, D>(
+            &f,
+            out.slice_axis_mut(axis, at(0)),
+            axis,
+            plan.first,
+            End::First,
+        );
+    }
+    if hi == n {
+        let o = out.slice_axis_mut(axis, at(n - 1 - lo));
+        edge::<I, D>(&f, o, axis, plan.last, End::Last);
+    }
+    let (a, b) = (lo.max(1), hi.min(n - 1));
+    if a >= b {
+        return;
+    }
+    let o = out.slice_axis_mut(axis, Slice::from(a - lo..b - lo));
+    let fm = f.slice_axis(axis, Slice::from(a - 1..b - 1));
+    let fp = f.slice_axis(axis, Slice::from(a + 1..b + 1));
+    match &plan.interior {
+        Interior::Uniform(site) => {
+            let p = site.promote.resolve(t);
+            dispatch!(Out<I>, p, two_point::<I>(o, fp, fm, site.values[0]));
+        }
+        Interior::NonUniform(src) => {
+            let p = src.precision().max(t);
+            let f0 = f.slice_axis(axis, Slice::from(a..b));
+            dispatch!(Out<I>, p, nonuniform::<I>(o, [fm, f0, fp], axis, a, &**src));
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum End {
+    First,
+    Last,
+}
+
+/// One edge sample.
+fn edge<I: Element, D: Dimension>(
+    f: &ArrayView<'_, I, D>,
+    out: ArrayViewMut<'_, Out<I>, D>,
+    axis: Axis,
+    edge: Edge,
+    end: End,
+) {
+    let n = f.len_of(axis);
+    let t = <Out<I> as Scalar>::PRECISION;
+    let at = |i: usize| f.slice_axis(axis, Slice::from(i..i + 1));
+    match edge {
+        Edge::TwoPoint(Site {
+            values: [h],
+            promote,
+        }) => {
+            // (f[1] - f[0]) / h and (f[-1] - f[-2]) / h
+            let (lo, hi) = match end {
+                End::First => (0, 1),
+                End::Last => (n - 2, n - 1),
+            };
+            dispatch!(
+                Out<I>,
+                promote.resolve(t),
+                two_point::<I>(out, at(hi), at(lo), h)
+            );
+        }
+        Edge::ThreePoint(Site { values, promote }) => {
+            // a*f[0] + b*f[1] + c*f[2] and a*f[-3] + b*f[-2] + c*f[-1]
+            let i = match end {
+                End::First => 0,
+                End::Last => n - 3,
+            };
+            let p = promote.resolve(t);
+            dispatch!(
+                Out<I>,
+                p,
+                three_point::<I>(out, [at(i), at(i + 1), at(i + 2)], values)
+            );
+        }
+    }
+}
+
+/// `out = (hi - lo) / d`: the difference in the data type, the division in `P`.
+fn two_point<I: Element, P: Compute<Out<I>>, D: Dimension>(
+    out: ArrayViewMut<'_, Out<I>, D>,
+    hi: ArrayView<'_, I, D>,
+    lo: ArrayView<'_, I, D>,
+    d: f64,
+) {
+    let d = P::from_f64(d);
+    Zip::from(out).and(hi).and(lo).for_each(|o, &h, &l| {
+        *o = P::lift(h.to_output().sub(l.to_output())).div(d).lower();
+    });
+}
+
+/// `out = (c0*f0 + c1*f1) + c2*f2` in `P`, with scalar coefficients.
+fn three_point<I: Element, P: Compute<Out<I>>, D: Dimension>(
+    out: ArrayViewMut<'_, Out<I>, D>,
+    [f0, f1, f2]: [ArrayView<'_, I, D>; 3],
+    coefs: [f64; 3],
+) {
+    let [a, b, c] = coefs.map(P::from_f64);
+    Zip::from(out)
+        .and(f0)
+        .and(f1)
+        .and(f2)
+        .for_each(|o, &x0, &x1, &x2| {
+            *o = combine(a, b, c, x0, x1, x2);
+        });
+}
+
+#[inline(always)]
+fn combine<I: Element, P: Compute<Out<I>>>(a: P, b: P, c: P, x0: I, x1: I, x2: I) -> Out<I> {
+    let lift = |x: I| P::lift(x.to_output());
+    a.mul(lift(x0))
+        .add(b.mul(lift(x1)))
+        .add(c.mul(lift(x2)))
+        .lower()
+}
+
+/// The non-uniform interior: `out` holds interior samples `first..`, and
+/// `f0` is `f` over the same samples, `fm` and `fp` shifted by -1 and +1.
+fn nonuniform<I: Element, P: Compute<Out<I>>, D: Dimension>(
+    mut out: ArrayViewMut<'_, Out<I>, D>,
+    [fm, f0, fp]: [ArrayView<'_, I, D>; 3],
+    axis: Axis,
+    first: usize,
+    src: &dyn CoefSource,
+) {
+    let count = out.len_of(axis);
+    let mut raw = [[0.0f64; 3]; COEF_BLOCK];
+    let mut coefs = [[P::from_f64(0.0); 3]; COEF_BLOCK];
+    // Shape of one block of coefficients: 1 on every axis but `axis`.
+    let mut coef_dim = out.raw_dim();
+    coef_dim.slice_mut().fill(1);
+    for start in (0..count).step_by(COEF_BLOCK) {
+        let m = COEF_BLOCK.min(count - start);
+        src.fill(first + start, &mut raw[..m]);
+        for (c, r) in coefs.iter_mut().zip(&raw[..m]) {
+            *c = r.map(P::from_f64);
+        }
+        coef_dim[axis.index()] = m;
+        let block = Slice::from(start..start + m);
+        let o = out.slice_axis_mut(axis, block);
+        let Ok(cv) = ArrayView::from_shape(coef_dim.clone(), &coefs[..m]) else {
+            unreachable!("a contiguous shape with m elements fits m coefficients")
+        };
+        let Some(cv) = cv.broadcast(o.raw_dim()) else {
+            unreachable!("coefficients have unit length on every other axis")
+        };
+        Zip::from(o)
+            .and(fm.slice_axis(axis, block))
+            .and(f0.slice_axis(axis, block))
+            .and(fp.slice_axis(axis, block))
+            .and(&cv)
+            .for_each(|o, &x0, &x1, &x2, &[a, b, c]| *o = combine(a, b, c, x0, x1, x2));
+    }
+}

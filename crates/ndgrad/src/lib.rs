@@ -1,0 +1,119 @@
+//! NumPy's `gradient`, in Rust, bit for bit.
+//!
+//! `ndgrad` differentiates sampled data on regular or irregular grids: for
+//! every axis of an N-dimensional [`ndarray`] array, second-order central
+//! differences inside and first- or second-order one-sided differences at
+//! the ends. For every input NumPy accepts as numbers, it returns the same
+//! bits as `numpy.gradient` (NumPy 2.x), on any memory layout, without
+//! copying the input.
+//!
+//! # First example
+//!
+//! ```
+//! use ndgrad::ndarray::array;
+//!
+//! let f = array![1.0, 2.0, 4.0, 7.0, 11.0, 16.0];
+//! let g = ndgrad::gradient(&f)?; // one array per axis
+//! assert_eq!(g[0], array![1.0, 1.5, 2.5, 3.5, 4.5, 5.0]);
+//! # Ok::<(), ndgrad::GradientError>(())
+//! ```
+//!
+//! # The four calls
+//!
+//! | call | NumPy |
+//! | --- | --- |
+//! | [`gradient(&f)`](gradient) | `np.gradient(f)` |
+//! | [`gradient_with(&f, &opts)`](gradient_with) | `np.gradient(f, *varargs, axis=…, edge_order=…)` |
+//! | [`gradient_axis(&f, axis, spacing, edge)`](gradient_axis) | `np.gradient(f, spacing, axis=axis, edge_order=edge)` |
+//! | [`gradient_axis_into(&f, &mut out, …)`](gradient_axis_into) | the same, into an existing array |
+//!
+//! Each allocating call has an `_into` twin writing into caller-owned
+//! arrays of any layout. Inputs are `&ArrayRef`, so owned arrays, views
+//! (transposed, step-sliced, negative strides, broadcast) and shared arrays
+//! are all passed as `&a`.
+//!
+//! # What is computed
+//!
+//! With a uniform step `h` along the axis:
+//!
+//! ```text
+//! interior      out[i]  = (f[i+1] - f[i-1]) / (2 h)
+//! edge order 1  out[0]  = (f[1] - f[0]) / h            out[n-1] = (f[n-1] - f[n-2]) / h
+//! edge order 2  out[0]  = (-1.5/h) f[0] + (2/h) f[1] + (-0.5/h) f[2]
+//!               out[n-1] = (0.5/h) f[n-3] + (-2/h) f[n-2] + (1.5/h) f[n-1]
+//! ```
+//!
+//! With coordinates `x` and `dx1 = x[i] - x[i-1]`, `dx2 = x[i+1] - x[i]`:
+//!
+//! ```text
+//! out[i] = -dx2/(dx1 (dx1+dx2)) f[i-1] + (dx2-dx1)/(dx1 dx2) f[i] + dx1/(dx2 (dx1+dx2)) f[i+1]
+//! ```
+//!
+//! and the corresponding one-sided formulas at the ends. Both are exact for
+//! quadratics (with [`EdgeOrder::Second`] at the ends too). Each formula is
+//! evaluated exactly as NumPy writes it: a true division where NumPy
+//! divides, no fused multiply-add, the same association. An axis needs at
+//! least [`EdgeOrder::min_len`] samples.
+//!
+//! # Types
+//!
+//! | input element | differences taken in | output |
+//! | --- | --- | --- |
+//! | `f64`, `f32`, `f16` | the same type | the same type |
+//! | `Complex<f64>`, `Complex<f32>` | the same type | the same type |
+//! | `i8` … `i64`, `u8` … `u64` | `f64` (converted first) | `f64` |
+//!
+//! `f16` arithmetic rounds every operation to half precision, as NumPy's
+//! `float16`. Complex arithmetic uses NumPy's formulas (Smith's division).
+//! Steps and coordinates may be any float or integer type ([`Step`],
+//! [`Coords`]); how their type and the data's combine follows NumPy's
+//! promotion rules, including the difference between NumPy scalars and
+//! Python numbers: see [`Spacing`].
+//!
+//! # Threads
+//!
+//! With the default `rayon` feature, [`Par::Rayon`] splits the work over
+//! the global rayon pool; results are bit-identical to [`Par::Seq`], the
+//! default. Small arrays always run on the calling thread.
+//!
+//! # Memory
+//!
+//! The outputs are the only allocations of the array's size. Non-uniform
+//! coefficients are computed in blocks of a few hundred samples, so even a
+//! 1-D non-uniform gradient allocates only its output.
+//!
+//! # Feature flags
+//!
+//! * `rayon` (default): [`Par::Rayon`].
+//!
+//! # Differences from NumPy
+//!
+//! Results are the same; the API is Rust's: a `Vec` of arrays rather than
+//! "an array if one axis, else a tuple", typed [`EdgeOrder`] and
+//! non-negative [`Axis`](ndarray::Axis) values, errors as [`GradientError`].
+//! The NumPy correspondence, argument by argument, is in
+//! [`doc::numpy_parity`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc(test(attr(deny(warnings))))]
+
+#[cfg(doc)]
+pub mod doc;
+mod element;
+mod error;
+mod gradient;
+mod kernel;
+mod options;
+mod spacing;
+mod stencil;
+
+pub use element::{Element, Precision, Scalar};
+pub use error::GradientError;
+pub use gradient::{
+    gradient, gradient_axis, gradient_axis_into, gradient_into, gradient_with, gradient_with_into,
+};
+pub use options::{EdgeOrder, Options, Par};
+pub use spacing::{Coords, Spacing, Step};
+
+pub use half;
+pub use ndarray;
+pub use num_complex;

@@ -1,0 +1,246 @@
+//! What to compute: axes, spacing, edge order, parallelism.
+
+#[cfg(feature = "rayon")]
+use core::num::NonZeroUsize;
+
+use ndarray::Axis;
+
+use crate::error::GradientError;
+use crate::spacing::Spacing;
+
+/// Accuracy order of the one-sided differences at the two ends of an axis.
+///
+/// The interior is always second-order central differences, as in NumPy.
+///
+/// ```
+/// use ndgrad::EdgeOrder;
+/// assert_eq!(EdgeOrder::default(), EdgeOrder::First);
+/// assert_eq!(EdgeOrder::try_from(2)?, EdgeOrder::Second);
+/// assert!(EdgeOrder::try_from(3).is_err());
+/// assert_eq!(EdgeOrder::Second.min_len(), 3);
+/// # Ok::<(), ndgrad::GradientError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum EdgeOrder {
+    /// Two-point differences at the ends (`edge_order=1`, NumPy's default).
+    #[default]
+    First,
+    /// Three-point one-sided differences at the ends (`edge_order=2`).
+    Second,
+}
+
+impl EdgeOrder {
+    /// The order as a number, 1 or 2.
+    ///
+    /// ```
+    /// assert_eq!(ndgrad::EdgeOrder::Second.order(), 2);
+    /// ```
+    pub const fn order(self) -> u8 {
+        match self {
+            EdgeOrder::First => 1,
+            EdgeOrder::Second => 2,
+        }
+    }
+
+    /// The fewest samples an axis needs for this edge order (`order + 1`).
+    ///
+    /// ```
+    /// assert_eq!(ndgrad::EdgeOrder::First.min_len(), 2);
+    /// ```
+    pub const fn min_len(self) -> usize {
+        self.order() as usize + 1
+    }
+}
+
+impl TryFrom<i64> for EdgeOrder {
+    type Error = GradientError;
+
+    /// Accepts 1 and 2 only. (NumPy also accepts values below 1 as 2; the
+    /// Python layer maps those itself.)
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        match value {
+            1 => Ok(EdgeOrder::First),
+            2 => Ok(EdgeOrder::Second),
+            got => Err(GradientError::InvalidEdgeOrder { got }),
+        }
+    }
+}
+
+/// How many threads a computation may use.
+///
+/// Results are bit-identical whatever the choice: every output element is
+/// computed by the same expression from the same inputs.
+///
+/// ```
+/// use ndgrad::Par;
+/// assert_eq!(Par::default(), Par::Seq);
+/// # #[cfg(feature = "rayon")]
+/// let _par = Par::rayon(0); // every thread of the global rayon pool
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Par {
+    /// The calling thread only (the default: no surprise threads in a library).
+    #[default]
+    Seq,
+    /// Split the work into at most this many tasks on the global rayon pool
+    /// (which honours `RAYON_NUM_THREADS`). Arrays too small to gain from
+    /// threads still run on the calling thread.
+    #[cfg(feature = "rayon")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
+    Rayon(NonZeroUsize),
+}
+
+impl Par {
+    /// `Par::Rayon` with `tasks` tasks; `0` means one per thread of the
+    /// current rayon pool.
+    ///
+    /// ```
+    /// let par = ndgrad::Par::rayon(2);
+    /// assert_eq!(par, ndgrad::Par::Rayon(2.try_into().unwrap()));
+    /// ```
+    #[cfg(feature = "rayon")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rayon")))]
+    pub fn rayon(tasks: usize) -> Self {
+        let tasks = NonZeroUsize::new(tasks)
+            .or_else(|| NonZeroUsize::new(rayon::current_num_threads()))
+            .unwrap_or(NonZeroUsize::MIN);
+        Par::Rayon(tasks)
+    }
+}
+
+/// Spacing for every axis at once, or one per requested axis.
+#[derive(Debug, Clone)]
+pub(crate) enum SpacingSpec<'a> {
+    All(Spacing<'a>),
+    PerAxis(Vec<Spacing<'a>>),
+}
+
+/// Everything `numpy.gradient` can be asked, for [`gradient_with`](crate::gradient_with).
+///
+/// Built with consuming setters from [`Options::new`]; the defaults are
+/// NumPy's: all axes, unit spacing, first-order edges, one thread.
+///
+/// ```
+/// use ndgrad::{gradient_with, EdgeOrder, Options, Spacing};
+/// use ndgrad::ndarray::{array, Axis};
+///
+/// let f = array![[1.0, 2.0, 6.0], [3.0, 4.0, 5.0]];
+/// let x = array![0.0, 1.0, 1.5];
+/// // np.gradient(f, x, axis=1, edge_order=2)
+/// let opts = Options::new()
+///     .axes([Axis(1)])
+///     .spacing_per_axis([Spacing::coordinates(&x)])
+///     .edge_order(EdgeOrder::Second);
+/// let grads = gradient_with(&f, &opts)?;
+/// assert_eq!(grads.len(), 1);
+/// assert_eq!(grads[0].row(1), array![0.3333333333333339, 1.666666666666666, 2.333333333333332]);
+/// # Ok::<(), ndgrad::GradientError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    pub(crate) axes: Option<Vec<Axis>>,
+    pub(crate) spacing: SpacingSpec<'a>,
+    pub(crate) edge_order: EdgeOrder,
+    pub(crate) par: Par,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            axes: None,
+            spacing: SpacingSpec::All(Spacing::Unit),
+            edge_order: EdgeOrder::First,
+            par: Par::Seq,
+        }
+    }
+}
+
+impl<'a> Options<'a> {
+    /// NumPy's defaults: all axes, [`Spacing::Unit`], [`EdgeOrder::First`], [`Par::Seq`].
+    ///
+    /// ```
+    /// let opts = ndgrad::Options::new();
+    /// let g = ndgrad::gradient_with(&ndgrad::ndarray::array![1.0, 4.0], &opts)?;
+    /// assert_eq!(g[0][0], 3.0);
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Differentiate along these axes, in this order (one output each).
+    /// Repeated or out-of-range axes are reported by the gradient call.
+    ///
+    /// ```
+    /// use ndgrad::ndarray::{Array2, Axis};
+    /// let f = Array2::<f64>::zeros((3, 4));
+    /// let g = ndgrad::gradient_with(&f, &ndgrad::Options::new().axes([Axis(1), Axis(0)]))?;
+    /// assert_eq!(g.len(), 2);
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    #[must_use]
+    pub fn axes(mut self, axes: impl IntoIterator<Item = Axis>) -> Self {
+        self.axes = Some(axes.into_iter().collect());
+        self
+    }
+
+    /// The same spacing on every requested axis (for coordinates, every
+    /// axis must then have the coordinates' length).
+    ///
+    /// ```
+    /// use ndgrad::{Options, Spacing};
+    /// let g = ndgrad::gradient_with(
+    ///     &ndgrad::ndarray::array![1.0, 2.0],
+    ///     &Options::new().spacing(Spacing::uniform(0.5)),
+    /// )?;
+    /// assert_eq!(g[0][0], 2.0);
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    #[must_use]
+    pub fn spacing(mut self, spacing: Spacing<'a>) -> Self {
+        self.spacing = SpacingSpec::All(spacing);
+        self
+    }
+
+    /// One spacing per requested axis, in the order of the axes.
+    ///
+    /// ```
+    /// use ndgrad::{Options, Spacing};
+    /// use ndgrad::ndarray::Array2;
+    /// let f = Array2::<f64>::zeros((2, 2));
+    /// let opts = Options::new().spacing_per_axis([Spacing::uniform(2.0), Spacing::Unit]);
+    /// assert_eq!(ndgrad::gradient_with(&f, &opts)?.len(), 2);
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    #[must_use]
+    pub fn spacing_per_axis(mut self, spacing: impl IntoIterator<Item = Spacing<'a>>) -> Self {
+        self.spacing = SpacingSpec::PerAxis(spacing.into_iter().collect());
+        self
+    }
+
+    /// The accuracy order at the ends of each axis.
+    ///
+    /// ```
+    /// let opts = ndgrad::Options::new().edge_order(ndgrad::EdgeOrder::Second);
+    /// let g = ndgrad::gradient_with(&ndgrad::ndarray::array![0.0, 1.0, 4.0], &opts)?;
+    /// assert_eq!(g[0].to_vec(), [0.0, 2.0, 4.0]); // exact for a quadratic
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    #[must_use]
+    pub fn edge_order(mut self, edge_order: EdgeOrder) -> Self {
+        self.edge_order = edge_order;
+        self
+    }
+
+    /// Threads to use.
+    ///
+    /// ```
+    /// let opts = ndgrad::Options::new().par(ndgrad::Par::Seq);
+    /// # let _ = opts;
+    /// ```
+    #[must_use]
+    pub fn par(mut self, par: Par) -> Self {
+        self.par = par;
+        self
+    }
+}

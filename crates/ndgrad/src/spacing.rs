@@ -1,0 +1,532 @@
+//! Sample spacing along an axis, and its resolution into an [`AxisPlan`]:
+//! the coefficients (or how to compute them) and the precision each part of
+//! the stencil runs in.
+
+use half::f16;
+use ndarray::{ArrayRef1, ArrayView1};
+
+use crate::element::{Precision, Real, SpacingElement};
+use crate::error::GradientError;
+use crate::options::EdgeOrder;
+use crate::stencil;
+
+/// A constant step, in any type NumPy accepts as a step.
+///
+/// The type matters: it decides the precision the stencil is computed in
+/// (see [`Spacing`]). Integers are converted to `f64` as NumPy does.
+///
+/// ```
+/// use ndgrad::Step;
+/// assert_eq!(Step::from(0.5f32), Step::F32(0.5));
+/// assert_eq!(Step::from(3u8), Step::U8(3));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+#[allow(missing_docs)] // one variant per dtype, named after it
+pub enum Step {
+    F16(f16),
+    F32(f32),
+    F64(f64),
+    I8(i8),
+    I16(i16),
+    I32(i32),
+    I64(i64),
+    U8(u8),
+    U16(u16),
+    U32(u32),
+    U64(u64),
+}
+
+/// Sample coordinates along an axis: a 1-D view of any type NumPy accepts as
+/// coordinates, any strides.
+///
+/// ```
+/// use ndgrad::Coords;
+/// use ndgrad::ndarray::array;
+/// let x = array![0i64, 2, 3];
+/// assert!(matches!(Coords::from(&x), Coords::I64(_)));
+/// ```
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+#[allow(missing_docs)] // one variant per dtype, named after it
+pub enum Coords<'a> {
+    F16(ArrayView1<'a, f16>),
+    F32(ArrayView1<'a, f32>),
+    F64(ArrayView1<'a, f64>),
+    I8(ArrayView1<'a, i8>),
+    I16(ArrayView1<'a, i16>),
+    I32(ArrayView1<'a, i32>),
+    I64(ArrayView1<'a, i64>),
+    U8(ArrayView1<'a, u8>),
+    U16(ArrayView1<'a, u16>),
+    U32(ArrayView1<'a, u32>),
+    U64(ArrayView1<'a, u64>),
+}
+
+macro_rules! spacing_types {
+    ($($t:ty => $v:ident),*) => {$(
+        impl From<$t> for Step {
+            fn from(h: $t) -> Self {
+                Step::$v(h)
+            }
+        }
+        impl<'a> From<ArrayView1<'a, $t>> for Coords<'a> {
+            fn from(x: ArrayView1<'a, $t>) -> Self {
+                Coords::$v(x)
+            }
+        }
+        impl<'a> From<&'a ArrayRef1<$t>> for Coords<'a> {
+            fn from(x: &'a ArrayRef1<$t>) -> Self {
+                Coords::$v(x.view())
+            }
+        }
+        impl<'a> From<&'a ndarray::Array1<$t>> for Coords<'a> {
+            fn from(x: &'a ndarray::Array1<$t>) -> Self {
+                Coords::$v(x.view())
+            }
+        }
+    )*};
+}
+spacing_types!(f16 => F16, f32 => F32, f64 => F64, i8 => I8, i16 => I16, i32 => I32,
+               i64 => I64, u8 => U8, u16 => U16, u32 => U32, u64 => U64);
+
+/// Run `$body` with `$x` bound to the typed payload of a [`Step`] or [`Coords`].
+macro_rules! with_typed {
+    ($enum:ident, $value:expr, |$x:ident| $body:expr) => {
+        match $value {
+            $enum::F16($x) => $body,
+            $enum::F32($x) => $body,
+            $enum::F64($x) => $body,
+            $enum::I8($x) => $body,
+            $enum::I16($x) => $body,
+            $enum::I32($x) => $body,
+            $enum::I64($x) => $body,
+            $enum::U8($x) => $body,
+            $enum::U16($x) => $body,
+            $enum::U32($x) => $body,
+            $enum::U64($x) => $body,
+        }
+    };
+}
+
+impl Coords<'_> {
+    /// Number of coordinates.
+    ///
+    /// ```
+    /// let x = ndgrad::ndarray::array![0.0f32, 1.0];
+    /// assert_eq!(ndgrad::Coords::from(&x).len(), 2);
+    /// ```
+    pub fn len(&self) -> usize {
+        with_typed!(Coords, self, |x| x.len())
+    }
+
+    /// Whether there are no coordinates.
+    ///
+    /// ```
+    /// let x = ndgrad::ndarray::Array1::<f64>::zeros(0);
+    /// assert!(ndgrad::Coords::from(&x).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The spacing of samples along one axis: NumPy's `varargs` for one axis.
+///
+/// | NumPy | `Spacing` |
+/// | --- | --- |
+/// | no spacing (step 1) | [`Spacing::Unit`] |
+/// | a Python `float` or `int` `h` | [`Spacing::uniform_weak(h)`](Spacing::uniform_weak) |
+/// | a NumPy scalar or 0-d array `h` | [`Spacing::uniform(h)`](Spacing::uniform) |
+/// | a 1-D array `x` of coordinates | [`Spacing::coordinates(&x)`](Spacing::coordinates) |
+///
+/// **Precision.** NumPy's type promotion (NEP 50) decides where rounding
+/// happens, and so the bits of the result. Differences of the data are always
+/// taken in the data's type. Then:
+///
+/// * a *strong* step or coordinates (`Uniform`, `Coordinates`, like NumPy
+///   scalars and arrays): the step arithmetic (`2*h`, `-1.5/h`, the non-uniform
+///   coefficients) is done in the step's type and the stencil in the wider of
+///   the data and step types, rounded once when stored. `f32` data with an
+///   `f64` step is divided in `f64`.
+/// * a *weak* step (`UniformWeak`, like a Python number): the step arithmetic
+///   is done in the step's type, then rounded to the data's precision, and the
+///   stencil runs in the data's type.
+///
+/// With matching types (f64 data, f64 step) the two are the same.
+///
+/// **Coordinates** are converted to `f64` if they are integers, then
+/// differenced; if all differences are exactly equal, the axis is treated as
+/// uniform with that step (strong), exactly as NumPy does. Repeated
+/// coordinates (a zero step) are not an error: they give `inf` or `NaN`, as
+/// in NumPy. Coordinates need not be increasing.
+///
+/// ```
+/// use ndgrad::{gradient_axis, EdgeOrder, Spacing};
+/// use ndgrad::ndarray::{array, Axis};
+///
+/// let f = array![0.0f32, 1.0, 1.0];
+/// // np.gradient(f32_array, 1.1): 2.2 is rounded to f32, then f32 division...
+/// let weak = gradient_axis(&f, Axis(0), Spacing::uniform_weak(1.1), EdgeOrder::First)?;
+/// // ...np.gradient(f32_array, np.float64(1.1)): f64 division, rounded once.
+/// let strong = gradient_axis(&f, Axis(0), Spacing::uniform(1.1), EdgeOrder::First)?;
+/// assert_eq!(weak[1], 0.45454544);
+/// assert_eq!(strong[1], 0.45454547);
+/// # Ok::<(), ndgrad::GradientError>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub enum Spacing<'a> {
+    /// Unit step, NumPy's default (a weak `1.0`).
+    #[default]
+    Unit,
+    /// A constant step with NumPy-scalar (strong) promotion.
+    Uniform(Step),
+    /// A constant step with Python-number (weak) promotion.
+    UniformWeak(Step),
+    /// Sample coordinates along the axis, one per sample.
+    Coordinates(Coords<'a>),
+}
+
+impl<'a> Spacing<'a> {
+    /// A constant step `h` with NumPy-scalar promotion.
+    ///
+    /// ```
+    /// let s = ndgrad::Spacing::uniform(0.5);
+    /// assert!(matches!(s, ndgrad::Spacing::Uniform(ndgrad::Step::F64(_))));
+    /// ```
+    pub fn uniform(h: impl Into<Step>) -> Self {
+        Spacing::Uniform(h.into())
+    }
+
+    /// A constant step `h` with Python-number promotion.
+    ///
+    /// ```
+    /// let s = ndgrad::Spacing::uniform_weak(2);
+    /// assert!(matches!(s, ndgrad::Spacing::UniformWeak(ndgrad::Step::I32(2))));
+    /// ```
+    pub fn uniform_weak(h: impl Into<Step>) -> Self {
+        Spacing::UniformWeak(h.into())
+    }
+
+    /// Sample coordinates along the axis.
+    ///
+    /// ```
+    /// let x = ndgrad::ndarray::array![0.0, 1.0, 3.0];
+    /// let s = ndgrad::Spacing::coordinates(&x);
+    /// assert!(matches!(s, ndgrad::Spacing::Coordinates(_)));
+    /// ```
+    pub fn coordinates(x: impl Into<Coords<'a>>) -> Self {
+        Spacing::Coordinates(x.into())
+    }
+}
+
+// ------------------------------------------------------------------ plans
+
+/// Where the stencil values of one part of an axis are rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Promote {
+    /// Rounded to the data's precision (a Python-number step).
+    Weak,
+    /// Kept; the stencil runs in the wider of this and the data's precision.
+    Strong(Precision),
+}
+
+impl Promote {
+    fn of(weak: bool, precision: Precision) -> Self {
+        if weak {
+            Promote::Weak
+        } else {
+            Promote::Strong(precision)
+        }
+    }
+
+    /// The precision the stencil runs in for data of precision `data`.
+    pub(crate) fn resolve(self, data: Precision) -> Precision {
+        match self {
+            Promote::Weak => data,
+            Promote::Strong(p) => p.max(data),
+        }
+    }
+}
+
+/// `N` scalar stencil values, each exactly an `f64` image of a value
+/// computed in the step's type, and how they promote.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Site<const N: usize> {
+    pub(crate) values: [f64; N],
+    pub(crate) promote: Promote,
+}
+
+/// Per-sample interior coefficients, computed on demand in blocks so that no
+/// coefficient array as long as the axis is ever allocated.
+pub(crate) trait CoefSource: Sync {
+    /// The precision the coefficients are computed in.
+    fn precision(&self) -> Precision;
+    /// Coefficients `[a, b, c]` for interior samples `first..first + out.len()`
+    /// (each `>= 1` and `< len - 1`), as exact `f64` images.
+    fn fill(&self, first: usize, out: &mut [[f64; 3]]);
+}
+
+struct NonUniform<'a, S> {
+    x: ArrayView1<'a, S>,
+}
+
+impl<S: SpacingElement> CoefSource for NonUniform<'_, S> {
+    fn precision(&self) -> Precision {
+        <S::Real as Real>::PRECISION
+    }
+
+    fn fill(&self, first: usize, out: &mut [[f64; 3]]) {
+        let x = |i: usize| self.x[i].to_real();
+        let mut prev = x(first - 1);
+        let mut here = x(first);
+        for (k, slot) in out.iter_mut().enumerate() {
+            let next = x(first + k + 1);
+            *slot = stencil::nonuniform_interior(here - prev, next - here).map(Real::to_f64);
+            prev = here;
+            here = next;
+        }
+    }
+}
+
+pub(crate) enum Interior<'a> {
+    Uniform(Site<1>),
+    NonUniform(Box<dyn CoefSource + 'a>),
+}
+
+/// The stencil at one end of an axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Edge {
+    /// `(f[1] - f[0]) / h`, or `(f[-1] - f[-2]) / h`.
+    TwoPoint(Site<1>),
+    /// `a*f[0] + b*f[1] + c*f[2]`, or `a*f[-3] + b*f[-2] + c*f[-1]`.
+    ThreePoint(Site<3>),
+}
+
+/// Everything the kernel needs to differentiate along one axis.
+pub(crate) struct AxisPlan<'a> {
+    pub(crate) len: usize,
+    pub(crate) interior: Interior<'a>,
+    pub(crate) first: Edge,
+    pub(crate) last: Edge,
+}
+
+/// Checks `spacing` against an axis of length `len` and computes its plan.
+pub(crate) fn plan<'a>(
+    spacing: &Spacing<'a>,
+    axis: usize,
+    len: usize,
+    edge: EdgeOrder,
+) -> Result<AxisPlan<'a>, GradientError> {
+    if let Spacing::Coordinates(x) = spacing
+        && x.len() != len
+    {
+        return Err(GradientError::CoordinateLength {
+            axis,
+            got: x.len(),
+            expected: len,
+        });
+    }
+    if len < edge.min_len() {
+        return Err(GradientError::AxisTooShort {
+            axis,
+            len,
+            edge_order: edge.order(),
+            needed: edge.min_len(),
+        });
+    }
+    Ok(match *spacing {
+        Spacing::Unit => uniform(1.0f64, true, len, edge),
+        Spacing::Uniform(h) => with_typed!(Step, h, |h| uniform(h, false, len, edge)),
+        Spacing::UniformWeak(h) => with_typed!(Step, h, |h| uniform(h, true, len, edge)),
+        Spacing::Coordinates(x) => with_typed!(Coords, x, |x| coordinates(x, len, edge)),
+    })
+}
+
+fn uniform<S: SpacingElement>(h: S, weak: bool, len: usize, edge: EdgeOrder) -> AxisPlan<'static> {
+    let r = h.to_real();
+    let real = Promote::of(weak, <S::Real as Real>::PRECISION);
+    let interior = Site {
+        values: [stencil::uniform_interior_divisor(r).to_f64()],
+        promote: real,
+    };
+    let (first, last) = match edge {
+        EdgeOrder::First => {
+            // NumPy divides by `h` itself, so an integer step keeps its own
+            // promotion rank here (f16 data / np.int8 stays f16).
+            let site = Site {
+                values: [r.to_f64()],
+                promote: Promote::of(weak, S::SCALAR_PRECISION),
+            };
+            (Edge::TwoPoint(site), Edge::TwoPoint(site))
+        }
+        EdgeOrder::Second => (
+            Edge::ThreePoint(Site {
+                values: stencil::uniform_first_edge2(r).map(Real::to_f64),
+                promote: real,
+            }),
+            Edge::ThreePoint(Site {
+                values: stencil::uniform_last_edge2(r).map(Real::to_f64),
+                promote: real,
+            }),
+        ),
+    };
+    AxisPlan {
+        len,
+        interior: Interior::Uniform(interior),
+        first,
+        last,
+    }
+}
+
+fn coordinates<'a, S: SpacingElement>(
+    x: ArrayView1<'a, S>,
+    len: usize,
+    edge: EdgeOrder,
+) -> AxisPlan<'a> {
+    let dx = |i: usize| x[i + 1].to_real() - x[i].to_real();
+    let dx0 = dx(0);
+    // NumPy: `if (diffx == diffx[0]).all(): diffx = diffx[0]` (so a NaN step
+    // keeps the non-uniform formulas).
+    if (1..len - 1).all(|i| dx(i) == dx0) {
+        return uniform(dx0, false, len, edge);
+    }
+    let strong = Promote::Strong(<S::Real as Real>::PRECISION);
+    let (first, last) = match edge {
+        EdgeOrder::First => (
+            Edge::TwoPoint(Site {
+                values: [dx0.to_f64()],
+                promote: strong,
+            }),
+            Edge::TwoPoint(Site {
+                values: [dx(len - 2).to_f64()],
+                promote: strong,
+            }),
+        ),
+        EdgeOrder::Second => (
+            Edge::ThreePoint(Site {
+                values: stencil::nonuniform_first_edge2(dx0, dx(1)).map(Real::to_f64),
+                promote: strong,
+            }),
+            Edge::ThreePoint(Site {
+                values: stencil::nonuniform_last_edge2(dx(len - 3), dx(len - 2)).map(Real::to_f64),
+                promote: strong,
+            }),
+        ),
+    };
+    AxisPlan {
+        len,
+        interior: Interior::NonUniform(Box::new(NonUniform { x })),
+        first,
+        last,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn site1(e: Edge) -> Site<1> {
+        match e {
+            Edge::TwoPoint(s) => s,
+            Edge::ThreePoint(_) => panic!("expected a two-point edge"),
+        }
+    }
+
+    #[test]
+    fn equally_spaced_coordinates_collapse_to_a_strong_uniform_step() {
+        let x = array![1.0f32, 1.5, 2.0, 2.5];
+        let p = plan(&Spacing::coordinates(&x), 0, 4, EdgeOrder::First).unwrap();
+        match p.interior {
+            Interior::Uniform(s) => {
+                assert_eq!(
+                    s,
+                    Site {
+                        values: [1.0],
+                        promote: Promote::Strong(Precision::Single)
+                    }
+                );
+            }
+            Interior::NonUniform(_) => panic!("should collapse"),
+        }
+    }
+
+    #[test]
+    fn nan_coordinates_do_not_collapse() {
+        let x = array![0.0, f64::NAN, 2.0];
+        let p = plan(&Spacing::coordinates(&x), 0, 3, EdgeOrder::First).unwrap();
+        assert!(matches!(p.interior, Interior::NonUniform(_)));
+    }
+
+    #[test]
+    fn integer_coordinates_are_differenced_as_f64() {
+        // Decreasing unsigned coordinates: no wrap-around, a step of -2.
+        let x = array![6u8, 4, 2];
+        let p = plan(&Spacing::coordinates(&x), 0, 3, EdgeOrder::First).unwrap();
+        let s = site1(p.first);
+        assert_eq!(
+            s,
+            Site {
+                values: [-2.0],
+                promote: Promote::Strong(Precision::Double)
+            }
+        );
+    }
+
+    #[test]
+    fn integer_step_keeps_its_rank_at_first_order_edges() {
+        let p = plan(&Spacing::uniform(3i8), 0, 4, EdgeOrder::First).unwrap();
+        assert_eq!(site1(p.first).promote, Promote::Strong(Precision::Half));
+        match p.interior {
+            Interior::Uniform(s) => assert_eq!(s.promote, Promote::Strong(Precision::Double)),
+            Interior::NonUniform(_) => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn weak_steps_resolve_to_the_data_precision() {
+        assert_eq!(Promote::Weak.resolve(Precision::Single), Precision::Single);
+        assert_eq!(
+            Promote::Strong(Precision::Double).resolve(Precision::Half),
+            Precision::Double
+        );
+        assert_eq!(
+            Promote::Strong(Precision::Half).resolve(Precision::Single),
+            Precision::Single
+        );
+    }
+
+    #[test]
+    fn bad_lengths_are_errors() {
+        let x = array![0.0, 1.0];
+        assert_eq!(
+            plan(&Spacing::coordinates(&x), 2, 3, EdgeOrder::First).err(),
+            Some(GradientError::CoordinateLength {
+                axis: 2,
+                got: 2,
+                expected: 3
+            })
+        );
+        assert_eq!(
+            plan(&Spacing::Unit, 1, 1, EdgeOrder::First).err(),
+            Some(GradientError::AxisTooShort {
+                axis: 1,
+                len: 1,
+                edge_order: 1,
+                needed: 2
+            })
+        );
+    }
+
+    #[test]
+    fn coefficient_source_matches_the_stencil() {
+        let x = array![0.0, 1.0, 3.0, 3.5, 5.0];
+        let src = NonUniform { x: x.view() };
+        let mut out = [[0.0; 3]; 3];
+        src.fill(1, &mut out);
+        assert_eq!(out[0], stencil::nonuniform_interior(1.0, 2.0));
+        assert_eq!(out[2], stencil::nonuniform_interior(0.5, 1.5));
+    }
+}
