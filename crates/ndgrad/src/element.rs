@@ -115,6 +115,7 @@ pub trait Scalar: Element<Output = Self> + Debug + PartialEq {
 
     /// NumPy's `subtract` in this type (differences are never promoted).
     #[doc(hidden)]
+    #[must_use]
     fn sub(self, rhs: Self) -> Self;
 }
 

@@ -114,6 +114,11 @@ pub use gradient::{
 pub use options::{EdgeOrder, Options, Par};
 pub use spacing::{Coords, Spacing, Step};
 
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 pub use half;
 pub use ndarray;
 pub use num_complex;

@@ -340,7 +340,7 @@ pub(crate) fn plan<'a>(
         Spacing::Unit => uniform(1.0f64, true, len, edge),
         Spacing::Uniform(h) => with_typed!(Step, h, |h| uniform(h, false, len, edge)),
         Spacing::UniformWeak(h) => with_typed!(Step, h, |h| uniform(h, true, len, edge)),
-        Spacing::Coordinates(x) => with_typed!(Coords, x, |x| coordinates(x, len, edge)),
+        Spacing::Coordinates(x) => with_typed!(Coords, x, |x| coordinates(&x, len, edge)),
     })
 }
 
@@ -381,7 +381,7 @@ fn uniform<S: SpacingElement>(h: S, weak: bool, len: usize, edge: EdgeOrder) -> 
 }
 
 fn coordinates<'a, S: SpacingElement>(
-    x: ArrayView1<'a, S>,
+    x: &ArrayView1<'a, S>,
     len: usize,
     edge: EdgeOrder,
 ) -> AxisPlan<'a> {
@@ -417,7 +417,7 @@ fn coordinates<'a, S: SpacingElement>(
     };
     AxisPlan {
         len,
-        interior: Interior::NonUniform(Box::new(NonUniform { x })),
+        interior: Interior::NonUniform(Box::new(NonUniform { x: *x })),
         first,
         last,
     }

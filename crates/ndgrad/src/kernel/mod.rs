@@ -55,7 +55,7 @@ pub(crate) fn apply<I: Element, D: Dimension>(
     debug_assert_eq!(f.shape(), out.shape());
     debug_assert_eq!(f.len_of(axis), plan.len);
     match par {
-        Par::Seq => apply_range(f, out, axis, plan, 0),
+        Par::Seq => apply_range(&f, out, axis, plan, 0),
         #[cfg(feature = "rayon")]
         Par::Rayon(tasks) => {
             let tasks = tasks.get().min(out.len() / MIN_TASK_LEN).max(1);
@@ -84,7 +84,7 @@ pub(crate) fn apply_split<I: Element, D: Dimension>(
         .max_by_key(|&k| (out.stride_of(Axis(k)).unsigned_abs(), core::cmp::Reverse(k)))
         .map(Axis);
     let Some(split) = split.filter(|_| tasks >= 2) else {
-        return apply_range(f, out, axis, plan, lo);
+        return apply_range(&f, out, axis, plan, lo);
     };
     let left_tasks = tasks / 2;
     let mid = out.len_of(split) * left_tasks / tasks;
@@ -106,7 +106,7 @@ pub(crate) fn apply_split<I: Element, D: Dimension>(
 
 /// Computes samples `lo..lo + out.len_of(axis)` along `axis` on the calling thread.
 fn apply_range<I: Element, D: Dimension>(
-    f: ArrayView<'_, I, D>,
+    f: &ArrayView<'_, I, D>,
     mut out: ArrayViewMut<'_, Out<I>, D>,
     axis: Axis,
     plan: &AxisPlan<'_>,
@@ -121,7 +121,7 @@ fn apply_range<I: Element, D: Dimension>(
     let t = <Out<I> as Scalar>::PRECISION;
     if lo == 0 {
         edge::<I, D>(
-            &f,
+            f,
             out.slice_axis_mut(axis, at(0)),
             axis,
             plan.first,
@@ -130,7 +130,7 @@ fn apply_range<I: Element, D: Dimension>(
     }
     if hi == n {
         let o = out.slice_axis_mut(axis, at(n - 1 - lo));
-        edge::<I, D>(&f, o, axis, plan.last, End::Last);
+        edge::<I, D>(f, o, axis, plan.last, End::Last);
     }
     let (a, b) = (lo.max(1), hi.min(n - 1));
     if a >= b {
@@ -230,7 +230,7 @@ fn three_point<I: Element, P: Compute<Out<I>>, D: Dimension>(
         });
 }
 
-#[inline(always)]
+#[inline]
 fn combine<I: Element, P: Compute<Out<I>>>(a: P, b: P, c: P, x0: I, x1: I, x2: I) -> Out<I> {
     let lift = |x: I| P::lift(x.to_output());
     a.mul(lift(x0))
@@ -275,5 +275,51 @@ fn nonuniform<I: Element, P: Compute<Out<I>>, D: Dimension>(
             .and(fp.slice_axis(axis, block))
             .and(&cv)
             .for_each(|o, &x0, &x1, &x2, &[a, b, c]| *o = combine(a, b, c, x0, x1, x2));
+    }
+}
+
+#[cfg(all(test, feature = "rayon"))]
+mod proptests {
+    use super::*;
+    use crate::options::EdgeOrder;
+    use crate::spacing::{Spacing, plan};
+    use ndarray::{Array1, ArrayD, IxDyn};
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngSeed};
+
+    proptest! {
+        #![proptest_config(Config {
+            cases: 128,
+            rng_seed: RngSeed::Fixed(7),
+            failure_persistence: None,
+            ..Config::default()
+        })]
+
+        /// Any split into tasks, along any axis, gives the serial bits
+        /// (small arrays, below the size threshold the public API applies).
+        #[test]
+        fn any_split_matches_serial(
+            shape in prop::collection::vec(1usize..9, 1..4),
+            axis_pick in 0usize..3,
+            tasks in 2usize..9,
+            edge2 in any::<bool>(),
+            coords in any::<bool>(),
+        ) {
+            let axis = Axis(axis_pick % shape.len());
+            let n = shape[axis.index()];
+            let edge = if edge2 { EdgeOrder::Second } else { EdgeOrder::First };
+            prop_assume!(n >= edge.min_len());
+            let f = ArrayD::from_shape_fn(IxDyn(&shape), |i| {
+                i.slice().iter().enumerate().map(|(k, &v)| ((v * v + 3 * k) % 7) as f64).sum::<f64>()
+            });
+            let x = Array1::from_iter((0..n).map(|i| (i * i) as f64 * 0.5 + i as f64));
+            let spacing = if coords { Spacing::coordinates(&x) } else { Spacing::uniform(0.7) };
+            let p = plan(&spacing, axis.index(), n, edge).unwrap();
+            let mut serial = ArrayD::<f64>::zeros(IxDyn(&shape));
+            apply(f.view(), serial.view_mut(), axis, &p, Par::Seq);
+            let mut split = ArrayD::<f64>::from_elem(IxDyn(&shape), f64::NAN);
+            apply_split(f.view(), split.view_mut(), axis, &p, 0, tasks);
+            prop_assert_eq!(serial, split);
+        }
     }
 }
