@@ -1,4 +1,4 @@
-//! NumPy's `TestGradient` (numpy/lib/tests/test_function_base.py) and the
+//! NumPy's `TestGradient` (`numpy/lib/tests/test_function_base.py`) and the
 //! `numpy.gradient` docstring examples, rewritten for the Rust API, with
 //! hand-checkable values.
 
