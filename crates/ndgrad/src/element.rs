@@ -35,6 +35,12 @@ pub(crate) mod sealed {
         fn lower(self) -> T;
         /// A real coefficient or step, rounded to this precision; imaginary part `+0`.
         fn from_f64(x: f64) -> Self;
+        /// A divisor that is a step; `integer` if the step was an integer
+        /// (NumPy divides timedelta64 by an integer with integer division).
+        fn from_step(x: f64, integer: bool) -> Self {
+            let _ = integer;
+            Self::from_f64(x)
+        }
         /// NumPy's `add` ufunc.
         fn add(self, rhs: Self) -> Self;
         /// NumPy's `multiply` ufunc.
@@ -199,6 +205,8 @@ pub(crate) trait SpacingElement: Copy + Send + Sync + 'static {
     /// floating-point data (`np.result_type(np.float16, np.int8)` is
     /// `float16`, with `np.int16` it is `float32`, with wider ints `float64`).
     const SCALAR_PRECISION: Precision;
+    /// Whether this is an integer type.
+    const INTEGER: bool;
     fn to_real(self) -> Self::Real;
 }
 
@@ -207,6 +215,7 @@ macro_rules! spacing_float {
         impl SpacingElement for $t {
             type Real = $t;
             const SCALAR_PRECISION: Precision = <$t as Real>::PRECISION;
+            const INTEGER: bool = false;
             fn to_real(self) -> $t {
                 self
             }
@@ -220,6 +229,7 @@ macro_rules! spacing_int {
         impl SpacingElement for $t {
             type Real = f64;
             const SCALAR_PRECISION: Precision = Precision::$p;
+            const INTEGER: bool = true;
             fn to_real(self) -> f64 {
                 self as f64
             }

@@ -114,8 +114,8 @@ pub fn gradient_with<I: Element, D: Dimension>(
     Ok(plans
         .iter()
         .map(|(axis, plan)| {
-            let mut out = alloc_like(f);
-            kernel::apply(f.view(), out.view_mut(), *axis, plan, opts.par);
+            let mut out = alloc_like(f, <Out<I> as Scalar>::ZERO);
+            kernel::apply::<I, D>(f.view(), out.view_mut(), *axis, plan, opts.par);
             out
         })
         .collect())
@@ -161,7 +161,7 @@ where
         check_output_shape(f.shape(), out.shape())?;
     }
     for ((axis, plan), out) in plans.iter().zip(outs.iter_mut()) {
-        kernel::apply(f.view(), out.view_mut(), *axis, plan, opts.par);
+        kernel::apply::<I, D>(f.view(), out.view_mut(), *axis, plan, opts.par);
     }
     Ok(())
 }
@@ -191,8 +191,8 @@ pub fn gradient_axis<I: Element, D: Dimension>(
     edge: EdgeOrder,
 ) -> Result<Array<Out<I>, D>, GradientError> {
     let plan = plan_axis(f.shape(), axis, &spacing, edge)?;
-    let mut out = alloc_like(f);
-    kernel::apply(f.view(), out.view_mut(), axis, &plan, Par::Seq);
+    let mut out = alloc_like(f, <Out<I> as Scalar>::ZERO);
+    kernel::apply::<I, D>(f.view(), out.view_mut(), axis, &plan, Par::Seq);
     Ok(out)
 }
 
@@ -227,11 +227,11 @@ pub fn gradient_axis_into<I: Element, D: Dimension>(
 ) -> Result<(), GradientError> {
     let plan = plan_axis(f.shape(), axis, &spacing, edge)?;
     check_output_shape(f.shape(), out.shape())?;
-    kernel::apply(f.view(), out.view_mut(), axis, &plan, par);
+    kernel::apply::<I, D>(f.view(), out.view_mut(), axis, &plan, par);
     Ok(())
 }
 
-fn check_output_shape(expected: &[usize], got: &[usize]) -> Result<(), GradientError> {
+pub(crate) fn check_output_shape(expected: &[usize], got: &[usize]) -> Result<(), GradientError> {
     if got == expected {
         Ok(())
     } else {
@@ -242,7 +242,7 @@ fn check_output_shape(expected: &[usize], got: &[usize]) -> Result<(), GradientE
     }
 }
 
-fn plan_axis<'a>(
+pub(crate) fn plan_axis<'a>(
     shape: &[usize],
     axis: Axis,
     spacing: &Spacing<'a>,
@@ -310,7 +310,7 @@ fn plan_all<'a>(
 /// An output with `f`'s shape whose memory order follows `f`'s strides
 /// (NumPy's `empty_like`, order `K`), so that input and output are walked
 /// in the same order.
-fn alloc_like<I: Element, D: Dimension>(f: &ArrayRef<I, D>) -> Array<Out<I>, D> {
+pub(crate) fn alloc_like<A, T: Clone, D: Dimension>(f: &ArrayRef<A, D>, zero: T) -> Array<T, D> {
     let ndim = f.ndim();
     let mut order: Vec<usize> = (0..ndim).collect();
     // Outermost (largest stride) first; stable, so ties keep C order.
@@ -321,7 +321,7 @@ fn alloc_like<I: Element, D: Dimension>(f: &ArrayRef<I, D>) -> Array<Out<I>, D> 
         shape[pos] = f.len_of(Axis(k));
         inverse[k] = pos;
     }
-    Array::from_elem(shape, <Out<I> as Scalar>::ZERO).permuted_axes(inverse)
+    Array::from_elem(shape, zero).permuted_axes(inverse)
 }
 
 #[cfg(test)]
@@ -332,11 +332,11 @@ mod tests {
     #[test]
     fn outputs_follow_the_input_memory_order() {
         let c = Array3::<f64>::zeros((2, 3, 4));
-        assert!(alloc_like(&c).is_standard_layout());
+        assert!(alloc_like(&c, 0.0).is_standard_layout());
         let fo = Array3::<f64>::zeros((2, 3, 4).f());
-        assert!(alloc_like(&fo).t().is_standard_layout());
+        assert!(alloc_like(&fo, 0.0).t().is_standard_layout());
         let p = c.view().permuted_axes([1, 2, 0]);
-        let out = alloc_like(&p);
+        let out = alloc_like(&p, 0.0);
         assert_eq!(out.shape(), p.shape());
         assert_eq!(out.strides(), p.strides());
     }

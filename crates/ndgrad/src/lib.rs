@@ -62,6 +62,7 @@
 //! | `f64`, `f32`, `f16` | the same type | the same type |
 //! | `Complex<f64>`, `Complex<f32>` | the same type | the same type |
 //! | `i8` … `i64`, `u8` … `u64` | `f64` (converted first) | `f64` |
+//! | `timedelta64`/`datetime64` ticks (`i64`), via [`timedelta`] | NumPy's timedelta arithmetic | ticks |
 //!
 //! `f16` arithmetic rounds every operation to half precision, as NumPy's
 //! `float16`. Complex arithmetic uses NumPy's formulas (Smith's division).
@@ -105,6 +106,7 @@ mod kernel;
 mod options;
 mod spacing;
 mod stencil;
+pub mod timedelta;
 
 pub use element::{Element, Precision, Scalar};
 pub use error::GradientError;

@@ -256,6 +256,19 @@ impl Promote {
 pub(crate) struct Site<const N: usize> {
     pub(crate) values: [f64; N],
     pub(crate) promote: Promote,
+    /// The value is an integer step used as is (a first-order edge divisor).
+    pub(crate) integer: bool,
+}
+
+impl<const N: usize> Site<N> {
+    /// Values computed in floating point (not an integer step).
+    fn real(values: [f64; N], promote: Promote) -> Self {
+        Site {
+            values,
+            promote,
+            integer: false,
+        }
+    }
 }
 
 /// Per-sample interior coefficients, computed on demand in blocks so that no
@@ -347,29 +360,28 @@ pub(crate) fn plan<'a>(
 fn uniform<S: SpacingElement>(h: S, weak: bool, len: usize, edge: EdgeOrder) -> AxisPlan<'static> {
     let r = h.to_real();
     let real = Promote::of(weak, <S::Real as Real>::PRECISION);
-    let interior = Site {
-        values: [stencil::uniform_interior_divisor(r).to_f64()],
-        promote: real,
-    };
+    let interior = Site::real([stencil::uniform_interior_divisor(r).to_f64()], real);
     let (first, last) = match edge {
         EdgeOrder::First => {
             // NumPy divides by `h` itself, so an integer step keeps its own
-            // promotion rank here (f16 data / np.int8 stays f16).
+            // promotion rank here (f16 data / np.int8 stays f16), and
+            // timedelta64 data is divided by it as an integer.
             let site = Site {
                 values: [r.to_f64()],
                 promote: Promote::of(weak, S::SCALAR_PRECISION),
+                integer: S::INTEGER,
             };
             (Edge::TwoPoint(site), Edge::TwoPoint(site))
         }
         EdgeOrder::Second => (
-            Edge::ThreePoint(Site {
-                values: stencil::uniform_first_edge2(r).map(Real::to_f64),
-                promote: real,
-            }),
-            Edge::ThreePoint(Site {
-                values: stencil::uniform_last_edge2(r).map(Real::to_f64),
-                promote: real,
-            }),
+            Edge::ThreePoint(Site::real(
+                stencil::uniform_first_edge2(r).map(Real::to_f64),
+                real,
+            )),
+            Edge::ThreePoint(Site::real(
+                stencil::uniform_last_edge2(r).map(Real::to_f64),
+                real,
+            )),
         ),
     };
     AxisPlan {
@@ -395,29 +407,22 @@ fn coordinates<'a, S: SpacingElement>(
     let strong = Promote::Strong(<S::Real as Real>::PRECISION);
     let (first, last) = match edge {
         EdgeOrder::First => (
-            Edge::TwoPoint(Site {
-                values: [dx0.to_f64()],
-                promote: strong,
-            }),
-            Edge::TwoPoint(Site {
-                values: [dx(len - 2).to_f64()],
-                promote: strong,
-            }),
+            Edge::TwoPoint(Site::real([dx0.to_f64()], strong)),
+            Edge::TwoPoint(Site::real([dx(len - 2).to_f64()], strong)),
         ),
-        EdgeOrder::Second => (
-            Edge::ThreePoint(Site {
-                values: stencil::nonuniform_first_edge2(dx0, dx(1)).map(Real::to_f64),
-                promote: strong,
-            }),
-            Edge::ThreePoint(Site {
-                values: stencil::nonuniform_last_edge2(dx(len - 3), dx(len - 2)).map(Real::to_f64),
-                promote: strong,
-            }),
-        ),
+        EdgeOrder::Second => {
+            let first = stencil::nonuniform_first_edge2(dx0, dx(1));
+            let last = stencil::nonuniform_last_edge2(dx(len - 3), dx(len - 2));
+            (
+                Edge::ThreePoint(Site::real(first.map(Real::to_f64), strong)),
+                Edge::ThreePoint(Site::real(last.map(Real::to_f64), strong)),
+            )
+        }
     };
+    let interior = Interior::NonUniform(Box::new(NonUniform { x: *x }));
     AxisPlan {
         len,
-        interior: Interior::NonUniform(Box::new(NonUniform { x: *x })),
+        interior,
         first,
         last,
     }
@@ -441,13 +446,7 @@ mod tests {
         let p = plan(&Spacing::coordinates(&x), 0, 4, EdgeOrder::First).unwrap();
         match p.interior {
             Interior::Uniform(s) => {
-                assert_eq!(
-                    s,
-                    Site {
-                        values: [1.0],
-                        promote: Promote::Strong(Precision::Single)
-                    }
-                );
+                assert_eq!(s, Site::real([1.0], Promote::Strong(Precision::Single)));
             }
             Interior::NonUniform(_) => panic!("should collapse"),
         }
@@ -466,13 +465,7 @@ mod tests {
         let x = array![6u8, 4, 2];
         let p = plan(&Spacing::coordinates(&x), 0, 3, EdgeOrder::First).unwrap();
         let s = site1(p.first);
-        assert_eq!(
-            s,
-            Site {
-                values: [-2.0],
-                promote: Promote::Strong(Precision::Double)
-            }
-        );
+        assert_eq!(s, Site::real([-2.0], Promote::Strong(Precision::Double)));
     }
 
     #[test]

@@ -116,7 +116,13 @@ golden1! {
 }
 
 fn storage(dtype: &str) -> &str {
-    if dtype == "float16" { "uint16" } else { dtype }
+    if dtype == "float16" {
+        "uint16"
+    } else if dtype.starts_with("timedelta64") {
+        "int64"
+    } else {
+        dtype
+    }
 }
 
 impl Golden {
@@ -403,11 +409,55 @@ where
     expected.len()
 }
 
+/// A timedelta64 case: `i64` ticks in and out, through `ndgrad::timedelta`,
+/// one axis at a time, on every layout.
+fn run_timedelta_case(g: &Golden, n: usize, case: &Value) -> usize {
+    let shape: Vec<usize> = case["shape"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .collect();
+    let size = shape.iter().product();
+    let ticks: Vec<i64> = g.slice("in", case["input"].as_u64().unwrap() as usize, size);
+    let f = ArrayD::from_shape_vec(shape.clone(), ticks).unwrap();
+    let edge = EdgeOrder::try_from(case["edge_order"].as_i64().unwrap()).unwrap();
+    let outputs = case["outputs"].as_array().unwrap();
+    for (k, (axis, spec)) in case["axes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(case["spacing"].as_array().unwrap())
+        .enumerate()
+    {
+        let axis = Axis(axis.as_u64().unwrap() as usize);
+        let owned = OwnedSpacing::load(g, spec);
+        let want: Vec<i64> = g.slice("out", outputs[k].as_u64().unwrap() as usize, size);
+        for_each_layout(&f, |layout, view| {
+            let got = ndgrad::timedelta::gradient_axis(&view, axis, owned.spacing(), edge).unwrap();
+            assert_eq!(
+                got.iter().copied().collect::<Vec<_>>(),
+                want,
+                "case {n} ({layout}): {case}"
+            );
+        });
+        let mut out = ArrayD::from_elem(IxDyn(&shape).f(), 0i64);
+        ndgrad::timedelta::gradient_axis_into(&f, &mut out, axis, owned.spacing(), edge, par())
+            .unwrap();
+        assert_eq!(
+            out.iter().copied().collect::<Vec<_>>(),
+            want,
+            "case {n} (into): {case}"
+        );
+    }
+    outputs.len()
+}
+
 #[test]
 fn every_golden_case_matches_numpy_bit_for_bit() {
     let (g, cases) = Golden::load();
     assert!(
-        cases.len() >= 600,
+        cases.len() >= 680,
         "golden data has only {} cases",
         cases.len()
     );
@@ -430,12 +480,13 @@ fn every_golden_case_matches_numpy_bit_for_bit() {
             "uint16" => run_case::<u16>(&g, n, case),
             "uint32" => run_case::<u32>(&g, n, case),
             "uint64" => run_case::<u64>(&g, n, case),
+            "timedelta64[s]" => run_timedelta_case(&g, n, case),
             other => panic!("unexpected dtype {other}"),
         };
     }
     assert_eq!(
         per_dtype.len(),
-        13,
+        14,
         "every NumPy numeric dtype is covered: {per_dtype:?}"
     );
     assert!(outputs > cases.len());

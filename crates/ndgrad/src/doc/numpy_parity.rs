@@ -53,9 +53,19 @@
 //!   reported with NumPy's checking order (axes, spacing count, coordinate
 //!   lengths, then axis lengths).
 //!
+//! * **NaN bits**: where NumPy's result is NaN, ndgrad's is NaN too, but the
+//!   sign and payload of that NaN are not promised. IEEE 754 does not say
+//!   which NaN an operation on two NaNs returns, Rust leaves NaN bits
+//!   unspecified (LLVM may swap the operands of `+`), and NumPy's own SIMD
+//!   and scalar loops differ. Every other bit, signed zeros and infinities
+//!   included, is NumPy's.
+//! * **datetime64 / timedelta64**: [`crate::timedelta`] differentiates their
+//!   `i64` ticks with NumPy's integer timedelta arithmetic (`NaT`
+//!   propagation, truncation, integer division by integer steps).
+//!
 //! # Not in the Rust API
 //!
 //! These NumPy inputs are for the Python package to map or hand back to NumPy:
-//! `bool` (NumPy raises `TypeError`), `datetime64`/`timedelta64`,
-//! `object`, `longdouble`, complex steps, and `edge_order` values that are
-//! not 1 or 2 (NumPy treats values below 1 as 2).
+//! `bool` (NumPy raises `TypeError`), `object`, `longdouble`, complex steps,
+//! and `edge_order` values that are not 1 or 2 (NumPy treats values below 1
+//! as 2).

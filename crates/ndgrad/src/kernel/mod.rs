@@ -30,9 +30,39 @@ const COEF_BLOCK: usize = 256;
 #[cfg(feature = "rayon")]
 pub(crate) const MIN_TASK_LEN: usize = 1 << 16;
 
-type Out<I> = <I as Element>::Output;
+/// How a kernel reads and writes memory: stored input `In`, the `Value`
+/// differences and results are computed as, stored output `Stored`.
+///
+/// Every [`Element`] is its own codec (`In = I`, `Stored = Value =
+/// I::Output`); `timedelta64` stores `i64` ticks but computes with NumPy's
+/// timedelta arithmetic.
+pub(crate) trait Codec: 'static {
+    type In: Copy + Send + Sync;
+    type Value: Scalar;
+    type Stored: Copy + Send + Sync;
+    fn load(x: Self::In) -> Self::Value;
+    fn store(v: Self::Value) -> Self::Stored;
+}
 
-/// Calls `$func::<I, P, _>(args)` with `P` the compute type of output type
+impl<I: Element> Codec for I {
+    type In = I;
+    type Value = I::Output;
+    type Stored = I::Output;
+    #[inline]
+    fn load(x: I) -> I::Output {
+        x.to_output()
+    }
+    #[inline]
+    fn store(v: I::Output) -> I::Output {
+        v
+    }
+}
+
+type Val<C> = <C as Codec>::Value;
+type In<C> = <C as Codec>::In;
+type St<C> = <C as Codec>::Stored;
+
+/// Calls `$func::<C, P, _>(args)` with `P` the compute type of value type
 /// `$t` for precision `$prec`.
 macro_rules! dispatch {
     ($t:ty, $prec:expr, $func:ident::<$i:ty>($($arg:expr),* $(,)?)) => {
@@ -45,9 +75,9 @@ macro_rules! dispatch {
 }
 
 /// Differentiates `f` along `axis` into `out` (same shape, checked by the caller).
-pub(crate) fn apply<I: Element, D: Dimension>(
-    f: ArrayView<'_, I, D>,
-    out: ArrayViewMut<'_, Out<I>, D>,
+pub(crate) fn apply<C: Codec, D: Dimension>(
+    f: ArrayView<'_, In<C>, D>,
+    out: ArrayViewMut<'_, St<C>, D>,
     axis: Axis,
     plan: &AxisPlan<'_>,
     par: Par,
@@ -55,11 +85,11 @@ pub(crate) fn apply<I: Element, D: Dimension>(
     debug_assert_eq!(f.shape(), out.shape());
     debug_assert_eq!(f.len_of(axis), plan.len);
     match par {
-        Par::Seq => apply_range(&f, out, axis, plan, 0),
+        Par::Seq => apply_range::<C, D>(&f, out, axis, plan, 0),
         #[cfg(feature = "rayon")]
         Par::Rayon(tasks) => {
             let tasks = tasks.get().min(out.len() / MIN_TASK_LEN).max(1);
-            apply_split(f, out, axis, plan, 0, tasks);
+            apply_split::<C, D>(f, out, axis, plan, 0, tasks);
         }
     }
 }
@@ -71,9 +101,9 @@ pub(crate) fn apply<I: Element, D: Dimension>(
 /// `out` holds samples `lo..lo + out.len_of(axis)` of the differentiated
 /// axis; `f` is always whole along it (the stencil reads neighbours).
 #[cfg(feature = "rayon")]
-pub(crate) fn apply_split<I: Element, D: Dimension>(
-    f: ArrayView<'_, I, D>,
-    out: ArrayViewMut<'_, Out<I>, D>,
+pub(crate) fn apply_split<C: Codec, D: Dimension>(
+    f: ArrayView<'_, In<C>, D>,
+    out: ArrayViewMut<'_, St<C>, D>,
     axis: Axis,
     plan: &AxisPlan<'_>,
     lo: usize,
@@ -84,7 +114,7 @@ pub(crate) fn apply_split<I: Element, D: Dimension>(
         .max_by_key(|&k| (out.stride_of(Axis(k)).unsigned_abs(), core::cmp::Reverse(k)))
         .map(Axis);
     let Some(split) = split.filter(|_| tasks >= 2) else {
-        return apply_range(&f, out, axis, plan, lo);
+        return apply_range::<C, D>(&f, out, axis, plan, lo);
     };
     let left_tasks = tasks / 2;
     let mid = out.len_of(split) * left_tasks / tasks;
@@ -92,22 +122,22 @@ pub(crate) fn apply_split<I: Element, D: Dimension>(
     let (out_a, out_b) = out.split_at(split, mid);
     if split == axis {
         rayon::join(
-            || apply_split(f.view(), out_a, axis, plan, lo, left_tasks),
-            || apply_split(f.view(), out_b, axis, plan, lo + mid, tasks - left_tasks),
+            || apply_split::<C, D>(f.view(), out_a, axis, plan, lo, left_tasks),
+            || apply_split::<C, D>(f.view(), out_b, axis, plan, lo + mid, tasks - left_tasks),
         );
     } else {
         let (f_a, f_b) = f.split_at(split, mid);
         rayon::join(
-            || apply_split(f_a, out_a, axis, plan, lo, left_tasks),
-            || apply_split(f_b, out_b, axis, plan, lo, tasks - left_tasks),
+            || apply_split::<C, D>(f_a, out_a, axis, plan, lo, left_tasks),
+            || apply_split::<C, D>(f_b, out_b, axis, plan, lo, tasks - left_tasks),
         );
     }
 }
 
 /// Computes samples `lo..lo + out.len_of(axis)` along `axis` on the calling thread.
-fn apply_range<I: Element, D: Dimension>(
-    f: &ArrayView<'_, I, D>,
-    mut out: ArrayViewMut<'_, Out<I>, D>,
+fn apply_range<C: Codec, D: Dimension>(
+    f: &ArrayView<'_, In<C>, D>,
+    mut out: ArrayViewMut<'_, St<C>, D>,
     axis: Axis,
     plan: &AxisPlan<'_>,
     lo: usize,
@@ -118,9 +148,9 @@ fn apply_range<I: Element, D: Dimension>(
         return;
     }
     let at = |i: usize| Slice::from(i..i + 1);
-    let t = <Out<I> as Scalar>::PRECISION;
+    let t = <Val<C> as Scalar>::PRECISION;
     if lo == 0 {
-        edge::<I, D>(
+        edge::<C, D>(
             f,
             out.slice_axis_mut(axis, at(0)),
             axis,
@@ -130,7 +160,7 @@ fn apply_range<I: Element, D: Dimension>(
     }
     if hi == n {
         let o = out.slice_axis_mut(axis, at(n - 1 - lo));
-        edge::<I, D>(f, o, axis, plan.last, End::Last);
+        edge::<C, D>(f, o, axis, plan.last, End::Last);
     }
     let (a, b) = (lo.max(1), hi.min(n - 1));
     if a >= b {
@@ -142,12 +172,16 @@ fn apply_range<I: Element, D: Dimension>(
     match &plan.interior {
         Interior::Uniform(site) => {
             let p = site.promote.resolve(t);
-            dispatch!(Out<I>, p, two_point::<I>(o, fp, fm, site.values[0]));
+            dispatch!(
+                Val<C>,
+                p,
+                two_point::<C>(o, fp, fm, site.values[0], site.integer)
+            );
         }
         Interior::NonUniform(src) => {
             let p = src.precision().max(t);
             let f0 = f.slice_axis(axis, Slice::from(a..b));
-            dispatch!(Out<I>, p, nonuniform::<I>(o, [fm, f0, fp], axis, a, &**src));
+            dispatch!(Val<C>, p, nonuniform::<C>(o, [fm, f0, fp], axis, a, &**src));
         }
     }
 }
@@ -159,33 +193,33 @@ enum End {
 }
 
 /// One edge sample.
-fn edge<I: Element, D: Dimension>(
-    f: &ArrayView<'_, I, D>,
-    out: ArrayViewMut<'_, Out<I>, D>,
+fn edge<C: Codec, D: Dimension>(
+    f: &ArrayView<'_, In<C>, D>,
+    out: ArrayViewMut<'_, St<C>, D>,
     axis: Axis,
     edge: Edge,
     end: End,
 ) {
     let n = f.len_of(axis);
-    let t = <Out<I> as Scalar>::PRECISION;
+    let t = <Val<C> as Scalar>::PRECISION;
     let at = |i: usize| f.slice_axis(axis, Slice::from(i..i + 1));
     match edge {
         Edge::TwoPoint(Site {
             values: [h],
             promote,
+            integer,
         }) => {
             // (f[1] - f[0]) / h and (f[-1] - f[-2]) / h
             let (lo, hi) = match end {
                 End::First => (0, 1),
                 End::Last => (n - 2, n - 1),
             };
-            dispatch!(
-                Out<I>,
-                promote.resolve(t),
-                two_point::<I>(out, at(hi), at(lo), h)
-            );
+            let p = promote.resolve(t);
+            dispatch!(Val<C>, p, two_point::<C>(out, at(hi), at(lo), h, integer));
         }
-        Edge::ThreePoint(Site { values, promote }) => {
+        Edge::ThreePoint(Site {
+            values, promote, ..
+        }) => {
             // a*f[0] + b*f[1] + c*f[2] and a*f[-3] + b*f[-2] + c*f[-1]
             let i = match end {
                 End::First => 0,
@@ -193,31 +227,33 @@ fn edge<I: Element, D: Dimension>(
             };
             let p = promote.resolve(t);
             dispatch!(
-                Out<I>,
+                Val<C>,
                 p,
-                three_point::<I>(out, [at(i), at(i + 1), at(i + 2)], values)
+                three_point::<C>(out, [at(i), at(i + 1), at(i + 2)], values)
             );
         }
     }
 }
 
-/// `out = (hi - lo) / d`: the difference in the data type, the division in `P`.
-fn two_point<I: Element, P: Compute<Out<I>>, D: Dimension>(
-    out: ArrayViewMut<'_, Out<I>, D>,
-    hi: ArrayView<'_, I, D>,
-    lo: ArrayView<'_, I, D>,
+/// `out = (hi - lo) / d`: the difference in the data type, the division in
+/// `P`. `integer` says `d` is an integer step (it matters for timedelta64).
+fn two_point<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    out: ArrayViewMut<'_, St<C>, D>,
+    hi: ArrayView<'_, In<C>, D>,
+    lo: ArrayView<'_, In<C>, D>,
     d: f64,
+    integer: bool,
 ) {
-    let d = P::from_f64(d);
+    let d = P::from_step(d, integer);
     Zip::from(out).and(hi).and(lo).for_each(|o, &h, &l| {
-        *o = P::lift(h.to_output().sub(l.to_output())).div(d).lower();
+        *o = C::store(P::lift(C::load(h).sub(C::load(l))).div(d).lower());
     });
 }
 
 /// `out = (c0*f0 + c1*f1) + c2*f2` in `P`, with scalar coefficients.
-fn three_point<I: Element, P: Compute<Out<I>>, D: Dimension>(
-    out: ArrayViewMut<'_, Out<I>, D>,
-    [f0, f1, f2]: [ArrayView<'_, I, D>; 3],
+fn three_point<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    out: ArrayViewMut<'_, St<C>, D>,
+    [f0, f1, f2]: [ArrayView<'_, In<C>, D>; 3],
     coefs: [f64; 3],
 ) {
     let [a, b, c] = coefs.map(P::from_f64);
@@ -226,24 +262,33 @@ fn three_point<I: Element, P: Compute<Out<I>>, D: Dimension>(
         .and(f1)
         .and(f2)
         .for_each(|o, &x0, &x1, &x2| {
-            *o = combine(a, b, c, x0, x1, x2);
+            *o = combine::<C, P>(a, b, c, x0, x1, x2);
         });
 }
 
 #[inline]
-fn combine<I: Element, P: Compute<Out<I>>>(a: P, b: P, c: P, x0: I, x1: I, x2: I) -> Out<I> {
-    let lift = |x: I| P::lift(x.to_output());
-    a.mul(lift(x0))
-        .add(b.mul(lift(x1)))
-        .add(c.mul(lift(x2)))
-        .lower()
+fn combine<C: Codec, P: Compute<Val<C>>>(
+    a: P,
+    b: P,
+    c: P,
+    x0: In<C>,
+    x1: In<C>,
+    x2: In<C>,
+) -> St<C> {
+    let lift = |x: In<C>| P::lift(C::load(x));
+    C::store(
+        a.mul(lift(x0))
+            .add(b.mul(lift(x1)))
+            .add(c.mul(lift(x2)))
+            .lower(),
+    )
 }
 
 /// The non-uniform interior: `out` holds interior samples `first..`, and
 /// `f0` is `f` over the same samples, `fm` and `fp` shifted by -1 and +1.
-fn nonuniform<I: Element, P: Compute<Out<I>>, D: Dimension>(
-    mut out: ArrayViewMut<'_, Out<I>, D>,
-    [fm, f0, fp]: [ArrayView<'_, I, D>; 3],
+fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    mut out: ArrayViewMut<'_, St<C>, D>,
+    [fm, f0, fp]: [ArrayView<'_, In<C>, D>; 3],
     axis: Axis,
     first: usize,
     src: &dyn CoefSource,
@@ -274,7 +319,7 @@ fn nonuniform<I: Element, P: Compute<Out<I>>, D: Dimension>(
             .and(f0.slice_axis(axis, block))
             .and(fp.slice_axis(axis, block))
             .and(&cv)
-            .for_each(|o, &x0, &x1, &x2, &[a, b, c]| *o = combine(a, b, c, x0, x1, x2));
+            .for_each(|o, &x0, &x1, &x2, &[a, b, c]| *o = combine::<C, P>(a, b, c, x0, x1, x2));
     }
 }
 
@@ -316,9 +361,9 @@ mod proptests {
             let spacing = if coords { Spacing::coordinates(&x) } else { Spacing::uniform(0.7) };
             let p = plan(&spacing, axis.index(), n, edge).unwrap();
             let mut serial = ArrayD::<f64>::zeros(IxDyn(&shape));
-            apply(f.view(), serial.view_mut(), axis, &p, Par::Seq);
+            apply::<f64, _>(f.view(), serial.view_mut(), axis, &p, Par::Seq);
             let mut split = ArrayD::<f64>::from_elem(IxDyn(&shape), f64::NAN);
-            apply_split(f.view(), split.view_mut(), axis, &p, 0, tasks);
+            apply_split::<f64, _>(f.view(), split.view_mut(), axis, &p, 0, tasks);
             prop_assert_eq!(serial, split);
         }
     }
