@@ -30,8 +30,19 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "crates" / "ndgrad" / "tests" / "data"
 
 DTYPES = [
-    "float64", "float32", "float16", "complex128", "complex64",
-    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float64",
+    "float32",
+    "float16",
+    "complex128",
+    "complex64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
     "timedelta64[s]",
 ]
 
@@ -39,7 +50,7 @@ DTYPES = [
 SPACINGS = [
     ("unit", None, None),
     ("weak", "float64", "step"),
-    ("weak", "float64", "awkward"),   # 1.1, 0.3: not representable in f32/f16
+    ("weak", "float64", "awkward"),  # 1.1, 0.3: not representable in f32/f16
     ("weak", "int64", "int"),
     ("weak", "float64", "zero"),
     ("strong", "float64", "step"),
@@ -56,12 +67,12 @@ SPACINGS = [
     ("coords", "float16", "irregular"),
     ("coords", "int64", "irregular"),
     ("coords", "uint8", "decreasing"),
-    ("coords", "float64", "uniform"),      # exactly equal steps: NumPy collapses
+    ("coords", "float64", "uniform"),  # exactly equal steps: NumPy collapses
     ("coords", "float32", "uniform"),
     ("coords", "int32", "uniform"),
-    ("coords", "float64", "linspace"),     # nearly equal steps: does not collapse
+    ("coords", "float64", "linspace"),  # nearly equal steps: does not collapse
     ("coords", "float64", "nan"),
-    ("coords", "float64", "repeat"),       # a zero step
+    ("coords", "float64", "repeat"),  # a zero step
 ]
 
 SHAPES = [(6,), (2,), (3,), (4, 5), (3, 2, 4), (7,), (2, 3), (5, 3)]
@@ -80,15 +91,17 @@ def make_data(rng, dtype, shape):
     dt = np.dtype(dtype)
     n = int(np.prod(shape))
     if dt.kind == "m":
-        ticks = rng.integers(-10**6, 10**6, size=n)
-        huge = rng.integers(-2**62, 2**62, size=n)
+        ticks = rng.integers(-(10**6), 10**6, size=n)
+        huge = rng.integers(-(2**62), 2**62, size=n)
         ticks = np.where(rng.random(n) < 0.15, huge, ticks)
         ticks[rng.random(n) < 0.1] = np.iinfo(np.int64).min  # NaT
         return ticks.astype(np.int64).view(dt).reshape(shape)
     if dt.kind in "iu":
         info = np.iinfo(dt)
         wide = rng.integers(info.min, info.max, size=n, endpoint=True, dtype=dt)
-        small = rng.integers(max(info.min, -50), min(info.max, 50), size=n, endpoint=True).astype(dt)
+        small = rng.integers(max(info.min, -50), min(info.max, 50), size=n, endpoint=True).astype(
+            dt
+        )
         return np.where(rng.random(n) < 0.3, wide, small).reshape(shape)
 
     real = dt.type(0).real.dtype
@@ -96,8 +109,18 @@ def make_data(rng, dtype, shape):
 
     def part():
         x = rng.standard_normal(n) * 10.0 ** rng.integers(-3, 4, size=n)
-        specials = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, float(finfo.max) / 1.5,
-                             -float(finfo.max) / 1.5, float(finfo.smallest_subnormal) * 3])
+        specials = np.array(
+            [
+                np.nan,
+                np.inf,
+                -np.inf,
+                0.0,
+                -0.0,
+                float(finfo.max) / 1.5,
+                -float(finfo.max) / 1.5,
+                float(finfo.smallest_subnormal) * 3,
+            ]
+        )
         pick = rng.random(n) < 0.12
         x[pick] = rng.choice(specials, size=int(pick.sum()))
         with np.errstate(all="ignore"):
@@ -222,7 +245,9 @@ def generate():
                 specs, args = [], []
                 for j, ax in enumerate(axes):
                     # The case's spacing form on the first axis; a random one elsewhere.
-                    k, d, g = (kind, sdtype, gen) if j == 0 else SPACINGS[rng.integers(len(SPACINGS))]
+                    k, d, g = (
+                        (kind, sdtype, gen) if j == 0 else SPACINGS[rng.integers(len(SPACINGS))]
+                    )
                     if g == "zero" and edge_order == 2:
                         k, d, g = "strong", "float64", "step"
                     arg, stored = make_spacing(rng, k, d, g, shape[ax])
@@ -244,22 +269,24 @@ def generate():
                     skipped += 1
                     continue
                 out_dtype = str(outs[0].dtype)
-                cases.append({
-                    "dtype": dtype,
-                    "shape": list(shape),
-                    "input": store.add("in_" + storage(dtype), f),
-                    "axes": axes,
-                    "edge_order": edge_order,
-                    "spacing": specs,
-                    "out_dtype": out_dtype,
-                    "outputs": [store.add("out_" + storage(out_dtype), o) for o in outs],
-                })
+                cases.append(
+                    {
+                        "dtype": dtype,
+                        "shape": list(shape),
+                        "input": store.add("in_" + storage(dtype), f),
+                        "axes": axes,
+                        "edge_order": edge_order,
+                        "spacing": specs,
+                        "out_dtype": out_dtype,
+                        "outputs": [store.add("out_" + storage(out_dtype), o) for o in outs],
+                    }
+                )
     print(f"{skipped} spacing/dtype combinations NumPy rejects were skipped")
     return cases, store.arrays()
 
 
 def load(key, arrays, dtype, offset, count):
-    a = arrays[key][offset: offset + count]
+    a = arrays[key][offset : offset + count]
     if dtype == "float16":
         return a.view(np.float16)
     if dtype.startswith("timedelta64"):
@@ -287,9 +314,12 @@ def check():
         else:
             args = [1.0 if a is None else a for a in args]
         outs = call_numpy(f, args, c["axes"], c["edge_order"])
-        for o, off in zip(outs, c["outputs"]):
+        for o, off in zip(outs, c["outputs"], strict=True):
             want = load("out_" + storage(c["out_dtype"]), arrays, c["out_dtype"], off, o.size)
-            if str(o.dtype) != c["out_dtype"] or o.reshape(-1).tobytes() != want.view(o.dtype).tobytes():
+            if (
+                str(o.dtype) != c["out_dtype"]
+                or o.reshape(-1).tobytes() != want.view(o.dtype).tobytes()
+            ):
                 bad += 1
                 print(f"case {n} differs: {c}", file=sys.stderr)
     print(f"golden check: {len(cases)} cases, {bad} differ (numpy {np.__version__})")
@@ -297,7 +327,9 @@ def check():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--check", action="store_true", help="verify the stored data against NumPy")
     args = ap.parse_args()
     if args.check:

@@ -1,0 +1,245 @@
+//! PyO3 glue for `ndgrad._ndgrad`: one typed entry point per NumPy dtype,
+//! the GIL released while Rust computes, and `GradientError` mapped to the
+//! exception NumPy raises.
+//!
+//! No argument handling happens here. `python/ndgrad/_api.py` reproduces
+//! `numpy.gradient`'s argument rules and error messages, allocates the
+//! outputs (`np.empty_like`, NumPy's own layout) and passes each axis'
+//! spacing as `(kind, dtype code, values)`.
+#![deny(elided_lifetimes_in_paths)]
+
+use half::f16;
+use ndgrad::ndarray::{ArrayRef, Axis, IxDyn};
+use ndgrad::{Coords, EdgeOrder, GradientError, Par, Spacing, Step};
+use num_complex::Complex;
+use numpy::{
+    PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyReadonlyArrayDyn, PyReadwriteArrayDyn,
+};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+/// A spacing argument, holding the NumPy array its values live in.
+enum Held<'py> {
+    Unit,
+    Weak(Step),
+    Strong(Step),
+    Coords(HeldCoords<'py>),
+}
+
+macro_rules! held_coords {
+    ($($code:literal => $t:ty, $v:ident;)*) => {
+        enum HeldCoords<'py> {
+            $($v(PyReadonlyArray1<'py, $t>),)*
+        }
+
+        impl HeldCoords<'_> {
+            fn coords(&self) -> Coords<'_> {
+                match self {
+                    $(HeldCoords::$v(a) => Coords::from(a.as_array()),)*
+                }
+            }
+        }
+
+        /// Reads `values` as a 1-D array of the dtype named by `code`
+        /// (`numpy.dtype.str` without the byte-order character).
+        fn hold_array<'py>(code: &str, values: &Bound<'py, PyAny>) -> PyResult<HeldCoords<'py>> {
+            Ok(match code {
+                $($code => HeldCoords::$v(values.extract()?),)*
+                other => return Err(PyTypeError::new_err(format!("unsupported spacing dtype {other:?}"))),
+            })
+        }
+
+        /// The first value of a held array, as a typed step.
+        fn first_step(held: &HeldCoords<'_>) -> PyResult<Step> {
+            match held {
+                $(HeldCoords::$v(a) => a
+                    .as_array()
+                    .first()
+                    .map(|&h| Step::from(h))
+                    .ok_or_else(|| PyValueError::new_err("a step needs one value")),)*
+            }
+        }
+    };
+}
+held_coords! {
+    "f2" => f16, F16;
+    "f4" => f32, F32;
+    "f8" => f64, F64;
+    "i1" => i8, I8;
+    "i2" => i16, I16;
+    "i4" => i32, I32;
+    "i8" => i64, I64;
+    "u1" => u8, U8;
+    "u2" => u16, U16;
+    "u4" => u32, U32;
+    "u8" => u64, U64;
+}
+
+/// `(kind, code, values)` from `_api.py`: kind is `unit`, `weak` (a Python
+/// number), `strong` (a NumPy scalar) or `coords`.
+type SpacingArg<'py> = (String, Option<String>, Option<Bound<'py, PyAny>>);
+
+fn hold<'py>((kind, code, values): &SpacingArg<'py>) -> PyResult<Held<'py>> {
+    let array = || -> PyResult<HeldCoords<'py>> {
+        match (code, values) {
+            (Some(code), Some(values)) => hold_array(code, values),
+            _ => Err(PyValueError::new_err(format!(
+                "spacing kind {kind:?} needs a dtype and values"
+            ))),
+        }
+    };
+    Ok(match kind.as_str() {
+        "unit" => Held::Unit,
+        "weak" => Held::Weak(first_step(&array()?)?),
+        "strong" => Held::Strong(first_step(&array()?)?),
+        "coords" => Held::Coords(array()?),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "unknown spacing kind {other:?}"
+            )));
+        }
+    })
+}
+
+impl Held<'_> {
+    fn spacing(&self) -> Spacing<'_> {
+        match self {
+            Held::Unit => Spacing::Unit,
+            Held::Weak(h) => Spacing::UniformWeak(*h),
+            Held::Strong(h) => Spacing::Uniform(*h),
+            Held::Coords(x) => Spacing::Coordinates(x.coords()),
+        }
+    }
+}
+
+/// The exception NumPy raises for each error.
+fn to_py(py: Python<'_>, err: &GradientError) -> PyErr {
+    match *err {
+        GradientError::AxisOutOfBounds { axis, ndim } => py
+            .import("numpy.exceptions")
+            .and_then(|m| m.getattr("AxisError"))
+            .and_then(|cls| cls.call1((axis, ndim)))
+            .map_or_else(|e| e, PyErr::from_value),
+        GradientError::SpacingCount { .. } | GradientError::OutputCount { .. } => {
+            PyTypeError::new_err(err.to_string())
+        }
+        _ => PyValueError::new_err(err.to_string()),
+    }
+}
+
+/// `workers` as `_api.py` passes it: 0 for every thread, else a task count.
+fn par(workers: usize) -> Par {
+    match workers {
+        1 => Par::Seq,
+        n => Par::rayon(n),
+    }
+}
+
+type AxisInto<I, O> = fn(
+    &ArrayRef<I, IxDyn>,
+    &mut ArrayRef<O, IxDyn>,
+    Axis,
+    Spacing<'_>,
+    EdgeOrder,
+    Par,
+) -> Result<(), GradientError>;
+
+/// Differentiates `f` along each of `axes` into the matching `outs`, with
+/// the GIL released.
+#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+fn run<'py, I, O>(
+    py: Python<'py>,
+    f: PyReadonlyArrayDyn<'py, I>,
+    outs: Vec<Bound<'py, PyArrayDyn<O>>>,
+    axes: Vec<usize>,
+    spacings: Vec<SpacingArg<'py>>,
+    edge_order: u8,
+    workers: usize,
+    axis_into: AxisInto<I, O>,
+) -> PyResult<()>
+where
+    I: numpy::Element + Sync,
+    O: numpy::Element + Send,
+{
+    if outs.len() != axes.len() || spacings.len() != axes.len() {
+        return Err(PyValueError::new_err(
+            "one output and one spacing per axis are needed",
+        ));
+    }
+    let edge = EdgeOrder::try_from(i64::from(edge_order)).map_err(|e| to_py(py, &e))?;
+    let held = spacings.iter().map(hold).collect::<PyResult<Vec<_>>>()?;
+    let mut writable = outs
+        .iter()
+        .map(|o| {
+            o.try_readwrite().map_err(|e| {
+                PyValueError::new_err(format!(
+                    "output array is not writable or overlaps another: {e}"
+                ))
+            })
+        })
+        .collect::<PyResult<Vec<PyReadwriteArrayDyn<'py, O>>>>()?;
+    let input = f.as_array();
+    let mut views: Vec<_> = writable.iter_mut().map(|o| o.as_array_mut()).collect();
+    let spacing: Vec<Spacing<'_>> = held.iter().map(Held::spacing).collect();
+    let par = par(workers);
+    py.detach(|| {
+        for ((&axis, s), out) in axes.iter().zip(spacing).zip(views.iter_mut()) {
+            axis_into(&input, out, Axis(axis), s, edge, par)?;
+        }
+        Ok(())
+    })
+    .map_err(|e| to_py(py, &e))
+}
+
+macro_rules! entry_points {
+    ($($name:ident: $in:ty => $out:ty, $into:path;)*) => {$(
+        /// `numpy.gradient` for one input dtype: writes the gradient of `f`
+        /// along each of `axes` into `outs` (see `ndgrad._api`).
+        #[pyfunction]
+        #[allow(clippy::needless_pass_by_value)]
+        fn $name<'py>(
+            py: Python<'py>,
+            f: PyReadonlyArrayDyn<'py, $in>,
+            outs: Vec<Bound<'py, PyArrayDyn<$out>>>,
+            axes: Vec<usize>,
+            spacings: Vec<SpacingArg<'py>>,
+            edge_order: u8,
+            workers: usize,
+        ) -> PyResult<()> {
+            run(py, f, outs, axes, spacings, edge_order, workers, $into)
+        }
+    )*};
+}
+entry_points! {
+    gradient_f2: f16 => f16, ndgrad::gradient_axis_into;
+    gradient_f4: f32 => f32, ndgrad::gradient_axis_into;
+    gradient_f8: f64 => f64, ndgrad::gradient_axis_into;
+    gradient_c8: Complex<f32> => Complex<f32>, ndgrad::gradient_axis_into;
+    gradient_c16: Complex<f64> => Complex<f64>, ndgrad::gradient_axis_into;
+    gradient_i1: i8 => f64, ndgrad::gradient_axis_into;
+    gradient_i2: i16 => f64, ndgrad::gradient_axis_into;
+    gradient_i4: i32 => f64, ndgrad::gradient_axis_into;
+    gradient_i8: i64 => f64, ndgrad::gradient_axis_into;
+    gradient_u1: u8 => f64, ndgrad::gradient_axis_into;
+    gradient_u2: u16 => f64, ndgrad::gradient_axis_into;
+    gradient_u4: u32 => f64, ndgrad::gradient_axis_into;
+    gradient_u8: u64 => f64, ndgrad::gradient_axis_into;
+    gradient_m8: i64 => i64, ndgrad::timedelta::gradient_axis_into;
+}
+
+/// The compiled core of the `ndgrad` Python package.
+#[pymodule]
+mod _ndgrad {
+    use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use super::{
+        gradient_c8, gradient_c16, gradient_f2, gradient_f4, gradient_f8, gradient_i1, gradient_i2,
+        gradient_i4, gradient_i8, gradient_m8, gradient_u1, gradient_u2, gradient_u4, gradient_u8,
+    };
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", env!("CARGO_PKG_VERSION"))
+    }
+}

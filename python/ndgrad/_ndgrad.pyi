@@ -1,0 +1,149 @@
+"""Type stubs for the compiled module ``ndgrad._ndgrad``.
+
+Each ``gradient_<code>`` takes an input array of one dtype (``<code>`` is
+``dtype.kind`` and ``dtype.itemsize``; ``m8`` takes timedelta64/datetime64
+ticks viewed as int64) and writes the gradient along each of ``axes`` into
+the matching array of ``outs``. ``spacings`` holds one
+``(kind, dtype code, values)`` per axis, kind being ``"unit"``, ``"weak"``
+(a Python number), ``"strong"`` (a NumPy scalar) or ``"coords"``.
+``workers`` is 0 for every thread, else the number of tasks.
+"""
+
+from typing import Any
+
+from numpy.typing import NDArray
+
+__all__ = [
+    "__version__",
+    "gradient_c8",
+    "gradient_c16",
+    "gradient_f2",
+    "gradient_f4",
+    "gradient_f8",
+    "gradient_i1",
+    "gradient_i2",
+    "gradient_i4",
+    "gradient_i8",
+    "gradient_m8",
+    "gradient_u1",
+    "gradient_u2",
+    "gradient_u4",
+    "gradient_u8",
+]
+
+__version__: str
+
+_Spacing = tuple[str, str | None, NDArray[Any] | None]
+
+def gradient_f2(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_f4(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_f8(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_c8(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_c16(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_i1(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_i2(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_i4(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_i8(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_u1(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_u2(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_u4(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_u8(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...
+def gradient_m8(
+    f: NDArray[Any],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    edge_order: int,
+    workers: int,
+) -> None: ...

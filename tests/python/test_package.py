@@ -1,0 +1,171 @@
+"""The package around the function: out=, workers=, threads, fallbacks to
+NumPy, and what ships (version, stubs, py.typed)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from importlib import resources
+from typing import Any
+
+import ndgrad
+import numpy as np
+import pytest
+from conftest import assert_same_outcome, check
+from ndgrad import _ndgrad
+from numpy.lib._function_base_impl import gradient as numpy_gradient
+
+
+def test_version_and_typing_files_ship() -> None:
+    assert ndgrad.__version__ == _ndgrad.__version__
+    assert ndgrad.__version__.count(".") == 2
+    files = resources.files("ndgrad")
+    assert (files / "py.typed").is_file()
+    assert (files / "_ndgrad.pyi").is_file()
+    assert ndgrad.__all__ == ["__version__", "gradient"]
+
+
+def test_out_arrays_are_filled_and_returned(rng: np.random.Generator) -> None:
+    f = rng.standard_normal((6, 7))
+    want = numpy_gradient(f, 0.5, edge_order=2)
+    outs = (np.empty((6, 7)), np.empty((6, 7), order="F"))
+    got = ndgrad.gradient(f, 0.5, edge_order=2, out=outs)
+    assert got[0] is outs[0] and got[1] is outs[1]
+    assert_same_outcome(got, want)
+    one = np.empty(7)
+    assert ndgrad.gradient(f[0], out=one) is one
+    np.testing.assert_array_equal(one, numpy_gradient(f[0]))
+
+
+def test_out_with_a_strided_view_writes_only_that_view(rng: np.random.Generator) -> None:
+    f = rng.standard_normal(10)
+    big = np.full(20, 7.0)
+    ndgrad.gradient(f, out=big[::2])
+    np.testing.assert_array_equal(big[::2], numpy_gradient(f))
+    assert (big[1::2] == 7.0).all()
+
+
+def test_out_for_integer_datetime_and_byteswapped_inputs() -> None:
+    ints = np.array([5, 3, 0], dtype=np.uint8)
+    res = np.empty(3)
+    assert ndgrad.gradient(ints, out=res) is res
+    np.testing.assert_array_equal(res, [-2.0, -2.5, -3.0])
+    days = np.array(["2020-01-01", "2020-01-05", "2020-01-06"], dtype="M8[D]")
+    res = np.empty(3, dtype="m8[D]")
+    assert ndgrad.gradient(days, out=res) is res
+    np.testing.assert_array_equal(res, numpy_gradient(days))
+    big_endian = (np.arange(5.0) ** 2).astype(">f8")
+    res = np.empty(5, dtype=">f8")
+    assert ndgrad.gradient(big_endian, out=res) is res
+    np.testing.assert_array_equal(res, numpy_gradient(big_endian))
+
+
+def test_out_works_with_fallbacks() -> None:
+    m = np.ma.array([1.0, 2.0, 4.0])
+    res = np.empty(3)
+    assert ndgrad.gradient(m, out=res) is res
+    np.testing.assert_array_equal(res, [1.0, 1.5, 2.0])
+
+
+@pytest.mark.parametrize("workers", [None, 1, 2, 3, 8, -1, -2])
+def test_workers_never_change_results(workers: int | None, rng: np.random.Generator) -> None:
+    # Large enough (2^17 elements per axis) for the kernels to split the work.
+    f = rng.standard_normal((512, 256))
+    x = np.cumsum(rng.uniform(0.1, 1.0, 256))
+    want = numpy_gradient(f, 0.3, x, edge_order=2)
+    assert_same_outcome(ndgrad.gradient(f, 0.3, x, edge_order=2, workers=workers), want)
+
+
+def test_calls_from_many_threads_at_once(rng: np.random.Generator) -> None:
+    inputs = [rng.standard_normal((200, 300)) for _ in range(8)]
+    wants = [numpy_gradient(a, 0.5) for a in inputs]
+    results: list[Any] = [None] * 8
+    errors: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            for _ in range(10):
+                results[k] = ndgrad.gradient(inputs[k], 0.5)
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for got, want in zip(results, wants, strict=True):
+        assert_same_outcome(got, want)
+
+
+def test_the_gil_is_released_while_rust_computes() -> None:
+    # A call long enough (tens of ms) that Python threads must run during it
+    # if, and only if, the GIL is released.
+    f = np.ones((3000, 3000))
+    x = np.cumsum(np.linspace(0.5, 1.5, 3000))
+    done = threading.Event()
+    ticks = 0
+
+    def count() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            time.sleep(0)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    time.sleep(0.01)
+    start = ticks
+    for _ in range(3):
+        ndgrad.gradient(f, x, x, workers=1)
+    during = ticks - start
+    done.set()
+    counter.join()
+    assert during > 100, f"only {during} Python steps ran during the computation"
+
+
+def test_the_input_is_never_modified(rng: np.random.Generator) -> None:
+    for dtype in ("f8", "f2", "c8", "i2", "m8[s]", ">f4"):
+        f = (rng.standard_normal((4, 5)) * 100).astype(dtype)
+        check(f, edge_order=2)  # `check` asserts the input is unchanged
+
+
+def test_masked_arrays_give_numpys_answer_and_own_their_mask() -> None:
+    x = np.ma.array([[1, 1], [3, 4]], mask=[[False, False], [False, False]])
+    got = ndgrad.gradient(x)
+    want = numpy_gradient(x)
+    assert type(got[0]) is np.ma.MaskedArray
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[0]._mask is not x._mask
+    x2 = np.ma.arange(5)
+    x2[2] = np.ma.masked
+    ndgrad.gradient(x2, edge_order=2)
+    np.testing.assert_array_equal(x2.mask, [False, False, True, False, False])
+
+
+def test_matrix_longdouble_and_object_inputs_are_numpys() -> None:
+    with pytest.warns(PendingDeprecationWarning):
+        m = np.matrix([[1.0, 2.0, 4.0], [2.0, 5.0, 9.0]])
+    assert_same_outcome(ndgrad.gradient(m), numpy_gradient(m))
+    check(np.array([1, 2, 4, 8], dtype=np.longdouble))
+    check(np.array([1, 2, 4, 8], dtype=np.clongdouble), 0.5)
+    check(np.array([1, 2, 4, 8], dtype=object))
+    check(np.arange(4.0), np.array([0.0, 1.0, 3.0, 4.0], dtype=np.longdouble))
+    check(np.arange(4.0), 1 + 0j)
+
+
+def test_array_likes_and_returns() -> None:
+    check([1, 2, 4, 7])
+    check(((1, 2), (2, 3)))
+    check(3.0)
+    check(np.arange(6.0).reshape(2, 3), axis=())
+    assert type(ndgrad.gradient([[1, 2], [2, 3]])) is tuple
+    assert type(ndgrad.gradient([[1, 2], [2, 3]], axis=0)) is np.ndarray
+    assert ndgrad.gradient(np.float64(3.0)) == ()
+
+
+@pytest.mark.parametrize("edge_order", [0, -1, 1.0, 1.5, True, np.int8(2), np.float64(1.0)])
+def test_off_spec_edge_orders_are_accepted_as_numpy_does(edge_order: Any) -> None:
+    check(np.arange(6.0) ** 2, edge_order=edge_order)
+    check(np.arange(6.0) ** 2, np.array([0.0, 1.0, 1.5, 3.0, 4.0, 6.0]), edge_order=edge_order)
