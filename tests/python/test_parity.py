@@ -323,3 +323,23 @@ def test_matches_numpy_on_random_cases(data: st.DataObject) -> None:
     if axis is not None:
         kwargs["axis"] = axis
     check(f, *varargs, **kwargs)
+
+
+STEP_TYPES = [np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
+              np.uint8, np.uint16, np.uint32, np.uint64]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "dtype", ["f2", "f4", "f8", "c8", "c16", "i1", "u8", "i8", "m8[s]", "M8[D]", ">f4"]
+)
+def test_every_scalar_step_type_with_every_data_type(dtype: str) -> None:
+    """NumPy's promotion of a NumPy-scalar step against each data dtype,
+    including zero, integer steps on timedelta data, and extreme values."""
+    f = (np.arange(1, 6) ** 2).astype(dtype)
+    steps: list[Any] = [t(v) for t in STEP_TYPES for v in (0, 3, 100)]
+    steps += [0.0, 3, 0, 2**62, -7, 1e-320, 1e300]
+    for h in steps:
+        for edge_order in (1, 2):
+            check(f, h, edge_order=edge_order)
+            if h:
+                check(f, np.full(5, h).cumsum(), edge_order=edge_order)
