@@ -227,10 +227,65 @@ entry_points! {
     gradient_m8: i64 => i64, ndgrad::timedelta::gradient_axis_into;
 }
 
+/// The machine's ceiling for a streaming 3-point stencil, for the
+/// benchmark script: `out[i] = (f[i+1] - f[i-1]) / 2` over contiguous f64
+/// arrays on `threads` threads, the simplest loop that does a gradient's
+/// memory traffic. The script times it into outputs NumPy allocates fresh
+/// (page faults included, as a real call pays them) and into outputs
+/// already touched.
+#[pyfunction]
+#[allow(clippy::needless_pass_by_value)]
+fn _stencil_probe(
+    py: Python<'_>,
+    f: PyReadonlyArray1<'_, f64>,
+    mut out: numpy::PyReadwriteArray1<'_, f64>,
+    threads: usize,
+) -> PyResult<()> {
+    use rayon::prelude::*;
+    let (Ok(f), Ok(out)) = (f.as_slice(), out.as_slice_mut()) else {
+        return Err(PyValueError::new_err("the probe needs contiguous arrays"));
+    };
+    let n = f.len();
+    if n < 3 || out.len() != n || threads == 0 {
+        return Err(PyValueError::new_err(
+            "need two arrays of the same length >= 3, and threads >= 1",
+        ));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let chunk = n.div_ceil(threads * 8).max(4096);
+    py.detach(|| {
+        pool.install(|| {
+            out.par_chunks_mut(chunk).enumerate().for_each(|(k, o)| {
+                let start = k * chunk;
+                let (lo, hi) = (start.max(1), (start + o.len()).min(n - 1));
+                if lo < hi {
+                    let dst = &mut o[lo - start..hi - start];
+                    for ((v, a), b) in dst.iter_mut().zip(&f[lo + 1..=hi]).zip(&f[lo - 1..hi - 1]) {
+                        *v = (a - b) / 2.0;
+                    }
+                }
+                if start == 0 {
+                    o[0] = f[1] - f[0];
+                }
+                if start + o.len() == n {
+                    o[o.len() - 1] = f[n - 1] - f[n - 2];
+                }
+            });
+        });
+    });
+    Ok(())
+}
+
 /// The compiled core of the `ndgrad` Python package.
 #[pymodule]
 mod _ndgrad {
     use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use super::_stencil_probe;
 
     #[pymodule_export]
     use super::{

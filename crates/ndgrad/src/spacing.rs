@@ -276,9 +276,10 @@ impl<const N: usize> Site<N> {
 pub(crate) trait CoefSource: Sync {
     /// The precision the coefficients are computed in.
     fn precision(&self) -> Precision;
-    /// Coefficients `[a, b, c]` for interior samples `first..first + out.len()`
-    /// (each `>= 1` and `< len - 1`), as exact `f64` images.
-    fn fill(&self, first: usize, out: &mut [[f64; 3]]);
+    /// Coefficients `a`, `b`, `c` for interior samples `first..first + a.len()`
+    /// (each `>= 1` and `< len - 1`), as exact `f64` images; the three slices
+    /// have the same length.
+    fn fill(&self, first: usize, a: &mut [f64], b: &mut [f64], c: &mut [f64]);
 }
 
 struct NonUniform<'a, S> {
@@ -290,18 +291,42 @@ impl<S: SpacingElement> CoefSource for NonUniform<'_, S> {
         <S::Real as Real>::PRECISION
     }
 
-    fn fill(&self, first: usize, out: &mut [[f64; 3]]) {
-        let x = |i: usize| self.x[i].to_real();
-        let mut prev = x(first - 1);
-        let mut here = x(first);
-        for (k, slot) in out.iter_mut().enumerate() {
-            let next = x(first + k + 1);
-            *slot = stencil::nonuniform_interior(here - prev, next - here).map(Real::to_f64);
-            prev = here;
-            here = next;
+    fn fill(&self, first: usize, a: &mut [f64], b: &mut [f64], c: &mut [f64]) {
+        let m = a.len();
+        // The m + 1 steps around each chunk, then the coefficients from them
+        // in index loops over equal-length slices, which vectorise
+        // (divisions included) for f32 and f64.
+        let mut dx = [<S::Real as Real>::from_f64(0.0); DX_BLOCK + 1];
+        for start in (0..m).step_by(DX_BLOCK) {
+            let len = DX_BLOCK.min(m - start);
+            let at = first + start;
+            let dx = &mut dx[..=len];
+            if let Some(x) = self.x.as_slice() {
+                let x = &x[at - 1..=at + len];
+                for (d, w) in dx.iter_mut().zip(x.windows(2)) {
+                    *d = w[1].to_real() - w[0].to_real();
+                }
+            } else {
+                for (k, d) in dx.iter_mut().enumerate() {
+                    *d = self.x[at + k].to_real() - self.x[at + k - 1].to_real();
+                }
+            }
+            let (d1, d2) = (&dx[..len], &dx[1..=len]);
+            let (a, b, c) = (
+                &mut a[start..start + len],
+                &mut b[start..start + len],
+                &mut c[start..start + len],
+            );
+            for k in 0..len {
+                let [ak, bk, ck] = stencil::nonuniform_interior(d1[k], d2[k]);
+                (a[k], b[k], c[k]) = (ak.to_f64(), bk.to_f64(), ck.to_f64());
+            }
         }
     }
 }
+
+/// Steps computed at a time by [`NonUniform::fill`] (a stack buffer).
+const DX_BLOCK: usize = 512;
 
 pub(crate) enum Interior<'a> {
     Uniform(Site<1>),
@@ -517,9 +542,9 @@ mod tests {
     fn coefficient_source_matches_the_stencil() {
         let x = array![0.0, 1.0, 3.0, 3.5, 5.0];
         let src = NonUniform { x: x.view() };
-        let mut out = [[0.0; 3]; 3];
-        src.fill(1, &mut out);
-        assert_eq!(out[0], stencil::nonuniform_interior(1.0, 2.0));
-        assert_eq!(out[2], stencil::nonuniform_interior(0.5, 1.5));
+        let (mut a, mut b, mut c) = ([0.0; 3], [0.0; 3], [0.0; 3]);
+        src.fill(1, &mut a, &mut b, &mut c);
+        assert_eq!([a[0], b[0], c[0]], stencil::nonuniform_interior(1.0, 2.0));
+        assert_eq!([a[2], b[2], c[2]], stencil::nonuniform_interior(0.5, 1.5));
     }
 }

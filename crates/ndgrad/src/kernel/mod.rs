@@ -21,14 +21,28 @@ use crate::options::Par;
 use crate::spacing::{AxisPlan, CoefSource, Edge, Interior, Site};
 
 /// Interior samples per block of non-uniform coefficients: large enough to
-/// amortise the block set-up, small enough for the buffer to stay in L1.
-const COEF_BLOCK: usize = 256;
+/// amortise the block set-up (256 was 15% slower on 1-D arrays), small
+/// enough for the buffers (at most 144 KiB of stack) to stay in L2.
+const COEF_BLOCK: usize = 2048;
+
+/// Lanes along the axis from which computing all its coefficients up front
+/// beats computing them block by block (then they take at most 1/8 of the
+/// output's memory, for f64).
+const FULL_COEF_LANES: usize = 24;
+
+/// Shortest lane worth a loop of its own when walking hyperplanes: below
+/// this, the per-hyperplane set-up costs more than the broadcast `Zip`.
+const MIN_ROW: usize = 16;
 
 /// Fewest output elements per parallel task; below this, threads cost more
 /// than they save (a 3-point stencil streams about 10 GB/s per core, so a
 /// task this size is ~0.1 ms of work).
 #[cfg(feature = "rayon")]
 pub(crate) const MIN_TASK_LEN: usize = 1 << 16;
+
+/// Tasks per thread when all threads are requested.
+#[cfg(feature = "rayon")]
+const OVERSPLIT: usize = 4;
 
 /// How a kernel reads and writes memory: stored input `In`, the `Value`
 /// differences and results are computed as, stored output `Stored`.
@@ -88,7 +102,16 @@ pub(crate) fn apply<C: Codec, D: Dimension>(
         Par::Seq => apply_range::<C, D>(&f, out, axis, plan, 0),
         #[cfg(feature = "rayon")]
         Par::Rayon(tasks) => {
-            let tasks = tasks.get().min(out.len() / MIN_TASK_LEN).max(1);
+            // When every thread may be used, split finer than one task per
+            // thread so that work stealing evens out a busy core (a shared
+            // machine rarely gives both cores equally).
+            let threads = rayon::current_num_threads();
+            let tasks = if tasks.get() >= threads {
+                threads * OVERSPLIT
+            } else {
+                tasks.get()
+            };
+            let tasks = tasks.min(out.len() / MIN_TASK_LEN).max(1);
             apply_split::<C, D>(f, out, axis, plan, 0, tasks);
         }
     }
@@ -238,16 +261,57 @@ fn edge<C: Codec, D: Dimension>(
 /// `out = (hi - lo) / d`: the difference in the data type, the division in
 /// `P`. `integer` says `d` is an integer step (it matters for timedelta64).
 fn two_point<C: Codec, P: Compute<Val<C>>, D: Dimension>(
-    out: ArrayViewMut<'_, St<C>, D>,
+    mut out: ArrayViewMut<'_, St<C>, D>,
     hi: ArrayView<'_, In<C>, D>,
     lo: ArrayView<'_, In<C>, D>,
     d: f64,
     integer: bool,
 ) {
     let d = P::from_step(d, integer);
-    Zip::from(out).and(hi).and(lo).for_each(|o, &h, &l| {
-        *o = C::store(P::lift(C::load(h).sub(C::load(l))).div(d).lower());
-    });
+    let op = |h: In<C>, l: In<C>| C::store(P::lift(C::load(h).sub(C::load(l))).div(d).lower());
+    if let Some(rows) = row_axis(&out, &[&hi, &lo]) {
+        Zip::from(out.lanes_mut(rows))
+            .and(hi.lanes(rows))
+            .and(lo.lanes(rows))
+            .for_each(|o, h, l| {
+                let (o, h, l) = (row_mut(o), row(h), row(l));
+                for ((o, &h), &l) in o.iter_mut().zip(h).zip(l) {
+                    *o = op(h, l);
+                }
+            });
+    } else {
+        Zip::from(out)
+            .and(hi)
+            .and(lo)
+            .for_each(|o, &h, &l| *o = op(h, l));
+    }
+}
+
+/// The axis along which `out` and every input are contiguous (stride 1),
+/// so that lanes along it are slices: loops over slices vectorise, which a
+/// `Zip` with runtime strides in every producer does not. `None` when there
+/// is no such axis (Fortran-ordered input with C-ordered output, negative or
+/// stepped strides...): the callers then fall back to `Zip`.
+fn row_axis<A, B, D: Dimension>(
+    out: &ArrayViewMut<'_, A, D>,
+    inputs: &[&ArrayView<'_, B, D>],
+) -> Option<Axis> {
+    let k = (0..out.ndim()).find(|&k| out.len_of(Axis(k)) > 1 && out.stride_of(Axis(k)) == 1)?;
+    inputs
+        .iter()
+        .all(|v| v.stride_of(Axis(k)) == 1)
+        .then_some(Axis(k))
+}
+
+#[allow(clippy::needless_pass_by_value)] // a view is a pointer and a stride: cheap to move
+fn row<A>(lane: ndarray::ArrayView1<'_, A>) -> &[A] {
+    lane.to_slice()
+        .unwrap_or_else(|| unreachable!("row_axis chose a stride-1 axis"))
+}
+
+fn row_mut<A>(lane: ndarray::ArrayViewMut1<'_, A>) -> &mut [A] {
+    lane.into_slice()
+        .unwrap_or_else(|| unreachable!("row_axis chose a stride-1 axis"))
 }
 
 /// `out = (c0*f0 + c1*f1) + c2*f2` in `P`, with scalar coefficients.
@@ -257,13 +321,35 @@ fn three_point<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     coefs: [f64; 3],
 ) {
     let [a, b, c] = coefs.map(P::from_f64);
-    Zip::from(out)
-        .and(f0)
-        .and(f1)
-        .and(f2)
-        .for_each(|o, &x0, &x1, &x2| {
-            *o = combine::<C, P>(a, b, c, x0, x1, x2);
-        });
+    three_point_scalar::<C, P, D>(out, [&f0, &f1, &f2], [a, b, c]);
+}
+
+/// [`three_point`] with coefficients already in `P`.
+fn three_point_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    mut out: ArrayViewMut<'_, St<C>, D>,
+    [f0, f1, f2]: [&ArrayView<'_, In<C>, D>; 3],
+    [a, b, c]: [P; 3],
+) {
+    if let Some(rows) = row_axis(&out, &[f0, f1, f2]) {
+        Zip::from(out.lanes_mut(rows))
+            .and(f0.lanes(rows))
+            .and(f1.lanes(rows))
+            .and(f2.lanes(rows))
+            .for_each(|o, x0, x1, x2| {
+                let (o, x0, x1, x2) = (row_mut(o), row(x0), row(x1), row(x2));
+                for (((o, &x0), &x1), &x2) in o.iter_mut().zip(x0).zip(x1).zip(x2) {
+                    *o = combine::<C, P>(a, b, c, x0, x1, x2);
+                }
+            });
+    } else {
+        Zip::from(out)
+            .and(f0)
+            .and(f1)
+            .and(f2)
+            .for_each(|o, &x0, &x1, &x2| {
+                *o = combine::<C, P>(a, b, c, x0, x1, x2);
+            });
+    }
 }
 
 #[inline]
@@ -294,32 +380,100 @@ fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     src: &dyn CoefSource,
 ) {
     let count = out.len_of(axis);
-    let mut raw = [[0.0f64; 3]; COEF_BLOCK];
-    let mut coefs = [[P::from_f64(0.0); 3]; COEF_BLOCK];
-    // Shape of one block of coefficients: 1 on every axis but `axis`.
-    let mut coef_dim = out.raw_dim();
-    coef_dim.slice_mut().fill(1);
+    let rows = row_axis(&out, &[&fm, &f0, &fp]);
+    if rows == Some(axis) && out.len() >= FULL_COEF_LANES * count {
+        // Many lanes along the axis: compute the axis' coefficients once and
+        // stream each lane whole (3 coefficients per sample of the axis are
+        // at most an eighth of the output).
+        let (mut ra, mut rb, mut rc) = (vec![0.0; count], vec![0.0; count], vec![0.0; count]);
+        src.fill(first, &mut ra, &mut rb, &mut rc);
+        let a: Vec<P> = ra.into_iter().map(P::from_f64).collect();
+        let b: Vec<P> = rb.into_iter().map(P::from_f64).collect();
+        let c: Vec<P> = rc.into_iter().map(P::from_f64).collect();
+        Zip::from(out.lanes_mut(axis))
+            .and(fm.lanes(axis))
+            .and(f0.lanes(axis))
+            .and(fp.lanes(axis))
+            .for_each(|o, x0, x1, x2| {
+                along_lane::<C, P>(row_mut(o), [row(x0), row(x1), row(x2)], [&a, &b, &c]);
+            });
+        return;
+    }
+    let (mut ra, mut rb, mut rc) = ([0.0; COEF_BLOCK], [0.0; COEF_BLOCK], [0.0; COEF_BLOCK]);
+    let zero = P::from_f64(0.0);
+    let (mut a, mut b, mut c) = ([zero; COEF_BLOCK], [zero; COEF_BLOCK], [zero; COEF_BLOCK]);
     for start in (0..count).step_by(COEF_BLOCK) {
         let m = COEF_BLOCK.min(count - start);
-        src.fill(first + start, &mut raw[..m]);
-        for (c, r) in coefs.iter_mut().zip(&raw[..m]) {
-            *c = r.map(P::from_f64);
+        src.fill(first + start, &mut ra[..m], &mut rb[..m], &mut rc[..m]);
+        for k in 0..m {
+            (a[k], b[k], c[k]) = (P::from_f64(ra[k]), P::from_f64(rb[k]), P::from_f64(rc[k]));
         }
-        coef_dim[axis.index()] = m;
         let block = Slice::from(start..start + m);
-        let o = out.slice_axis_mut(axis, block);
-        let Ok(cv) = ArrayView::from_shape(coef_dim.clone(), &coefs[..m]) else {
-            unreachable!("a contiguous shape with m elements fits m coefficients")
-        };
-        let Some(cv) = cv.broadcast(o.raw_dim()) else {
-            unreachable!("coefficients have unit length on every other axis")
-        };
-        Zip::from(o)
-            .and(fm.slice_axis(axis, block))
-            .and(f0.slice_axis(axis, block))
-            .and(fp.slice_axis(axis, block))
-            .and(&cv)
-            .for_each(|o, &x0, &x1, &x2, &[a, b, c]| *o = combine::<C, P>(a, b, c, x0, x1, x2));
+        let mut o = out.slice_axis_mut(axis, block);
+        let x = [
+            fm.slice_axis(axis, block),
+            f0.slice_axis(axis, block),
+            fp.slice_axis(axis, block),
+        ];
+        match rows {
+            // Lanes along the differentiated axis: per-sample coefficients.
+            Some(rows) if rows == axis => {
+                let (a, b, c) = (&a[..m], &b[..m], &c[..m]);
+                Zip::from(o.lanes_mut(rows))
+                    .and(x[0].lanes(rows))
+                    .and(x[1].lanes(rows))
+                    .and(x[2].lanes(rows))
+                    .for_each(|o, x0, x1, x2| {
+                        along_lane::<C, P>(row_mut(o), [row(x0), row(x1), row(x2)], [a, b, c]);
+                    });
+            }
+            // Lanes across it: one hyperplane at a time, scalar coefficients.
+            Some(rows) if o.len_of(rows) >= MIN_ROW => {
+                for k in 0..m {
+                    let at = Slice::from(k..=k);
+                    let p = x.each_ref().map(|v| v.slice_axis(axis, at));
+                    let plane = o.slice_axis_mut(axis, at);
+                    three_point_scalar::<C, P, D>(plane, [&p[0], &p[1], &p[2]], [a[k], b[k], c[k]]);
+                }
+            }
+            _ => {
+                // Shape of one block of coefficients: 1 on every axis but `axis`.
+                let mut coef_dim = o.raw_dim();
+                coef_dim.slice_mut().fill(1);
+                coef_dim[axis.index()] = m;
+                let coefs: Vec<[P; 3]> = (0..m).map(|k| [a[k], b[k], c[k]]).collect();
+                let Ok(cv) = ArrayView::from_shape(coef_dim, &coefs[..]) else {
+                    unreachable!("a contiguous shape with m elements fits m coefficients")
+                };
+                let Some(cv) = cv.broadcast(o.raw_dim()) else {
+                    unreachable!("coefficients have unit length on every other axis")
+                };
+                Zip::from(o)
+                    .and(&x[0])
+                    .and(&x[1])
+                    .and(&x[2])
+                    .and(&cv)
+                    .for_each(|o, &x0, &x1, &x2, &[a, b, c]| {
+                        *o = combine::<C, P>(a, b, c, x0, x1, x2);
+                    });
+            }
+        }
+    }
+}
+
+/// One lane along the differentiated axis with per-sample coefficients:
+/// every slice is cut to the output's length first, so the loop has no
+/// bounds checks and vectorises.
+#[inline]
+fn along_lane<C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    [x0, x1, x2]: [&[In<C>]; 3],
+    [a, b, c]: [&[P]; 3],
+) {
+    let n = o.len();
+    let (x0, x1, x2, a, b, c) = (&x0[..n], &x1[..n], &x2[..n], &a[..n], &b[..n], &c[..n]);
+    for k in 0..n {
+        o[k] = combine::<C, P>(a[k], b[k], c[k], x0[k], x1[k], x2[k]);
     }
 }
 

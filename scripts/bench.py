@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""ndgrad.gradient against numpy.gradient, side by side, in one process.
+
+    .venv/bin/python scripts/bench.py                 # full table (a few minutes)
+    .venv/bin/python scripts/bench.py --quick         # smaller arrays, fewer workloads
+    .venv/bin/python scripts/bench.py --json out.json
+
+For every workload the calls are interleaved (NumPy, ndgrad, ndgrad with
+workers=1, ndgrad with out=, NumPy, ...) and the medians compared, so that
+a noisy, shared machine affects both sides alike. Throughput counts, per
+output, the input read once and the output written once.
+
+The ceilings come from the project's bandwidth probe (`_stencil_probe`): the
+simplest 3-point stencil over contiguous f64 arrays on every thread, into
+outputs NumPy allocates fresh (page faults included, as any call that
+returns a new array pays them) and into outputs already touched (as `out=`
+calls do). It runs inside each workload's interleaved loop at the same byte
+size, and "%fresh" / "%mapd" compare ndgrad with it: default calls against
+the fresh ceiling, `out=` calls against the mapped one.
+
+Peak memory is measured with tracemalloc, which sees every NumPy allocation
+(ndgrad's outputs are NumPy arrays; its own working memory is a few KiB,
+see crates/ndgrad/tests/memory.rs), and reported in units of one output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import ndgrad
+import numpy as np
+from ndgrad import _ndgrad
+from numpy.lib._function_base_impl import gradient as numpy_gradient
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    t = time.perf_counter()
+    r = fn()
+    elapsed = time.perf_counter() - t
+    del r
+    return elapsed
+
+
+def peak_memory(fn: Callable[[], Any]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    r = fn()
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    del r
+    return peak
+
+
+def probe(n: int, threads: int, fresh: bool, repeats: int) -> float:
+    """Median GB/s of the stencil probe (16 bytes per element)."""
+    f = np.arange(n, dtype=np.float64)
+    out = np.empty(n)
+    _ndgrad._stencil_probe(f, out, threads)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        if fresh:
+            out = np.empty(n)
+        _ndgrad._stencil_probe(f, out, threads)
+        times.append(time.perf_counter() - t)
+    return 16 * n / statistics.median(times) / 1e9
+
+
+def workloads(quick: bool) -> list[dict[str, Any]]:
+    n1, n2, n3 = (10**6, 1024, 96) if quick else (10**7, 4096, 256)
+    out = []
+    for dtype in ("float64", "float32"):
+        for spacing in ("uniform", "nonuniform"):
+            out.append(dict(shape=(n1,), dtype=dtype, spacing=spacing, axis=None, layout="C"))
+            for shape in ((n2, n2), (n3, n3, n3)):
+                for axis in (0, -1, None):
+                    for layout in ("C", "T"):
+                        if quick and (layout == "T" or (len(shape) == 3 and axis == 0)):
+                            continue
+                        out.append(
+                            dict(
+                                shape=shape, dtype=dtype, spacing=spacing, axis=axis, layout=layout
+                            )
+                        )
+    return out
+
+
+def describe(w: dict[str, Any]) -> str:
+    shape = "x".join(map(str, w["shape"]))
+    axis = "all" if w["axis"] is None else f"axis {w['axis']}"
+    t = " T" if w["layout"] == "T" else ""
+    dt = "f64" if w["dtype"] == "float64" else "f32"
+    return f"{shape}{t} {dt} {w['spacing'][:3]}. {axis}"
+
+
+def run(w: dict[str, Any], repeats: int, rng: np.random.Generator) -> dict[str, Any]:
+    f = rng.standard_normal(w["shape"]).astype(w["dtype"])
+    if w["layout"] == "T":
+        f = f.T  # a transposed view: the slow axis in memory is now the last
+    axes = list(range(f.ndim)) if w["axis"] is None else [w["axis"] % f.ndim]
+    if w["spacing"] == "uniform":
+        varargs: list[Any] = [0.1]
+    else:
+        varargs = [np.cumsum(rng.uniform(0.5, 1.5, f.shape[a])) for a in axes]
+    kw: dict[str, Any] = {} if w["axis"] is None else {"axis": w["axis"]}
+    outs = tuple(np.empty_like(f) for _ in axes)
+    out_arg = outs[0] if len(outs) == 1 else outs
+    # The probe at the same byte size, run in the same interleaved loop, so
+    # each row is compared with the ceiling of the same moments.
+    threads = os.cpu_count() or 1
+    p_in = np.arange(f.nbytes // 8, dtype=np.float64)
+    p_out = np.empty_like(p_in)
+
+    def probe_fresh() -> None:
+        _ndgrad._stencil_probe(p_in, np.empty_like(p_in), threads)
+
+    def probe_mapped() -> None:
+        _ndgrad._stencil_probe(p_in, p_out, threads)
+
+    calls = {
+        "numpy": lambda: numpy_gradient(f, *varargs, **kw),
+        "ndgrad": lambda: ndgrad.gradient(f, *varargs, **kw),
+        "ndgrad_w1": lambda: ndgrad.gradient(f, *varargs, workers=1, **kw),
+        "ndgrad_out": lambda: ndgrad.gradient(f, *varargs, out=out_arg, **kw),
+        "probe_fresh": probe_fresh,
+        "probe_mapped": probe_mapped,
+    }
+    # Same bits (the parity suite proves it everywhere; this guards the benchmark).
+    want = calls["numpy"]()
+    got = calls["ndgrad"]()
+    for g, x in zip(
+        got if isinstance(got, tuple) else (got,),
+        want if isinstance(want, tuple) else (want,),
+        strict=True,
+    ):
+        assert np.array_equal(g, x, equal_nan=True), describe(w)
+    del want, got
+    for fn in calls.values():  # warm-up
+        timed(fn)
+    times: dict[str, list[float]] = {k: [] for k in calls}
+    for _ in range(repeats):
+        for k, fn in calls.items():
+            times[k].append(timed(fn))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    moved = len(axes) * 2 * f.nbytes  # per output: input read once, output written once
+    out_bytes = f.nbytes
+    gbps = {k: moved / v / 1e9 for k, v in med.items()}
+    gbps["probe_fresh"] = 2 * f.nbytes / med["probe_fresh"] / 1e9
+    gbps["probe_mapped"] = 2 * f.nbytes / med["probe_mapped"] / 1e9
+    return {
+        "workload": describe(w),
+        **{k: v for k, v in w.items() if k != "shape"},
+        "shape": list(w["shape"]),
+        "median_s": med,
+        "ratio": med["ndgrad"] / med["numpy"],
+        "ratio_workers1": med["ndgrad_w1"] / med["numpy"],
+        "gbps": gbps,
+        "pct_fresh_ceiling": 100 * gbps["ndgrad"] / gbps["probe_fresh"],
+        "pct_mapped_ceiling": 100 * gbps["ndgrad_out"] / gbps["probe_mapped"],
+        "peak_outputs": {
+            "numpy": peak_memory(calls["numpy"]) / out_bytes,
+            "ndgrad": peak_memory(calls["ndgrad"]) / out_bytes,
+        },
+        "outputs": len(axes),
+    }
+
+
+def small_call(repeats: int) -> dict[str, float]:
+    f = np.random.default_rng(0).standard_normal(100)
+    res = {}
+    for name, fn in (("numpy", numpy_gradient), ("ndgrad", ndgrad.gradient)):
+        for _ in range(200):
+            fn(f)
+        samples = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            for _ in range(100):
+                fn(f)
+            samples.append((time.perf_counter() - t) / 100)
+        res[name] = statistics.median(samples) * 1e6
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--quick", action="store_true", help="smaller arrays, fewer workloads")
+    ap.add_argument("--repeats", type=int, default=5, help="timed calls per variant (default 5)")
+    ap.add_argument("--json", help="write all figures to this file")
+    ap.add_argument("--filter", default="", help="only workloads whose name contains this")
+    args = ap.parse_args()
+    threads = os.cpu_count() or 1
+    rng = np.random.default_rng(0)
+
+    n_probe = 2**22 if args.quick else 2**25
+    ceilings = {
+        "fresh_all": probe(n_probe, threads, True, 9),
+        "mapped_all": probe(n_probe, threads, False, 9),
+        "fresh_1": probe(n_probe, 1, True, 9),
+        "mapped_1": probe(n_probe, 1, False, 9),
+    }
+    print(f"ndgrad {ndgrad.__version__}, numpy {np.__version__}, {threads} CPUs, "
+          f"{platform.processor() or platform.machine()}")  # fmt: skip
+    print(
+        "probe ceilings (GB/s): fresh output {fresh_all:.1f} ({fresh_1:.1f} on 1 thread), "
+        "mapped output {mapped_all:.1f} ({mapped_1:.1f} on 1 thread)".format(**ceilings)
+    )
+
+    rows = []
+    head = (f"{'workload':34} {'numpy ms':>9} {'ndgrad ms':>9} {'ratio':>6} {'w=1':>6} "
+            f"{'GB/s':>6} {'%fresh':>6} {'out=':>6} {'%mapd':>6} {'mem np/nd':>10}")  # fmt: skip
+    print(head)
+    print("-" * len(head))
+    for w in workloads(args.quick):
+        if args.filter not in describe(w):
+            continue
+        r = run(w, args.repeats, rng)
+        rows.append(r)
+        m, g, p = r["median_s"], r["gbps"], r["peak_outputs"]
+        print(
+            f"{r['workload']:34} {1e3 * m['numpy']:9.1f} {1e3 * m['ndgrad']:9.1f} "
+            f"{r['ratio']:6.3f} {r['ratio_workers1']:6.3f} {g['ndgrad']:6.1f} "
+            f"{r['pct_fresh_ceiling']:5.0f}% {g['ndgrad_out']:6.1f} "
+            f"{r['pct_mapped_ceiling']:5.0f}% {p['numpy']:4.1f}/{p['ndgrad']:4.1f}",
+            flush=True,
+        )
+    small = small_call(31)
+    print(f"100-element call: numpy {small['numpy']:.1f} us, ndgrad {small['ndgrad']:.1f} us")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump({"ceilings_gbps": ceilings, "small_call_us": small, "rows": rows,
+                       "numpy": np.__version__, "ndgrad": ndgrad.__version__, "cpus": threads},
+                      fh, indent=1)  # fmt: skip
+        print(f"wrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()
