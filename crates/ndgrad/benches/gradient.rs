@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ndgrad::half::f16;
-use ndgrad::ndarray::{Array, Array1, ArrayD, Axis, IxDyn};
+use ndgrad::ndarray::{Array, Array1, ArrayD, ArrayRef, Axis, IxDyn};
 use ndgrad::num_complex::Complex;
 use ndgrad::{EdgeOrder, Element, Par, Spacing, gradient_axis_into};
 
@@ -32,7 +32,7 @@ fn run<T: Element>(
     c: &mut Criterion,
     group: &str,
     id: &str,
-    f: &ArrayD<T>,
+    f: &ArrayRef<T, IxDyn>,
     axis: usize,
     coordinates: bool,
     edge: EdgeOrder,
@@ -153,6 +153,28 @@ fn dtypes(c: &mut Criterion) {
     }
 }
 
+/// A transposed input into a C-ordered output: no axis is contiguous in
+/// both, so the kernels take their `Zip` fallback.
+fn layouts(c: &mut Criterion) {
+    let f = data(&[N / 1024, 1024], |v| v);
+    let t = f.t();
+    for axis in [0, 1] {
+        for coordinates in [false, true] {
+            let s = if coordinates { "coords" } else { "uniform" };
+            run(
+                c,
+                "f64/transposed-input",
+                &format!("axis{axis}/{s}"),
+                &t,
+                axis,
+                coordinates,
+                EdgeOrder::First,
+                Par::Seq,
+            );
+        }
+    }
+}
+
 #[cfg(feature = "rayon")]
 fn threads(c: &mut Criterion) {
     let f = data(&[1024, N / 1024], |v| v);
@@ -175,5 +197,5 @@ fn threads(c: &mut Criterion) {
 #[cfg(not(feature = "rayon"))]
 fn threads(_: &mut Criterion) {}
 
-criterion_group!(benches, shapes, edge_orders, dtypes, threads);
+criterion_group!(benches, shapes, edge_orders, dtypes, layouts, threads);
 criterion_main!(benches);

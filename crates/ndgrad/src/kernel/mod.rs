@@ -6,8 +6,14 @@
 //! * [`two_point`]: `(f[hi] - f[lo]) / d`, the uniform interior (`d = 2h`)
 //!   and the first-order edges (`d = h` or `dx`);
 //! * [`three_point`]: `a*f0 + b*f1 + c*f2`, the second-order edges (scalar
-//!   coefficients) and the non-uniform interior (per-sample coefficients,
-//!   computed block by block and broadcast over the other axes).
+//!   coefficients) and the non-uniform interior (per-sample coefficients).
+//!
+//! Both walk lanes along the innermost axis on which input and output are
+//! contiguous, as slices, so the loops vectorise ([`row_axis`]); when there
+//! is none they fall back to a `Zip` over the whole views. The non-uniform
+//! interior has three shapes: lanes along the axis (coefficients per
+//! sample), lanes across it (one hyperplane at a time, scalar
+//! coefficients), or the `Zip` fallback with coefficients broadcast.
 //!
 //! Each region runs in the precision NumPy's promotion gives it (a type
 //! `P: Compute<T>`, chosen at run time by [`dispatch!`]). Every output
