@@ -9,8 +9,8 @@
 #![deny(elided_lifetimes_in_paths)]
 
 use half::f16;
-use ndgrad::ndarray::{ArrayRef, Axis, IxDyn};
-use ndgrad::{Coords, EdgeOrder, GradientError, Par, Spacing, Step};
+use ndgrad::ndarray::{ArrayRef, ArrayViewMutD, Axis, IxDyn};
+use ndgrad::{Coords, EdgeOrder, GradientError, Options, Par, Spacing, Step};
 use num_complex::Complex;
 use numpy::{
     PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyReadonlyArrayDyn, PyReadwriteArrayDyn,
@@ -135,14 +135,48 @@ fn par(workers: usize) -> Par {
     }
 }
 
-type AxisInto<I, O> = fn(
+/// How one dtype's gradient is computed, once the arguments are read: all
+/// axes in one pass for plain dtypes, one axis at a time for timedelta64.
+type Compute<I, O> = fn(
     &ArrayRef<I, IxDyn>,
-    &mut ArrayRef<O, IxDyn>,
-    Axis,
-    Spacing<'_>,
+    &mut [ArrayViewMutD<'_, O>],
+    &[usize],
+    Vec<Spacing<'_>>,
     EdgeOrder,
     Par,
 ) -> Result<(), GradientError>;
+
+/// Every axis in one pass over the input ([`ndgrad::gradient_with_into`]).
+fn fused<I: ndgrad::Element>(
+    f: &ArrayRef<I, IxDyn>,
+    outs: &mut [ArrayViewMutD<'_, I::Output>],
+    axes: &[usize],
+    spacing: Vec<Spacing<'_>>,
+    edge: EdgeOrder,
+    par: Par,
+) -> Result<(), GradientError> {
+    let opts = Options::new()
+        .axes(axes.iter().map(|&a| Axis(a)))
+        .spacing_per_axis(spacing)
+        .edge_order(edge)
+        .par(par);
+    ndgrad::gradient_with_into(f, outs, &opts)
+}
+
+/// One axis after another ([`ndgrad::timedelta::gradient_axis_into`]).
+fn timedelta_axes(
+    f: &ArrayRef<i64, IxDyn>,
+    outs: &mut [ArrayViewMutD<'_, i64>],
+    axes: &[usize],
+    spacing: Vec<Spacing<'_>>,
+    edge: EdgeOrder,
+    par: Par,
+) -> Result<(), GradientError> {
+    for ((&axis, s), out) in axes.iter().zip(spacing).zip(outs.iter_mut()) {
+        ndgrad::timedelta::gradient_axis_into(f, out, Axis(axis), s, edge, par)?;
+    }
+    Ok(())
+}
 
 /// Differentiates `f` along each of `axes` into the matching `outs`, with
 /// the GIL released.
@@ -155,7 +189,7 @@ fn run<'py, I, O>(
     spacings: Vec<SpacingArg<'py>>,
     edge_order: u8,
     workers: usize,
-    axis_into: AxisInto<I, O>,
+    compute: Compute<I, O>,
 ) -> PyResult<()>
 where
     I: numpy::Element + Sync,
@@ -182,17 +216,12 @@ where
     let mut views: Vec<_> = writable.iter_mut().map(|o| o.as_array_mut()).collect();
     let spacing: Vec<Spacing<'_>> = held.iter().map(Held::spacing).collect();
     let par = par(workers);
-    py.detach(|| {
-        for ((&axis, s), out) in axes.iter().zip(spacing).zip(views.iter_mut()) {
-            axis_into(&input, out, Axis(axis), s, edge, par)?;
-        }
-        Ok(())
-    })
-    .map_err(|e| to_py(py, &e))
+    py.detach(|| compute(&input, &mut views, &axes, spacing, edge, par))
+        .map_err(|e| to_py(py, &e))
 }
 
 macro_rules! entry_points {
-    ($($name:ident: $in:ty => $out:ty, $into:path;)*) => {$(
+    ($($name:ident: $in:ty => $out:ty, $compute:expr;)*) => {$(
         /// `numpy.gradient` for one input dtype: writes the gradient of `f`
         /// along each of `axes` into `outs` (see `ndgrad._api`).
         #[pyfunction]
@@ -206,25 +235,25 @@ macro_rules! entry_points {
             edge_order: u8,
             workers: usize,
         ) -> PyResult<()> {
-            run(py, f, outs, axes, spacings, edge_order, workers, $into)
+            run(py, f, outs, axes, spacings, edge_order, workers, $compute)
         }
     )*};
 }
 entry_points! {
-    gradient_f2: f16 => f16, ndgrad::gradient_axis_into;
-    gradient_f4: f32 => f32, ndgrad::gradient_axis_into;
-    gradient_f8: f64 => f64, ndgrad::gradient_axis_into;
-    gradient_c8: Complex<f32> => Complex<f32>, ndgrad::gradient_axis_into;
-    gradient_c16: Complex<f64> => Complex<f64>, ndgrad::gradient_axis_into;
-    gradient_i1: i8 => f64, ndgrad::gradient_axis_into;
-    gradient_i2: i16 => f64, ndgrad::gradient_axis_into;
-    gradient_i4: i32 => f64, ndgrad::gradient_axis_into;
-    gradient_i8: i64 => f64, ndgrad::gradient_axis_into;
-    gradient_u1: u8 => f64, ndgrad::gradient_axis_into;
-    gradient_u2: u16 => f64, ndgrad::gradient_axis_into;
-    gradient_u4: u32 => f64, ndgrad::gradient_axis_into;
-    gradient_u8: u64 => f64, ndgrad::gradient_axis_into;
-    gradient_m8: i64 => i64, ndgrad::timedelta::gradient_axis_into;
+    gradient_f2: f16 => f16, fused;
+    gradient_f4: f32 => f32, fused;
+    gradient_f8: f64 => f64, fused;
+    gradient_c8: Complex<f32> => Complex<f32>, fused;
+    gradient_c16: Complex<f64> => Complex<f64>, fused;
+    gradient_i1: i8 => f64, fused;
+    gradient_i2: i16 => f64, fused;
+    gradient_i4: i32 => f64, fused;
+    gradient_i8: i64 => f64, fused;
+    gradient_u1: u8 => f64, fused;
+    gradient_u2: u16 => f64, fused;
+    gradient_u4: u32 => f64, fused;
+    gradient_u8: u64 => f64, fused;
+    gradient_m8: i64 => i64, timedelta_axes;
 }
 
 /// The machine's ceiling for a streaming 3-point stencil, for the

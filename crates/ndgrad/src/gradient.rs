@@ -111,14 +111,18 @@ pub fn gradient_with<I: Element, D: Dimension>(
     opts: &Options<'_>,
 ) -> Result<Vec<Array<Out<I>, D>>, GradientError> {
     let plans = plan_all(f.shape(), opts)?;
-    Ok(plans
+    let mut outs: Vec<_> = plans
         .iter()
-        .map(|(axis, plan)| {
-            let mut out = alloc_like(f, <Out<I> as Scalar>::ZERO);
-            kernel::apply::<I, D>(f.view(), out.view_mut(), *axis, plan, opts.par);
-            out
-        })
-        .collect())
+        .map(|_| alloc_like(f, <Out<I> as Scalar>::ZERO))
+        .collect();
+    let jobs: Vec<_> = plans.iter().map(|(axis, plan)| (*axis, plan)).collect();
+    kernel::apply_all::<I, D>(
+        &f.view(),
+        outs.iter_mut().map(|o| o.view_mut()).collect(),
+        &jobs,
+        opts.par,
+    );
+    Ok(outs)
 }
 
 /// [`gradient_with`] into caller-owned outputs, one per requested axis, of
@@ -160,9 +164,13 @@ where
     for out in outs.iter() {
         check_output_shape(f.shape(), out.shape())?;
     }
-    for ((axis, plan), out) in plans.iter().zip(outs.iter_mut()) {
-        kernel::apply::<I, D>(f.view(), out.view_mut(), *axis, plan, opts.par);
-    }
+    let jobs: Vec<_> = plans.iter().map(|(axis, plan)| (*axis, plan)).collect();
+    kernel::apply_all::<I, D>(
+        &f.view(),
+        outs.iter_mut().map(|o| o.view_mut()).collect(),
+        &jobs,
+        opts.par,
+    );
     Ok(())
 }
 

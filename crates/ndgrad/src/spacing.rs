@@ -330,7 +330,28 @@ const DX_BLOCK: usize = 512;
 
 pub(crate) enum Interior<'a> {
     Uniform(Site<1>),
-    NonUniform(Box<dyn CoefSource + 'a>),
+    NonUniform(Coefficients<'a>),
+}
+
+/// Non-uniform interior coefficients: computed on demand in blocks, or
+/// all at once (and then kept) when many lanes reuse them.
+pub(crate) struct Coefficients<'a> {
+    pub(crate) source: Box<dyn CoefSource + 'a>,
+    all: std::sync::OnceLock<[Vec<f64>; 3]>,
+}
+
+impl Coefficients<'_> {
+    /// `[a, b, c]` for every interior sample (index `i - 1` for sample `i`),
+    /// computed on first use; callers use this only when the vectors are
+    /// small next to the output.
+    pub(crate) fn all(&self, len: usize) -> &[Vec<f64>; 3] {
+        self.all.get_or_init(|| {
+            let n = len - 2;
+            let (mut a, mut b, mut c) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+            self.source.fill(1, &mut a, &mut b, &mut c);
+            [a, b, c]
+        })
+    }
 }
 
 /// The stencil at one end of an axis.
@@ -444,7 +465,10 @@ fn coordinates<'a, S: SpacingElement>(
             )
         }
     };
-    let interior = Interior::NonUniform(Box::new(NonUniform { x: *x }));
+    let interior = Interior::NonUniform(Coefficients {
+        source: Box::new(NonUniform { x: *x }),
+        all: std::sync::OnceLock::new(),
+    });
     AxisPlan {
         len,
         interior,

@@ -346,3 +346,54 @@ fn every_kernel_path_and_layout_matches_the_reference() {
         }
     }
 }
+
+#[cfg(feature = "rayon")]
+#[test]
+fn all_axes_in_one_pass_equal_one_axis_at_a_time_in_parallel() {
+    let f = ArrayD::from_shape_fn(IxDyn(&[37, 300, 41]), |i| {
+        ((i[0] * 7919 + i[1] * 104_729 + i[2] * 31) % 1000) as f64 * 0.37 - 150.0
+    });
+    let x = Array1::from_iter((0..300).map(|i| (i as f64).powf(1.3)));
+    for edge in [EdgeOrder::First, EdgeOrder::Second] {
+        let spacing = [
+            Spacing::uniform(0.3),
+            Spacing::coordinates(&x),
+            Spacing::uniform_weak(2),
+        ];
+        for par in [Par::Seq, Par::rayon(2), Par::rayon(3), Par::rayon(0)] {
+            let opts = Options::new()
+                .spacing_per_axis(spacing)
+                .edge_order(edge)
+                .par(par);
+            let fused = gradient_with(&f, &opts).unwrap();
+            let t = f.t();
+            let fused_t = gradient_with(
+                &t,
+                &Options::new()
+                    .spacing_per_axis([spacing[2], spacing[1], spacing[0]])
+                    .edge_order(edge)
+                    .par(par),
+            )
+            .unwrap();
+            for (k, s) in spacing.iter().enumerate() {
+                let single = gradient_axis(&f, Axis(k), *s, edge).unwrap();
+                assert!(
+                    single
+                        .iter()
+                        .zip(fused[k].iter())
+                        .all(|(a, b)| same(*a, *b)),
+                    "axis {k} {par:?}"
+                );
+                let from_t = &fused_t[2 - k];
+                assert!(
+                    single
+                        .t()
+                        .iter()
+                        .zip(from_t.iter())
+                        .all(|(a, b)| same(*a, *b)),
+                    "T axis {k} {par:?}"
+                );
+            }
+        }
+    }
+}

@@ -24,7 +24,7 @@ use ndarray::{ArrayView, ArrayViewMut, Axis, Dimension, Slice, Zip};
 
 use crate::element::{Compute, Element, Precision, Scalar};
 use crate::options::Par;
-use crate::spacing::{AxisPlan, CoefSource, Edge, Interior, Site};
+use crate::spacing::{AxisPlan, Coefficients, Edge, Interior, Site};
 
 /// Interior samples per block of non-uniform coefficients: large enough to
 /// amortise the block set-up (256 was 15% slower on 1-D arrays), small
@@ -123,6 +123,91 @@ pub(crate) fn apply<C: Codec, D: Dimension>(
     }
 }
 
+/// Input bytes per slab of the fused multi-axis pass: small enough that
+/// each axis after the first reads the slab from cache.
+const SLAB_BYTES: usize = 256 * 1024;
+
+/// Several axes in one pass over the input: the array is cut into slabs
+/// along its outermost axis in memory, and every requested axis is
+/// computed slab by slab, so the input comes from memory once rather than
+/// once per axis. `outs[k]` receives the gradient along `jobs[k].0`.
+pub(crate) fn apply_all<C: Codec, D: Dimension>(
+    f: &ArrayView<'_, In<C>, D>,
+    outs: Vec<ArrayViewMut<'_, St<C>, D>>,
+    jobs: &[(Axis, &AxisPlan<'_>)],
+    par: Par,
+) {
+    debug_assert_eq!(outs.len(), jobs.len());
+    let slab_axis = (0..f.ndim())
+        .filter(|&k| f.len_of(Axis(k)) >= 2)
+        .max_by_key(|&k| (f.stride_of(Axis(k)).unsigned_abs(), core::cmp::Reverse(k)))
+        .map(Axis);
+    let Some(s) = slab_axis.filter(|_| jobs.len() >= 2 && f.ndim() >= 2) else {
+        for (out, &(axis, plan)) in outs.into_iter().zip(jobs) {
+            apply::<C, D>(f.view(), out, axis, plan, par);
+        }
+        return;
+    };
+    let n = f.len_of(s);
+    let per_index = (f.len() / n).max(1) * size_of::<In<C>>();
+    let slab = (SLAB_BYTES / per_index).clamp(1, n);
+    let tasks = match par {
+        Par::Seq => 1,
+        #[cfg(feature = "rayon")]
+        Par::Rayon(tasks) => {
+            let threads = rayon::current_num_threads();
+            let tasks = if tasks.get() >= threads {
+                threads * OVERSPLIT
+            } else {
+                tasks.get()
+            };
+            tasks.min(f.len() * jobs.len() / MIN_TASK_LEN).max(1)
+        }
+    };
+    slabs::<C, D>(f, outs, jobs, s, 0, slab, tasks);
+}
+
+/// `outs` cover indices `lo..` of the slab axis `s`; splits them between
+/// `tasks` (rayon) and walks them slab by slab.
+fn slabs<C: Codec, D: Dimension>(
+    f: &ArrayView<'_, In<C>, D>,
+    outs: Vec<ArrayViewMut<'_, St<C>, D>>,
+    jobs: &[(Axis, &AxisPlan<'_>)],
+    s: Axis,
+    lo: usize,
+    slab: usize,
+    tasks: usize,
+) {
+    let count = outs[0].len_of(s);
+    #[cfg(feature = "rayon")]
+    if tasks >= 2 && count >= 2 {
+        let left_tasks = tasks / 2;
+        let mid = (count * left_tasks / tasks).max(1);
+        let (a, b): (Vec<_>, Vec<_>) = outs.into_iter().map(|o| o.split_at(s, mid)).unzip();
+        rayon::join(
+            || slabs::<C, D>(f, a, jobs, s, lo, slab, left_tasks),
+            || slabs::<C, D>(f, b, jobs, s, lo + mid, slab, tasks - left_tasks),
+        );
+        return;
+    }
+    let _ = tasks;
+    let mut outs = outs;
+    for start in (0..count).step_by(slab) {
+        let end = (start + slab).min(count);
+        let (g0, g1) = (lo + start, lo + end);
+        let part = f.slice_axis(s, Slice::from(g0..g1));
+        for (out, &(axis, plan)) in outs.iter_mut().zip(jobs) {
+            let o = out.slice_axis_mut(s, Slice::from(start..end));
+            if axis == s {
+                // Along the slab axis: the whole input, for the halo.
+                apply_range::<C, D>(f, o, axis, plan, g0);
+            } else {
+                apply_range::<C, D>(&part, o, axis, plan, 0);
+            }
+        }
+    }
+}
+
 /// Splits the output into `tasks` parts (recursively in halves, along the
 /// outermost axis in memory, so each task streams contiguous memory) and
 /// runs them with `rayon::join`.
@@ -207,10 +292,14 @@ fn apply_range<C: Codec, D: Dimension>(
                 two_point::<C>(o, fp, fm, site.values[0], site.integer)
             );
         }
-        Interior::NonUniform(src) => {
-            let p = src.precision().max(t);
+        Interior::NonUniform(coefs) => {
+            let p = coefs.source.precision().max(t);
             let f0 = f.slice_axis(axis, Slice::from(a..b));
-            dispatch!(Val<C>, p, nonuniform::<C>(o, [fm, f0, fp], axis, a, &**src));
+            dispatch!(
+                Val<C>,
+                p,
+                nonuniform::<C>(o, [fm, f0, fp], axis, a, coefs, n)
+            );
         }
     }
 }
@@ -383,19 +472,21 @@ fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     [fm, f0, fp]: [ArrayView<'_, In<C>, D>; 3],
     axis: Axis,
     first: usize,
-    src: &dyn CoefSource,
+    coefs: &Coefficients<'_>,
+    len: usize,
 ) {
+    let src = &*coefs.source;
     let count = out.len_of(axis);
     let rows = row_axis(&out, &[&fm, &f0, &fp]);
     if rows == Some(axis) && out.len() >= FULL_COEF_LANES * count {
-        // Many lanes along the axis: compute the axis' coefficients once and
-        // stream each lane whole (3 coefficients per sample of the axis are
-        // at most an eighth of the output).
-        let (mut ra, mut rb, mut rc) = (vec![0.0; count], vec![0.0; count], vec![0.0; count]);
-        src.fill(first, &mut ra, &mut rb, &mut rc);
-        let a: Vec<P> = ra.into_iter().map(P::from_f64).collect();
-        let b: Vec<P> = rb.into_iter().map(P::from_f64).collect();
-        let c: Vec<P> = rc.into_iter().map(P::from_f64).collect();
+        // Many lanes along the axis: the axis' coefficients are computed once
+        // per plan (3 per sample of the axis: at most an eighth of the
+        // output) and each lane is streamed whole.
+        let [ra, rb, rc] = coefs.all(len);
+        let range = first - 1..first - 1 + count;
+        let a: Vec<P> = ra[range.clone()].iter().map(|&v| P::from_f64(v)).collect();
+        let b: Vec<P> = rb[range.clone()].iter().map(|&v| P::from_f64(v)).collect();
+        let c: Vec<P> = rc[range].iter().map(|&v| P::from_f64(v)).collect();
         Zip::from(out.lanes_mut(axis))
             .and(fm.lanes(axis))
             .and(f0.lanes(axis))
