@@ -233,13 +233,26 @@ pub fn gradient_axis_into<I: Element, D: Dimension>(
     edge: EdgeOrder,
     par: Par,
 ) -> Result<(), GradientError> {
-    let plan = plan_axis(f.shape(), axis, &spacing, edge)?;
+    axis_into::<I, D>(f, out, axis, &spacing, edge, par)
+}
+
+/// One axis into `out` for any codec: validate, plan, run. Nothing is
+/// written if a check fails.
+pub(crate) fn axis_into<C: kernel::Codec, D: Dimension>(
+    f: &ArrayRef<C::In, D>,
+    out: &mut ArrayRef<C::Stored, D>,
+    axis: Axis,
+    spacing: &Spacing<'_>,
+    edge: EdgeOrder,
+    par: Par,
+) -> Result<(), GradientError> {
+    let plan = plan_axis(f.shape(), axis, spacing, edge)?;
     check_output_shape(f.shape(), out.shape())?;
-    kernel::apply::<I, D>(f.view(), out.view_mut(), axis, &plan, par);
+    kernel::apply::<C, D>(f.view(), out.view_mut(), axis, &plan, par);
     Ok(())
 }
 
-pub(crate) fn check_output_shape(expected: &[usize], got: &[usize]) -> Result<(), GradientError> {
+fn check_output_shape(expected: &[usize], got: &[usize]) -> Result<(), GradientError> {
     if got == expected {
         Ok(())
     } else {

@@ -36,7 +36,7 @@ use ndarray::{Array, ArrayRef, Axis, Dimension};
 
 use crate::element::{Compute, Element, Precision, Scalar, sealed};
 use crate::error::GradientError;
-use crate::gradient::{alloc_like, check_output_shape, plan_axis};
+use crate::gradient::{alloc_like, axis_into, plan_axis};
 use crate::kernel::{self, Codec};
 use crate::options::{EdgeOrder, Par};
 use crate::spacing::Spacing;
@@ -233,10 +233,7 @@ pub fn gradient_axis_into<D: Dimension>(
     edge: EdgeOrder,
     par: Par,
 ) -> Result<(), GradientError> {
-    let plan = plan_axis(f.shape(), axis, &spacing, edge)?;
-    check_output_shape(f.shape(), out.shape())?;
-    kernel::apply::<TimedeltaCodec, D>(f.view(), out.view_mut(), axis, &plan, par);
-    Ok(())
+    axis_into::<TimedeltaCodec, D>(f, out, axis, &spacing, edge, par)
 }
 
 #[cfg(test)]

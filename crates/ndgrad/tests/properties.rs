@@ -3,7 +3,9 @@
 //! planning, blocking, dispatch or parallelism.
 
 use ndarray::{Array1, ArrayD, Axis, IxDyn, ShapeBuilder};
-use ndgrad::{EdgeOrder, GradientError, Options, Par, Spacing, gradient_axis, gradient_with};
+#[cfg(feature = "rayon")]
+use ndgrad::Par;
+use ndgrad::{EdgeOrder, GradientError, Options, Spacing, gradient_axis, gradient_with};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 

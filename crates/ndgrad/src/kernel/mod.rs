@@ -104,8 +104,20 @@ pub(crate) fn apply<C: Codec, D: Dimension>(
 ) {
     debug_assert_eq!(f.shape(), out.shape());
     debug_assert_eq!(f.len_of(axis), plan.len);
+    match task_count(par, out.len()) {
+        1 => apply_range::<C, D>(&f, out, axis, plan, 0),
+        #[cfg(feature = "rayon")]
+        tasks => apply_split::<C, D>(f, out, axis, plan, 0, tasks),
+        #[cfg(not(feature = "rayon"))]
+        _ => unreachable!("without rayon every call is one task"),
+    }
+}
+
+/// How many tasks to split `work` output elements into.
+#[cfg_attr(not(feature = "rayon"), allow(unused_variables))]
+fn task_count(par: Par, work: usize) -> usize {
     match par {
-        Par::Seq => apply_range::<C, D>(&f, out, axis, plan, 0),
+        Par::Seq => 1,
         #[cfg(feature = "rayon")]
         Par::Rayon(tasks) => {
             // When every thread may be used, split finer than one task per
@@ -117,8 +129,7 @@ pub(crate) fn apply<C: Codec, D: Dimension>(
             } else {
                 tasks.get()
             };
-            let tasks = tasks.min(out.len() / MIN_TASK_LEN).max(1);
-            apply_split::<C, D>(f, out, axis, plan, 0, tasks);
+            tasks.min(work / MIN_TASK_LEN).max(1)
         }
     }
 }
@@ -151,19 +162,7 @@ pub(crate) fn apply_all<C: Codec, D: Dimension>(
     let n = f.len_of(s);
     let per_index = (f.len() / n).max(1) * size_of::<In<C>>();
     let slab = (SLAB_BYTES / per_index).clamp(1, n);
-    let tasks = match par {
-        Par::Seq => 1,
-        #[cfg(feature = "rayon")]
-        Par::Rayon(tasks) => {
-            let threads = rayon::current_num_threads();
-            let tasks = if tasks.get() >= threads {
-                threads * OVERSPLIT
-            } else {
-                tasks.get()
-            };
-            tasks.min(f.len() * jobs.len() / MIN_TASK_LEN).max(1)
-        }
-    };
+    let tasks = task_count(par, f.len() * jobs.len());
     slabs::<C, D>(f, outs, jobs, s, 0, slab, tasks);
 }
 
