@@ -11,10 +11,12 @@ the matching array of ``outs``. ``spacings`` holds one
 
 from typing import Any
 
+import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
     "__version__",
+    "_stencil_probe",
     "gradient_c8",
     "gradient_c16",
     "gradient_f2",
@@ -147,3 +149,5 @@ def gradient_m8(
     edge_order: int,
     workers: int,
 ) -> None: ...
+def _stencil_probe(f: NDArray[np.float64], out: NDArray[np.float64], threads: int) -> None:
+    """The benchmark's bandwidth ceiling: ``out[i] = (f[i+1] - f[i-1]) / 2``."""
