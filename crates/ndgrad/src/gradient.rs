@@ -115,13 +115,7 @@ pub fn gradient_with<I: Element, D: Dimension>(
         .iter()
         .map(|_| alloc_like(f, <Out<I> as Scalar>::ZERO))
         .collect();
-    let jobs: Vec<_> = plans.iter().map(|(axis, plan)| (*axis, plan)).collect();
-    kernel::apply_all::<I, D>(
-        &f.view(),
-        outs.iter_mut().map(|o| o.view_mut()).collect(),
-        &jobs,
-        opts.par,
-    );
+    apply_planned(f, &mut outs, &plans, opts.par);
     Ok(outs)
 }
 
@@ -164,13 +158,7 @@ where
     for out in outs.iter() {
         check_output_shape(f.shape(), out.shape())?;
     }
-    let jobs: Vec<_> = plans.iter().map(|(axis, plan)| (*axis, plan)).collect();
-    kernel::apply_all::<I, D>(
-        &f.view(),
-        outs.iter_mut().map(|o| o.view_mut()).collect(),
-        &jobs,
-        opts.par,
-    );
+    apply_planned(f, outs, &plans, opts.par);
     Ok(())
 }
 
@@ -250,6 +238,22 @@ pub(crate) fn axis_into<C: kernel::Codec, D: Dimension>(
     check_output_shape(f.shape(), out.shape())?;
     kernel::apply::<C, D>(f.view(), out.view_mut(), axis, &plan, par);
     Ok(())
+}
+
+/// Runs validated plans into matching outputs, all axes in one pass.
+fn apply_planned<I, D, O>(
+    f: &ArrayRef<I, D>,
+    outs: &mut [O],
+    plans: &[(Axis, AxisPlan<'_>)],
+    par: Par,
+) where
+    I: Element,
+    D: Dimension,
+    O: DerefMut<Target = ArrayRef<Out<I>, D>>,
+{
+    let jobs: Vec<_> = plans.iter().map(|(axis, plan)| (*axis, plan)).collect();
+    let views = outs.iter_mut().map(|o| o.view_mut()).collect();
+    kernel::apply_all::<I, D>(&f.view(), views, &jobs, par);
 }
 
 fn check_output_shape(expected: &[usize], got: &[usize]) -> Result<(), GradientError> {
