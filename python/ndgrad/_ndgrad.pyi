@@ -5,7 +5,8 @@ Each ``gradient_<code>`` takes an input array of one dtype (``<code>`` is
 ticks viewed as int64) and writes the gradient along each of ``axes`` into
 the matching array of ``outs``. ``spacings`` holds one
 ``(kind, dtype code, values)`` per axis, kind being ``"unit"``, ``"weak"``
-(a Python number), ``"strong"`` (a NumPy scalar) or ``"coords"``.
+(a Python number), ``"strong"`` (a NumPy scalar), ``"coords"`` or
+``"nonuniform"`` (coordinates never collapsed to a uniform step).
 ``workers`` is 0 for every thread, else the number of tasks.
 """
 

@@ -24,6 +24,7 @@ enum Held<'py> {
     Weak(Step),
     Strong(Step),
     Coords(HeldCoords<'py>),
+    NonUniform(HeldCoords<'py>),
 }
 
 macro_rules! held_coords {
@@ -76,7 +77,9 @@ held_coords! {
 }
 
 /// `(kind, code, values)` from `_api.py`: kind is `unit`, `weak` (a Python
-/// number), `strong` (a NumPy scalar) or `coords`.
+/// number), `strong` (a NumPy scalar), `coords`, or `nonuniform`
+/// (coordinates never collapsed to a uniform step: a block's slice of
+/// coordinates the Dask adapter found not equally spaced as a whole).
 type SpacingArg<'py> = (String, Option<String>, Option<Bound<'py, PyAny>>);
 
 fn hold<'py>((kind, code, values): &SpacingArg<'py>) -> PyResult<Held<'py>> {
@@ -93,6 +96,7 @@ fn hold<'py>((kind, code, values): &SpacingArg<'py>) -> PyResult<Held<'py>> {
         "weak" => Held::Weak(first_step(&array()?)?),
         "strong" => Held::Strong(first_step(&array()?)?),
         "coords" => Held::Coords(array()?),
+        "nonuniform" => Held::NonUniform(array()?),
         other => {
             return Err(PyValueError::new_err(format!(
                 "unknown spacing kind {other:?}"
@@ -108,6 +112,7 @@ impl Held<'_> {
             Held::Weak(h) => Spacing::UniformWeak(*h),
             Held::Strong(h) => Spacing::Uniform(*h),
             Held::Coords(x) => Spacing::Coordinates(x.coords()),
+            Held::NonUniform(x) => Spacing::NonUniform(x.coords()),
         }
     }
 }

@@ -315,7 +315,7 @@ fn plan_all<'a>(
         }
     };
     for (axis, s) in axes.iter().zip(&spacings) {
-        if let Spacing::Coordinates(x) = s
+        if let Some(x) = s.coords()
             && x.len() != shape[axis.index()]
         {
             let (axis, got, expected) = (axis.index(), x.len(), shape[axis.index()]);

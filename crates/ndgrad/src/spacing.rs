@@ -139,6 +139,7 @@ impl Coords<'_> {
 /// | a Python `float` or `int` `h` | [`Spacing::uniform_weak(h)`](Spacing::uniform_weak) |
 /// | a NumPy scalar or 0-d array `h` | [`Spacing::uniform(h)`](Spacing::uniform) |
 /// | a 1-D array `x` of coordinates | [`Spacing::coordinates(&x)`](Spacing::coordinates) |
+/// | a slice of a longer, not equally spaced `x` | [`Spacing::non_uniform(&x)`](Spacing::non_uniform) |
 ///
 /// **Precision.** NumPy's type promotion (NEP 50) decides where rounding
 /// happens, and so the bits of the result. Differences of the data are always
@@ -186,6 +187,9 @@ pub enum Spacing<'a> {
     UniformWeak(Step),
     /// Sample coordinates along the axis, one per sample.
     Coordinates(Coords<'a>),
+    /// Sample coordinates that always use the non-uniform formulas, even if
+    /// they are equally spaced (see [`Spacing::non_uniform`]).
+    NonUniform(Coords<'a>),
 }
 
 impl<'a> Spacing<'a> {
@@ -218,6 +222,50 @@ impl<'a> Spacing<'a> {
     /// ```
     pub fn coordinates(x: impl Into<Coords<'a>>) -> Self {
         Spacing::Coordinates(x.into())
+    }
+
+    /// Sample coordinates that are never collapsed to a uniform step.
+    ///
+    /// NumPy decides "uniform or not" once, from the whole coordinate array.
+    /// Code that differentiates a piece of a larger array (a Dask block and
+    /// its halo) passes the matching slice of the coordinates; when the whole
+    /// array is not equally spaced, that slice must keep the non-uniform
+    /// formulas even if it happens to be equally spaced, or its bits (and its
+    /// NaN propagation) would differ from NumPy's on the whole array. When
+    /// the whole array is equally spaced, pass NumPy's step
+    /// `diff(x)[0]` with [`Spacing::uniform`] instead.
+    ///
+    /// Otherwise the same as [`Spacing::coordinates`]: integers are converted
+    /// to `f64` before differencing, and the precision rules are those of
+    /// coordinates.
+    ///
+    /// ```
+    /// use ndgrad::{gradient_axis, EdgeOrder, Spacing};
+    /// use ndgrad::ndarray::{array, s, Axis};
+    ///
+    /// // x is not equally spaced, but its first four samples are.
+    /// let x = array![0.0, 1.0, 2.0, 3.0, 5.0];
+    /// let f = array![1.0, f64::NAN, 4.0, 5.0, 6.0];
+    /// let whole = gradient_axis(&f, Axis(0), Spacing::coordinates(&x), EdgeOrder::First)?;
+    /// let (fs, xs) = (f.slice(s![..4]), x.slice(s![..4]));
+    /// let piece = gradient_axis(&fs, Axis(0), Spacing::non_uniform(xs), EdgeOrder::First)?;
+    /// // The non-uniform interior reads f[1] (times 0.0): NaN, as on the whole.
+    /// assert!(whole[1].is_nan() && piece[1].is_nan());
+    /// // The collapsing form switches to the uniform formula on the slice.
+    /// let collapsed = gradient_axis(&fs, Axis(0), Spacing::coordinates(xs), EdgeOrder::First)?;
+    /// assert_eq!(collapsed[1], 1.5);
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    pub fn non_uniform(x: impl Into<Coords<'a>>) -> Self {
+        Spacing::NonUniform(x.into())
+    }
+
+    /// The coordinates, for the spacings that have them.
+    pub(crate) fn coords(&self) -> Option<&Coords<'a>> {
+        match self {
+            Spacing::Coordinates(x) | Spacing::NonUniform(x) => Some(x),
+            Spacing::Unit | Spacing::Uniform(_) | Spacing::UniformWeak(_) => None,
+        }
     }
 }
 
@@ -378,7 +426,7 @@ pub(crate) fn plan<'a>(
     len: usize,
     edge: EdgeOrder,
 ) -> Result<AxisPlan<'a>, GradientError> {
-    if let Spacing::Coordinates(x) = spacing
+    if let Some(x) = spacing.coords()
         && x.len() != len
     {
         return Err(GradientError::CoordinateLength {
@@ -399,7 +447,8 @@ pub(crate) fn plan<'a>(
         Spacing::Unit => uniform(1.0f64, true, len, edge),
         Spacing::Uniform(h) => with_typed!(Step, h, |h| uniform(h, false, len, edge)),
         Spacing::UniformWeak(h) => with_typed!(Step, h, |h| uniform(h, true, len, edge)),
-        Spacing::Coordinates(x) => with_typed!(Coords, x, |x| coordinates(&x, len, edge)),
+        Spacing::Coordinates(x) => with_typed!(Coords, x, |x| coordinates(&x, len, edge, true)),
+        Spacing::NonUniform(x) => with_typed!(Coords, x, |x| coordinates(&x, len, edge, false)),
     })
 }
 
@@ -442,12 +491,13 @@ fn coordinates<'a, S: SpacingElement>(
     x: &ArrayView1<'a, S>,
     len: usize,
     edge: EdgeOrder,
+    collapse: bool,
 ) -> AxisPlan<'a> {
     let dx = |i: usize| x[i + 1].to_real() - x[i].to_real();
     let dx0 = dx(0);
     // NumPy: `if (diffx == diffx[0]).all(): diffx = diffx[0]` (so a NaN step
     // keeps the non-uniform formulas).
-    if (1..len - 1).all(|i| dx(i) == dx0) {
+    if collapse && (1..len - 1).all(|i| dx(i) == dx0) {
         return uniform(dx0, false, len, edge);
     }
     let strong = Promote::Strong(<S::Real as Real>::PRECISION);
@@ -499,6 +549,37 @@ mod tests {
             }
             Interior::NonUniform(_) => panic!("should collapse"),
         }
+    }
+
+    #[test]
+    fn non_uniform_coordinates_never_collapse() {
+        let x = array![1.0f32, 1.5, 2.0, 2.5];
+        for edge in [EdgeOrder::First, EdgeOrder::Second] {
+            let p = plan(&Spacing::non_uniform(&x), 0, 4, edge).unwrap();
+            let Interior::NonUniform(coefs) = p.interior else {
+                panic!("equally spaced non_uniform coordinates must not collapse");
+            };
+            let [a, b, c] = coefs.all(4);
+            assert_eq!(
+                [a[0], b[0], c[0]],
+                stencil::nonuniform_interior(0.5f32, 0.5).map(f64::from)
+            );
+            assert_eq!(c.len(), 2);
+        }
+        let p = plan(&Spacing::non_uniform(&x), 0, 4, EdgeOrder::Second).unwrap();
+        let want = stencil::nonuniform_first_edge2(0.5f32, 0.5).map(f64::from);
+        assert_eq!(
+            p.first,
+            Edge::ThreePoint(Site::real(want, Promote::Strong(Precision::Single)))
+        );
+        assert_eq!(
+            plan(&Spacing::non_uniform(&x), 3, 5, EdgeOrder::First).err(),
+            Some(GradientError::CoordinateLength {
+                axis: 3,
+                got: 4,
+                expected: 5
+            })
+        );
     }
 
     #[test]

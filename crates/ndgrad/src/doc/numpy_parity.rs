@@ -20,6 +20,7 @@
 //! | Python `float`/`int` step | [`Spacing::uniform_weak`](crate::Spacing::uniform_weak) |
 //! | NumPy scalar / 0-d array step | [`Spacing::uniform`](crate::Spacing::uniform) |
 //! | 1-D coordinate array | [`Spacing::coordinates`](crate::Spacing::coordinates) |
+//! | a slice of a non-uniform coordinate array (a block of a chunked array) | [`Spacing::non_uniform`](crate::Spacing::non_uniform) |
 //! | `edge_order=1` / `2` | [`EdgeOrder::First`](crate::EdgeOrder::First) / [`EdgeOrder::Second`](crate::EdgeOrder::Second) |
 //! | tuple of arrays (or one array for one axis) | `Vec` of arrays, in the order of the axes |
 //!
