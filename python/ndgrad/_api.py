@@ -17,7 +17,7 @@ from __future__ import annotations
 import operator
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -51,12 +51,12 @@ _ENTRY: dict[tuple[str, int], _Entry] = {
 }
 
 # Spacing dtypes the kernels take: floats up to double, every integer.
-_SPACING_KINDS = {("f", 2), ("f", 4), ("f", 8)} | {(k, n) for k in "iu" for n in (1, 2, 4, 8)}
+SPACING_KINDS = {("f", 2), ("f", 4), ("f", 8)} | {(k, n) for k in "iu" for n in (1, 2, 4, 8)}
 
 _INT64 = np.iinfo(np.int64)
 
 
-class _Fallback(Exception):
+class Fallback(Exception):
     """Raised internally when numpy.gradient itself must handle the call."""
 
 
@@ -64,43 +64,43 @@ class _Unit:
     """NumPy's default spacing: the Python float 1.0 on every axis."""
 
 
-_UNIT = _Unit()
+UNIT = _Unit()
 
-_Spec = tuple[str, str | None, NDArray[Any] | None]
+Spec = tuple[str, str | None, NDArray[Any] | None]
 
 
-def _code(dtype: np.dtype[Any]) -> str:
+def code(dtype: np.dtype[Any]) -> str:
     """``'f8'``, ``'i2'``…: the dtype without its byte order."""
     return f"{dtype.kind}{dtype.itemsize}"
 
 
-def _native(a: NDArray[Any]) -> NDArray[Any]:
+def native(a: NDArray[Any]) -> NDArray[Any]:
     return a if a.dtype.isnative else a.astype(a.dtype.newbyteorder("="))
 
 
-def _spec(d: object) -> _Spec:
+def spec(d: object) -> Spec:
     """How one axis' spacing is passed to Rust, and with which promotion."""
-    if d is _UNIT:
+    if d is UNIT:
         return ("unit", None, None)
     if isinstance(d, np.ndarray) and d.ndim == 1:
-        if type(d) is not np.ndarray or (d.dtype.kind, d.dtype.itemsize) not in _SPACING_KINDS:
-            raise _Fallback
-        return ("coords", _code(d.dtype), _native(d))
+        if type(d) is not np.ndarray or (d.dtype.kind, d.dtype.itemsize) not in SPACING_KINDS:
+            raise Fallback
+        return ("coords", code(d.dtype), native(d))
     if isinstance(d, (np.generic, np.ndarray)):
         # A NumPy scalar or 0-d array: strong promotion (NEP 50).
         a = np.asarray(d)
-        if (a.dtype.kind, a.dtype.itemsize) not in _SPACING_KINDS:
-            raise _Fallback
-        return ("strong", _code(a.dtype), _native(a.reshape(1)))
+        if (a.dtype.kind, a.dtype.itemsize) not in SPACING_KINDS:
+            raise Fallback
+        return ("strong", code(a.dtype), native(a.reshape(1)))
     if isinstance(d, bool):
         # NumPy's handling of a bool step depends on the data's dtype.
-        raise _Fallback
+        raise Fallback
     if isinstance(d, float):
         return ("weak", "f8", np.array([d], dtype=np.float64))
     if isinstance(d, int) and _INT64.min <= d <= _INT64.max:
         return ("weak", "i8", np.array([d], dtype=np.int64))
     # Complex numbers, ints beyond int64, other number types.
-    raise _Fallback
+    raise Fallback
 
 
 def _is_weak_zero(d: object) -> bool:
@@ -267,80 +267,23 @@ def gradient(
     entry = _ENTRY.get((f.dtype.kind, f.dtype.itemsize))
     if type(f) is not np.ndarray or entry is None:
         return _fallback(f, varargs, axis, edge_order, out)
-
-    N = f.ndim
-    axes = tuple(range(N)) if axis is None else normalize_axis_tuple(axis, N)
-    len_axes = len(axes)
-    n = len(varargs)
-    dx: list[object]
-    if n == 0:
-        dx = [_UNIT] * len_axes
-    elif n == 1 and np.ndim(varargs[0]) == 0:
-        dx = [varargs[0]] * len_axes
-    elif n == len_axes:
-        dx = list(varargs)
-        for i, distances in enumerate(dx):
-            distances = np.asanyarray(distances)
-            if distances.ndim == 0:
-                continue
-            elif distances.ndim != 1:
-                raise ValueError("distances must be either scalars or 1d")
-            if len(distances) != f.shape[axes[i]]:
-                raise ValueError(
-                    "when 1d, distances must match the length of the corresponding dimension"
-                )
-            if len(distances) < 2:
-                # NumPy fails on `np.diff(distances)[0]` (an IndexError) here.
-                return _fallback(f, varargs, axis, edge_order, out)
-            dx[i] = distances
-    else:
-        raise TypeError("invalid number of arguments")
-
-    if edge_order > 2:
-        raise ValueError("'edge_order' greater than 2 not supported")
-    first_order = edge_order == 1
-
     try:
-        specs = [_spec(d) for d in dx]
-    except _Fallback:
+        args = parse(f.shape, varargs, axis, edge_order)
+        specs = [spec(d) for d in args.dx]
+    except Fallback:
         return _fallback(f, varargs, axis, edge_order, out)
-    for ax, d in zip(axes, dx, strict=True):
-        if f.shape[ax] < edge_order + 1:
-            raise ValueError(
-                "Shape of array too small to calculate a numerical gradient, "
-                "at least (edge_order + 1) elements are required."
-            )
-        if not first_order:
-            if f.shape[ax] < 3:
-                # edge_order below 1 on a short axis: NumPy's IndexError.
-                return _fallback(f, varargs, axis, edge_order, out)
-            if _is_weak_zero(d):
-                raise ZeroDivisionError("float division by zero")
+    len_axes = len(args.axes)
 
-    kind = f.dtype.kind
-    if kind == "M":
-        otype = np.dtype(f.dtype.name.replace("datetime", "timedelta"))
-    elif kind in "iu":
-        otype = np.dtype(np.float64)
-    else:
-        otype = f.dtype
-    src = _native(f)
+    otype = output_dtype(f.dtype)
     native_otype = otype.newbyteorder("=")
-
     if out is None:
-        outs = [np.empty_like(src, dtype=native_otype) for _ in axes]
+        outs = [np.empty_like(f, dtype=native_otype) for _ in args.axes]
         targets = outs
     else:
         outs = _outputs(out, f, otype, len_axes)
         # Non-native outputs are computed natively and copied at the end.
         targets = [o if o.dtype.isnative else np.empty_like(o, dtype=native_otype) for o in outs]
-
-    if kind in "mM":
-        src = src.view(np.int64)
-        views = [t.view(np.int64) for t in targets]
-    else:
-        views = targets
-    entry(src, views, list(axes), specs, 1 if first_order else 2, n_workers)
+    run(f, targets, args.axes, specs, args.edge_order, n_workers)
 
     if out is None:
         if not otype.isnative:
@@ -351,6 +294,112 @@ def gradient(
             if o is not t:
                 np.copyto(o, t)
     return _result(outs, len_axes)
+
+
+class Args(NamedTuple):
+    """numpy.gradient's arguments, checked and normalised."""
+
+    axes: tuple[int, ...]
+    """The requested axes, non-negative, in the order given."""
+    dx: list[object]
+    """Per axis: ``UNIT``, the scalar step as given, or the 1-D coordinates."""
+    edge_order: int
+    """1 or 2 (NumPy treats every ``edge_order`` but 1 as second order)."""
+
+
+def parse(
+    shape: tuple[int, ...],
+    varargs: Sequence[Any],
+    axis: Any,
+    edge_order: Any,
+    asarray: Callable[[Any], Any] = np.asanyarray,
+) -> Args:
+    """numpy.gradient's argument checks, in its order, for an array of ``shape``.
+
+    Raises NumPy's exception for every argument NumPy rejects, or
+    ``Fallback`` where numpy.gradient itself must answer (its IndexErrors).
+    ``asarray`` converts each spacing as NumPy does; the Dask adapter passes
+    one that leaves Dask arrays lazy (they have ``ndim``, ``len`` and
+    ``dtype``).
+    """
+    N = len(shape)
+    axes = tuple(range(N)) if axis is None else normalize_axis_tuple(axis, N)
+    len_axes = len(axes)
+    n = len(varargs)
+    dx: list[object]
+    if n == 0:
+        dx = [UNIT] * len_axes
+    elif n == 1 and np.ndim(varargs[0]) == 0:
+        dx = [varargs[0]] * len_axes
+    elif n == len_axes:
+        dx = list(varargs)
+        for i, distances in enumerate(dx):
+            distances = asarray(distances)
+            if distances.ndim == 0:
+                continue
+            elif distances.ndim != 1:
+                raise ValueError("distances must be either scalars or 1d")
+            if len(distances) != shape[axes[i]]:
+                raise ValueError(
+                    "when 1d, distances must match the length of the corresponding dimension"
+                )
+            if len(distances) < 2:
+                # NumPy fails on `np.diff(distances)[0]` (an IndexError) here.
+                raise Fallback
+            dx[i] = distances
+    else:
+        raise TypeError("invalid number of arguments")
+
+    if edge_order > 2:
+        raise ValueError("'edge_order' greater than 2 not supported")
+    first_order = edge_order == 1
+
+    for ax, d in zip(axes, dx, strict=True):
+        if shape[ax] < edge_order + 1:
+            raise ValueError(
+                "Shape of array too small to calculate a numerical gradient, "
+                "at least (edge_order + 1) elements are required."
+            )
+        if not first_order:
+            if shape[ax] < 3:
+                # edge_order below 1 on a short axis: NumPy's IndexError.
+                raise Fallback
+            if _is_weak_zero(d):
+                raise ZeroDivisionError("float division by zero")
+    return Args(axes, dx, 1 if first_order else 2)
+
+
+def kernel(dtype: np.dtype[Any]) -> _Entry | None:
+    """The Rust entry point for data of ``dtype``, or None if NumPy must do it."""
+    return _ENTRY.get((dtype.kind, dtype.itemsize))
+
+
+def output_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """The dtype numpy.gradient returns for data of ``dtype`` (one ``kernel`` takes)."""
+    if dtype.kind == "M":
+        return np.dtype(dtype.name.replace("datetime", "timedelta"))
+    if dtype.kind in "iu":
+        return np.dtype(np.float64)
+    return dtype
+
+
+def run(
+    f: NDArray[Any],
+    targets: Sequence[NDArray[Any]],
+    axes: Sequence[int],
+    specs: Sequence[Spec],
+    edge_order: int,
+    workers: int,
+) -> None:
+    """The Rust kernel for ``f``'s dtype, writing into native-order ``targets``."""
+    entry = _ENTRY[(f.dtype.kind, f.dtype.itemsize)]
+    src = native(f)
+    if f.dtype.kind in "mM":
+        src = src.view(np.int64)
+        views = [t.view(np.int64) for t in targets]
+    else:
+        views = list(targets)
+    entry(src, views, list(axes), list(specs), edge_order, workers)
 
 
 def _fallback(
