@@ -1,0 +1,636 @@
+"""``numpy.gradient`` on Dask arrays, block by block, with NumPy's bits.
+
+``ndgrad.dask.gradient`` builds one task per output block. Each task
+assembles the block and the halo it needs along every requested axis (one
+sample each side, more at the array's ends for second-order edges, taken from
+as many neighbouring blocks as that reaches), runs the ndgrad kernel on it
+for all requested axes at once with one thread, and trims the halo off. The
+results are bit for bit those of ``numpy.gradient`` on the whole array, for
+every chunking, including chunks of one or two samples.
+
+Coordinates are judged uniform or not from the whole coordinate array, as
+NumPy does: equally spaced coordinates become NumPy's scalar step
+``diff(x)[0]``; otherwise every block gets its slice of the coordinates as
+``nonuniform`` spacing, which the kernel never collapses to a uniform step
+even where the slice happens to be equally spaced. With Dask coordinates the
+decision is a task of the graph (from one small summary per coordinate
+block), so nothing is computed before ``.compute()``.
+
+Data the Rust kernels do not cover (object, longdouble and clongdouble
+arrays, complex or longdouble spacings) is differentiated block by block by
+``numpy.gradient`` itself, with the same halos and the same whole-array
+uniform decision.
+
+This module needs Dask (``pip install 'ndgrad[dask]'``); ``import ndgrad``
+does not.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import operator
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.lib._function_base_impl import gradient as _numpy_gradient
+from numpy.typing import NDArray
+
+try:
+    import dask.array as da
+    from dask.base import tokenize
+    from dask.highlevelgraph import HighLevelGraph, MaterializedLayer
+except ImportError as e:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError(
+        "ndgrad.dask needs Dask: install it with `pip install 'ndgrad[dask]'` "
+        "(or `pip install 'dask[array]'`)"
+    ) from e
+
+from ndgrad import _api
+
+__all__ = ["gradient"]
+
+_Key = tuple[Any, ...]
+
+
+def gradient(
+    f: Any,
+    *varargs: Any,
+    axis: int | Sequence[int] | None = None,
+    edge_order: int = 1,
+) -> Any:
+    """
+    Return the gradient of a Dask array: ``numpy.gradient``, block by block.
+
+    The arguments, the results (to the bit, for every chunking) and the
+    exceptions are those of ``numpy.gradient`` on the whole array, as
+    ``ndgrad.gradient`` gives them. The result is lazy: nothing is computed
+    until ``.compute()`` (or ``persist``), and its chunks are ``f``'s.
+
+    Parameters
+    ----------
+    f : dask.array.Array or array_like
+        An N-dimensional array containing samples of a scalar function.
+        Anything else goes through ``dask.array.asarray``.
+    *varargs : list of scalar or array, optional
+        Spacing between f values, as for ``numpy.gradient``: nothing (unit
+        spacing), one scalar for all axes, or one scalar or 1-D coordinate
+        array per axis. Coordinate arrays may be NumPy or Dask arrays (a Dask
+        array stays lazy); a 0-d Dask array step is computed at call time.
+    axis : None or int or tuple of ints, optional
+        The axes to differentiate along (all by default); negative values
+        count from the last axis.
+    edge_order : {1, 2}, optional
+        Accuracy of the one-sided differences at the boundaries. Default: 1.
+
+    Returns
+    -------
+    gradient : dask.array.Array or tuple of dask.array.Array
+        One array per requested axis, each with ``f``'s shape and chunks: a
+        single array if one axis was requested, otherwise a tuple.
+
+    Notes
+    -----
+    Unlike ``dask.array.gradient``, any chunking works (chunks of length 1
+    or 2 along the differentiated axes included), uniform coordinates are
+    recognised from the whole coordinate array as NumPy does, coordinates
+    may be Dask arrays, and all requested axes share one halo exchange and
+    one kernel call per block. The kernel runs single-threaded in each task:
+    Dask runs the blocks in parallel.
+
+    Object, longdouble and clongdouble data, and complex or longdouble
+    spacings, are computed per block by ``numpy.gradient`` itself (with the
+    same halos). Like ``ndgrad.gradient``, no floating-point
+    ``RuntimeWarning`` is emitted. Chunks whose type is not
+    ``numpy.ndarray`` (masked or GPU arrays) raise ``TypeError``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import dask.array as da
+    >>> import ndgrad.dask
+    >>> f = da.from_array(np.array([1.0, 2.0, 4.0, 7.0, 11.0, 16.0]), chunks=2)
+    >>> g = ndgrad.dask.gradient(f)
+    >>> g.chunks
+    ((2, 2, 2),)
+    >>> g.compute()
+    array([1. , 1.5, 2.5, 3.5, 4.5, 5. ])
+
+    Chunks of one sample and second-order edges, with coordinates:
+
+    >>> x = np.array([0.0, 1.0, 1.5, 3.5, 4.0, 6.0])
+    >>> g = ndgrad.dask.gradient(f.rechunk(1), x, edge_order=2)
+    >>> bool((g.compute() == np.gradient(f.compute(), x, edge_order=2)).all())
+    True
+
+    Several axes give a tuple:
+
+    >>> f2 = da.from_array(np.array([[1, 2, 6], [3, 4, 5]]), chunks=1)
+    >>> dy, dx = ndgrad.dask.gradient(f2)
+    >>> dx.compute()
+    array([[1. , 2.5, 4. ],
+           [1. , 1. , 1. ]])
+    """
+    f = da.asarray(f)
+    if any(np.isnan(c) for cs in f.chunks for c in cs):
+        raise ValueError(
+            "ndgrad.dask.gradient needs known chunk sizes; call `f.compute_chunk_sizes()` first"
+        )
+    if type(f._meta) is not np.ndarray:
+        raise TypeError(
+            "ndgrad.dask.gradient works on Dask arrays of numpy.ndarray chunks, "
+            f"not of {type(f._meta).__name__}"
+        )
+    try:
+        args = _api.parse(f.shape, varargs, axis, edge_order, asarray=_lazy_asarray)
+    except _api.Fallback:
+        _raise_numpys_index_error(f, varargs, axis, edge_order)
+    if not args.axes:
+        return ()
+
+    spacings = [_axis_spacing(d) for d in args.dx]
+    use_numpy = _api.kernel(f.dtype) is None or any(s.fallback for s in spacings)
+    if use_numpy:
+        otype = _numpy_output_dtype(f, args, spacings, edge_order)
+    else:
+        otype = _api.output_dtype(f.dtype)
+    graph = _Graph(f, args, spacings, edge_order, use_numpy, otype)
+    outs = graph.outputs()
+    return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+# ------------------------------------------------------------ spacing, eagerly
+
+
+def _lazy_asarray(d: Any) -> Any:
+    """``np.asanyarray`` for NumPy's spacing checks, leaving Dask arrays lazy."""
+    return d if isinstance(d, da.Array) else np.asanyarray(d)
+
+
+def _float_coords(x: NDArray[Any]) -> NDArray[Any]:
+    """NumPy converts integer coordinates to float64 before differencing."""
+    return x.astype(np.float64) if np.issubdtype(x.dtype, np.integer) else x
+
+
+def _uniform_step(x: NDArray[Any]) -> Any:
+    """NumPy's ``diffx[0]`` if all of ``diff(x)`` equals it, else None."""
+    diffx = np.diff(_float_coords(x))
+    with np.errstate(all="ignore"):
+        return diffx[0] if (diffx == diffx[0]).all() else None
+
+
+@dataclass(frozen=True)
+class _Spacing:
+    """One axis' spacing, as far as it is known when the graph is built.
+
+    Exactly one of ``step`` (a scalar step NumPy uses as is, or the step of
+    equally spaced NumPy coordinates), ``coords`` (non-uniform NumPy
+    coordinates) and ``lazy`` (Dask coordinates, decided in the graph) is
+    set, or none of them for unit spacing.
+    """
+
+    step: Any = None
+    coords: NDArray[Any] | None = None
+    lazy: Any = None
+    unit: bool = False
+    fallback: bool = False
+    """The Rust kernels cannot take this spacing: numpy.gradient must."""
+
+
+def _axis_spacing(d: object) -> _Spacing:
+    if d is _api.UNIT:
+        return _Spacing(unit=True)
+    if isinstance(d, da.Array):
+        if d.ndim == 0:
+            return _axis_spacing(np.asarray(d.compute()))
+        x_dtype = _float_coords(np.empty(0, dtype=d.dtype)).dtype
+        return _Spacing(lazy=d, fallback=not _kernel_coords(x_dtype))
+    if isinstance(d, np.ndarray) and d.ndim == 1:
+        step = _uniform_step(d)
+        if step is not None:
+            return _Spacing(step=step, fallback=_not_for_kernels(step))
+        fallback = type(d) is not np.ndarray or not _kernel_coords(d.dtype)
+        return _Spacing(coords=d, fallback=fallback)
+    return _Spacing(step=d, fallback=_not_for_kernels(d))
+
+
+def _kernel_coords(dtype: np.dtype[Any]) -> bool:
+    return (dtype.kind, dtype.itemsize) in _api.SPACING_KINDS
+
+
+def _not_for_kernels(step: object) -> bool:
+    try:
+        _api.spec(step)
+    except _api.Fallback:
+        return True
+    return False
+
+
+def _raise_numpys_index_error(
+    f: da.Array, varargs: tuple[Any, ...], axis: Any, edge_order: Any
+) -> Any:
+    """The arguments ``_api.parse`` leaves to NumPy make NumPy raise an
+    IndexError; raise it, from a proxy of at most 3 samples per axis."""
+    proxy = np.zeros(tuple(min(n, 3) for n in f.shape))
+    short = [
+        np.arange(3.0) if np.ndim(d) == 1 and len(d) > 3 else _lazy_compute(d) for d in varargs
+    ]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        _numpy_gradient(proxy, *short, axis=axis, edge_order=edge_order)
+    raise AssertionError(f"numpy.gradient accepted arguments ndgrad rejects: {varargs!r}")
+
+
+def _lazy_compute(d: Any) -> Any:
+    return d.compute() if isinstance(d, da.Array) else d
+
+
+def _numpy_output_dtype(
+    f: da.Array, args: _api.Args, spacings: list[_Spacing], edge_order: Any
+) -> np.dtype[Any]:
+    """The dtype numpy.gradient returns here, and its eager errors: a run on
+    three samples per requested axis (bool data raises NumPy's TypeError)."""
+    shape = [1] * f.ndim
+    for ax in args.axes:
+        shape[ax] = 3
+    proxy = np.zeros(shape, dtype=f.dtype)
+    steps = [
+        np.arange(3).astype(s.lazy.dtype if s.lazy is not None else s.coords.dtype)  # type: ignore[union-attr]
+        if s.lazy is not None or s.coords is not None
+        else (1.0 if s.unit else s.step)
+        for s in spacings
+    ]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        res = _numpy_gradient(proxy, *steps, axis=args.axes, edge_order=edge_order)
+    first = res[0] if isinstance(res, tuple) else res
+    return np.dtype(first.dtype)
+
+
+# ------------------------------------------------------------------ the graph
+
+
+def _starts(chunks: Sequence[int]) -> list[int]:
+    return [0, *itertools.accumulate(chunks)][:-1]
+
+
+def _blocks_in(starts: list[int], chunks: Sequence[int], lo: int, hi: int) -> list[tuple[int, int]]:
+    """``(block, global start)`` of the non-empty blocks meeting ``[lo, hi)``."""
+    found = []
+    i = max(0, bisect.bisect_right(starts, lo) - 1)
+    while i < len(chunks) and starts[i] < hi:
+        if chunks[i] and starts[i] + chunks[i] > lo:
+            found.append((i, starts[i]))
+        i += 1
+    return found
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """A piece of a block: ``block[index]``."""
+
+    index: tuple[slice, ...]
+
+
+def _cut(block: NDArray[Any], cut: _Cut) -> NDArray[Any]:
+    return block[cut.index]
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A requested axis of one block: the block is ``[start, stop)`` of the
+    axis (of length ``n``), its extension with halos ``[lo, hi)``."""
+
+    dim: int
+    start: int
+    stop: int
+    lo: int
+    hi: int
+    n: int
+
+
+def _span(dim: int, start: int, stop: int, n: int, edge_order: int) -> _Span:
+    """The samples block ``[start, stop)`` needs: one each side, and at an end
+    of the axis the 2 or 3 samples its one-sided formula reads."""
+    lo, hi = max(0, start - 1), min(n, stop + 1)
+    need = edge_order + 1
+    if start == 0:
+        hi = max(hi, min(n, need))
+    if stop == n:
+        lo = min(lo, max(0, n - need))
+    return _Span(dim, start, stop, lo, hi, n)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """What the task of one output block does with its inputs."""
+
+    shape: tuple[int, ...]
+    """The output block's shape."""
+    ext_shape: tuple[int, ...]
+    dests: tuple[tuple[slice, ...], ...]
+    """Where each input piece goes in the extended block."""
+    zeros: tuple[tuple[slice, ...], ...]
+    """Corners of the extended block that no kept output reads."""
+    spans: tuple[_Span, ...]
+    """One per requested axis."""
+    spacings: tuple[Any, ...]
+    """Per requested axis: ``_api.spec`` tuple (kernels) or step (NumPy) when
+    known, the coordinate slice ``[lo, hi)`` for NumPy coordinates, or None
+    (Dask coordinates: the slice and the decision are task inputs)."""
+    edge_order: Any
+    use_numpy: bool
+    otype: np.dtype[Any]
+
+
+class _Graph:
+    """The tasks of one ``gradient`` call."""
+
+    def __init__(
+        self,
+        f: da.Array,
+        args: _api.Args,
+        spacings: list[_Spacing],
+        edge_order: Any,
+        use_numpy: bool,
+        otype: np.dtype[Any],
+    ) -> None:
+        self.f = f
+        self.args = args
+        self.spacings = spacings
+        self.edge_order = edge_order
+        self.use_numpy = use_numpy
+        self.otype = otype
+        token = tokenize(
+            f, args.axes, [_token_of(s) for s in spacings], edge_order, use_numpy, otype
+        )
+        self.name = f"ndgrad-gradient-{token}"
+        self.halo = f"ndgrad-halo-{token}"
+        self.dsk: dict[_Key, Any] = {}
+        self.starts = [_starts(c) for c in f.chunks]
+
+    def _spans(self, index: tuple[int, ...]) -> tuple[_Span, ...]:
+        spans = []
+        for ax in self.args.axes:
+            start = self.starts[ax][index[ax]]
+            stop = start + self.f.chunks[ax][index[ax]]
+            spans.append(_span(ax, start, stop, self.f.shape[ax], self.args.edge_order))
+        return tuple(spans)
+
+    def _coords_tasks(self, k: int, x: da.Array) -> str:
+        """Tasks for Dask coordinates of requested axis ``k``: each block's
+        slice ``[lo, hi)``, a summary of the steps each block owns, and the
+        whole-array decision. Returns the name prefix of their keys."""
+        ax = self.args.axes[k]
+        prefix = f"ndgrad-coords-{k}-{tokenize(self.name, x)}"
+        xstarts = _starts(x.chunks[0])
+        summaries = []
+        for b in range(len(self.f.chunks[ax])):
+            span = self._spans(_with(b, ax, self.f.ndim))[k]
+            pieces = []
+            for i, start in _blocks_in(xstarts, x.chunks[0], span.lo, span.hi):
+                stop = start + x.chunks[0][i]
+                cut = slice(max(span.lo, start) - start, min(span.hi, stop) - start)
+                key = (f"{prefix}-piece", b, i)
+                self.dsk[key] = (_cut, (x.name, i), _Cut((cut,)))
+                pieces.append(key)
+            self.dsk[(f"{prefix}-slice", b)] = (_concat, pieces)
+            # Block b owns the steps x[i + 1] - x[i] for i in [start, stop).
+            own = slice(span.start - span.lo, min(span.stop, span.n - 1) + 1 - span.lo)
+            self.dsk[(f"{prefix}-summary", b)] = (_summary, (f"{prefix}-slice", b), _Cut((own,)))
+            summaries.append((f"{prefix}-summary", b))
+        self.dsk[(f"{prefix}-step", 0)] = (_decide, summaries)
+        return prefix
+
+    def outputs(self) -> list[da.Array]:
+        f, args = self.f, self.args
+        coord_prefix = {
+            k: self._coords_tasks(k, s.lazy)
+            for k, s in enumerate(self.spacings)
+            if s.lazy is not None
+        }
+        for index in itertools.product(*(range(len(c)) for c in f.chunks)):
+            self._block_task(index, coord_prefix)
+        layers: dict[str, Any] = {self.name: MaterializedLayer(self.dsk)}
+        deps: dict[str, set[str]] = {self.name: set()}
+        collections = [f, *(s.lazy for s in self.spacings if s.lazy is not None)]
+        for c in collections:
+            g = c.__dask_graph__()
+            layers.update(g.layers)
+            deps.update(g.dependencies)
+            deps[self.name] |= set(c.__dask_layers__())
+        meta = np.empty((0,) * f.ndim, dtype=self.otype)
+        outs = []
+        for k in range(len(args.axes)):
+            out = f"{self.name}-{k}"
+            layer = {
+                (out, *index): (operator.getitem, (self.name, *index), k)
+                for index in itertools.product(*(range(len(c)) for c in f.chunks))
+            }
+            graph = HighLevelGraph(
+                {**layers, out: MaterializedLayer(layer)}, {**deps, out: {self.name}}
+            )
+            outs.append(da.Array(graph, out, f.chunks, meta=meta))
+        return outs
+
+    def _block_task(self, index: tuple[int, ...], coord_prefix: dict[int, str]) -> None:
+        f = self.f
+        shape = tuple(c[i] for c, i in zip(f.chunks, index, strict=True))
+        spans = self._spans(index)
+        by_dim = {s.dim: s for s in spans}
+        # Per dimension: (source block, its global start, piece [a, b) global),
+        # and where the extended block starts.
+        per_dim = []
+        origin = []
+        for d in range(f.ndim):
+            s = by_dim.get(d)
+            start = self.starts[d][index[d]]
+            if s is None or 0 in shape:
+                per_dim.append([(index[d], start, start, start + shape[d])])
+                origin.append(start)
+                continue
+            found = _blocks_in(self.starts[d], f.chunks[d], s.lo, s.hi)
+            per_dim.append(
+                [(i, st, max(s.lo, st), min(s.hi, st + f.chunks[d][i])) for i, st in found]
+            )
+            origin.append(s.lo)
+        ext_shape = [sum(b - a for _, _, a, b in dim) for dim in per_dim]
+        pieces: list[_Key] = []
+        dests = []
+        zeros = []
+        for combo in itertools.product(*per_dim):
+            dest = tuple(slice(a - o, b - o) for o, (_, _, a, b) in zip(origin, combo, strict=True))
+            source = tuple(i for i, _, _, _ in combo)
+            moved = sum(i != j for i, j in zip(source, index, strict=True))
+            if moved == 0:
+                pieces.append((f.name, *index))
+            elif moved == 1:
+                key = (self.halo, *index, *source)
+                cut = tuple(slice(a - st, b - st) for _, st, a, b in combo)
+                self.dsk[key] = (_cut, (f.name, *source), _Cut(cut))
+                pieces.append(key)
+            else:
+                zeros.append(dest)
+                continue
+            dests.append(dest)
+        coords: list[Any] = []
+        spacings: list[Any] = []
+        for k, (sp, span) in enumerate(zip(self.spacings, spans, strict=True)):
+            if sp.lazy is not None:
+                prefix = coord_prefix[k]
+                coords.append([(f"{prefix}-slice", index[span.dim]), (f"{prefix}-step", 0)])
+                spacings.append(None)
+                continue
+            coords.append(None)
+            if sp.coords is not None:
+                spacings.append(sp.coords[span.lo : span.hi])
+            elif self.use_numpy:
+                spacings.append(1.0 if sp.unit else sp.step)
+            else:
+                spacings.append(_api.spec(_api.UNIT if sp.unit else sp.step))
+        plan = _Block(
+            shape=shape,
+            ext_shape=tuple(ext_shape),
+            dests=tuple(dests),
+            zeros=tuple(zeros),
+            spans=spans,
+            spacings=tuple(spacings),
+            edge_order=self.edge_order,
+            use_numpy=self.use_numpy,
+            otype=self.otype,
+        )
+        self.dsk[(self.name, *index)] = (_block, plan, pieces, coords)
+
+
+def _with(b: int, ax: int, ndim: int) -> tuple[int, ...]:
+    index = [0] * ndim
+    index[ax] = b
+    return tuple(index)
+
+
+def _token_of(s: _Spacing) -> Any:
+    if s.lazy is not None:
+        return ("lazy", s.lazy.name)
+    if s.coords is not None:
+        return ("coords", s.coords)
+    return ("step", s.unit, type(s.step).__name__, repr(s.step))
+
+
+# ------------------------------------------------------------------ the tasks
+
+
+def _concat(pieces: list[NDArray[Any]]) -> NDArray[Any]:
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+
+
+def _summary(x: NDArray[Any], own: _Cut) -> tuple[Any, bool] | None:
+    """The first step a coordinate block owns, and whether its other steps
+    equal it (None if it owns none: a last block of one sample)."""
+    diffx = np.diff(_float_coords(x)[own.index])
+    if diffx.size == 0:
+        return None
+    with np.errstate(all="ignore"):
+        return diffx[0], bool((diffx == diffx[0]).all())
+
+
+def _decide(summaries: list[tuple[Any, bool] | None]) -> Any:
+    """NumPy's ``diffx[0]`` if all steps of the whole array equal it, else None."""
+    first = summaries[0]
+    assert first is not None  # block 0 owns step 0 (an axis has >= 2 samples)
+    with np.errstate(all="ignore"):
+        uniform = all(s is None or (s[1] and bool(s[0] == first[0])) for s in summaries)
+    return first[0] if uniform else None
+
+
+def _block(
+    plan: _Block, pieces: list[NDArray[Any]], coords: list[list[Any] | None]
+) -> tuple[NDArray[Any], ...]:
+    """The gradient of one output block along every requested axis."""
+    if 0 in plan.shape:
+        return tuple(np.empty(plan.shape, dtype=plan.otype) for _ in plan.spans)
+    if len(pieces) == 1 and pieces[0].shape == plan.ext_shape:
+        ext = pieces[0]
+    else:
+        ext = np.empty(plan.ext_shape, dtype=pieces[0].dtype)
+        for piece, dest in zip(pieces, plan.dests, strict=True):
+            ext[dest] = piece
+        for dest in plan.zeros:
+            ext[dest] = 0
+    spacings = list(plan.spacings)
+    for k, c in enumerate(coords):
+        if c is not None:
+            x, step = c
+            spacings[k] = x if step is None else step if plan.use_numpy else _api.spec(step)
+    keep = [slice(None)] * ext.ndim
+    for s in plan.spans:
+        keep[s.dim] = slice(s.start - s.lo, s.stop - s.lo)
+    if plan.use_numpy:
+        return _numpy_block(plan, ext, spacings, keep)
+    specs = [
+        ("nonuniform", _api.code(s.dtype), _api.native(s)) if isinstance(s, np.ndarray) else s
+        for s in spacings
+    ]
+    native = plan.otype.newbyteorder("=")
+    outs = [np.empty(ext.shape, dtype=native) for _ in plan.spans]
+    axes = [s.dim for s in plan.spans]
+    _api.run(ext, outs, axes, specs, 1 if plan.edge_order == 1 else 2, 1)
+    kept = [o[tuple(keep)] for o in outs]
+    # NumPy keeps a byte-swapped input's byte order in its output.
+    return tuple(k if plan.otype.isnative else k.astype(plan.otype) for k in kept)
+
+
+def _numpy_block(
+    plan: _Block, ext: NDArray[Any], spacings: list[Any], keep: list[slice]
+) -> tuple[NDArray[Any], ...]:
+    """numpy.gradient on the extended block, for what the kernels do not take."""
+    steps = []
+    for s, span in zip(spacings, plan.spans, strict=True):
+        if isinstance(s, np.ndarray) and s.ndim == 1:
+            s = _float_coords(s)
+            if _uniform_step(s) is not None:
+                # The whole coordinate array is not equally spaced but this
+                # slice is: numpy.gradient would switch to the uniform formulas.
+                ext, s, shift = _break_uniformity(ext, s, span)
+                cut = keep[span.dim]
+                keep[span.dim] = slice(cut.start + shift, cut.stop + shift)
+        steps.append(s)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        res = _numpy_gradient(
+            ext, *steps, axis=tuple(s.dim for s in plan.spans), edge_order=plan.edge_order
+        )
+    results = res if isinstance(res, tuple) else (res,)
+    return tuple(r[tuple(keep)] for r in results)
+
+
+def _break_uniformity(
+    ext: NDArray[Any], x: NDArray[Any], span: _Span
+) -> tuple[NDArray[Any], NDArray[Any], int]:
+    """Adds one made-up sample (data 0) beyond the halo, on a side that is not
+    an end of the axis, with a coordinate whose step differs from the
+    slice's: numpy.gradient then keeps the non-uniform formulas. Only the
+    halo sample next to it changes, and it is trimmed. Returns the new data,
+    coordinates and the shift of the kept samples."""
+    if span.lo > 0:
+        side, x0, sign = 0, x[0], -1
+    elif span.hi < span.n:
+        side, x0, sign = 1, x[-1], 1
+    else:  # pragma: no cover - the whole array would be equally spaced
+        raise AssertionError("a slice of the whole axis is the whole axis")
+    d = x[1] - x[0]
+    with np.errstate(all="ignore"):
+        for cand in (x0 + sign * 2 * d, x0, x0 + sign, -x0 + sign):
+            fake = np.array([cand], dtype=x.dtype)
+            padded = np.concatenate([fake, x] if side == 0 else [x, fake])
+            if _uniform_step(padded) is None:
+                break
+        else:  # pragma: no cover
+            raise AssertionError(f"no coordinate breaks the uniformity of {x!r}")
+    plane = list(ext.shape)
+    plane[span.dim] = 1
+    zero = np.zeros(plane, dtype=ext.dtype)
+    ext = np.concatenate([zero, ext] if side == 0 else [ext, zero], axis=span.dim)
+    return ext, padded, 1 if side == 0 else 0

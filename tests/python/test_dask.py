@@ -1,0 +1,405 @@
+"""ndgrad.dask.gradient against numpy.gradient on the whole array, bit for bit,
+on the threaded scheduler and on a real two-process ``distributed`` cluster.
+
+Every comparison computes the Dask result and checks it against
+``numpy.gradient`` of the same data with conftest's bit-exact helper.
+Results of one test are computed in a single ``dask.compute`` call so that
+the cluster's per-call overhead stays small.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import dask
+import dask.array as da
+import ndgrad
+import ndgrad.dask
+import numpy as np
+import pytest
+from conftest import assert_same_outcome, outcome
+from numpy.lib._function_base_impl import gradient as numpy_gradient
+from test_parity import make, spacing
+
+
+class Compute:
+    """Computes a list of Dask collections in one call on one scheduler."""
+
+    def __init__(self, client: Any = None) -> None:
+        self.client = client
+        self.on_cluster = client is not None
+
+    def __call__(self, xs: list[Any]) -> list[Any]:
+        if self.client is None:
+            return list(dask.compute(*xs, scheduler="threads"))
+        out = list(dask.compute(*xs, scheduler=self.client))
+        assert len(self.client.scheduler_info()["workers"]) == 2
+        return out
+
+
+# ------------------------------------------------------------------ schedulers
+
+
+@pytest.fixture(scope="module")
+def cluster_client() -> Iterator[Any]:
+    """Two worker processes, one thread each, loopback only."""
+    from distributed import Client, LocalCluster
+
+    with warnings.catch_warnings():
+        # Cluster start-up and shutdown chatter is not what is tested here.
+        warnings.simplefilter("ignore")
+        cluster = LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        )
+        client = Client(cluster, set_as_default=False)
+    try:
+        yield client
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            client.close()
+            cluster.close()
+
+
+@pytest.fixture(params=["threads", "distributed"])
+def compute(request: pytest.FixtureRequest) -> Compute:
+    """The threaded scheduler, or the two-process cluster."""
+    if request.param == "threads":
+        return Compute()
+    return Compute(request.getfixturevalue("cluster_client"))
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def as_result(r: Any) -> tuple[Any, ...]:
+    return r if isinstance(r, tuple) else (r,)
+
+
+class Batch:
+    """Calls to check: ``add`` calls numpy.gradient on the NumPy data and
+    ndgrad.dask.gradient on the Dask data; ``run`` computes every Dask result
+    in one call and compares them all with NumPy's, bit for bit."""
+
+    def __init__(self) -> None:
+        self.cases: list[tuple[str, Any, Any, tuple[tuple[tuple[int, ...], ...], ...]]] = []
+
+    def add(self, what: str, f: np.ndarray, df: da.Array, *varargs: Any, **kw: Any) -> None:
+        dvarargs = tuple(
+            da.from_array(v[0], chunks=v[1]) if isinstance(v, DaskCoords) else v for v in varargs
+        )
+        nvarargs = tuple(v[0] if isinstance(v, DaskCoords) else v for v in varargs)
+        want = outcome(numpy_gradient, f, *nvarargs, **kw)
+        got = outcome(ndgrad.dask.gradient, df, *dvarargs, **kw)
+        if isinstance(want, Exception):
+            assert_same_outcome(got, want, what)
+            return
+        assert isinstance(got, tuple) == isinstance(want, tuple), f"{what}: {got!r}"
+        for g in as_result(got):
+            assert isinstance(g, da.Array), what
+            assert g.chunks == df.chunks, f"{what}: chunks {g.chunks} != {df.chunks}"
+        self.cases.append((what, got, want, df.chunks))
+
+    def run(self, compute: Callable[[list[Any]], list[Any]]) -> int:
+        flat = [g for _, got, _, _ in self.cases for g in as_result(got)]
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            done = iter(compute(flat))
+        for what, got, want, _ in self.cases:
+            res = tuple(next(done) for _ in as_result(got))
+            assert_same_outcome(res if isinstance(got, tuple) else res[0], want, what)
+        return len(self.cases)
+
+
+class DaskCoords(tuple[np.ndarray, Any]):
+    """Coordinates to pass as a Dask array with the given chunks."""
+
+
+def piecewise_uniform(n: int) -> np.ndarray:
+    """Not equally spaced as a whole, but every short slice is: steps of 0.5,
+    then one step of 2 at the end (so blocks see the uniform formula unless
+    the decision is taken on the whole array)."""
+    x = 0.5 * np.arange(n)
+    x[-1] += 1.5
+    return x
+
+
+def random_chunks(n: int, rng: np.random.Generator) -> tuple[int, ...]:
+    cuts = np.sort(rng.choice(np.arange(1, n), size=rng.integers(0, n), replace=False))
+    return tuple(int(c) for c in np.diff(np.concatenate([[0], cuts, [n]])))
+
+
+CHUNKINGS: dict[str, Callable[[tuple[int, ...]], Any]] = {
+    "ones": lambda s: 1,
+    "twos": lambda s: 2,
+    "single": lambda s: s,
+    "uneven": lambda s: tuple((1, n - 3, 2) if n > 3 else (n,) for n in s),
+    "threes": lambda s: 3,
+}
+
+
+# ------------------------------------------------------------------ parity
+
+
+@pytest.mark.parametrize("chunking", list(CHUNKINGS))
+def test_every_chunking_gives_numpys_bits(
+    chunking: str, compute: Compute, rng: np.random.Generator
+) -> None:
+    b = Batch()
+    shapes = [(7,), (6, 7), (3, 3, 4)]
+    if compute.on_cluster and chunking == "ones":
+        shapes = [(7,), (4, 5), (3, 3, 3)]  # fewer tasks: about 1.5 ms each on 2 cores
+    for shape in shapes:
+        f = make("f8", shape, rng)
+        df = da.from_array(f, chunks=CHUNKINGS[chunking](shape))
+        for eo in (1, 2):
+            what = f"{shape} {chunking} edge_order={eo}"
+            b.add(what, f, df, edge_order=eo)
+            b.add(what + " scalar", f, df, 0.7, edge_order=eo)
+            b.add(what + " axis=-1", f, df, axis=-1, edge_order=eo)
+            coords = [piecewise_uniform(n) for n in shape]
+            b.add(what + " piecewise-uniform coords", f, df, *coords, edge_order=eo)
+            dcoords = [DaskCoords((x, 2)) for x in coords]
+            b.add(what + " dask coords", f, df, *dcoords, edge_order=eo)
+    assert b.run(compute) == 30
+
+
+@pytest.mark.parametrize(
+    "dtype", ["f2", "f4", "f8", "c8", "c16", "i1", "i8", "u1", "u8", "M8[D]", "m8[s]", ">f8"]
+)
+def test_every_dtype_with_every_spacing_kind(dtype: str, rng: np.random.Generator) -> None:
+    """Threaded scheduler only (the cluster runs the same kernels): each
+    dtype with NumPy scalars of several types, integer, float32 and float16
+    coordinates, uniform and not, on chunks of 1 to 3 samples."""
+    b = Batch()
+    shape = (5, 6)
+    f = make(dtype, shape, rng)
+    for chunks in [(2, 1), ((1, 3, 1), (2, 1, 3))]:
+        df = da.from_array(f, chunks=chunks)
+        for eo in (1, 2):
+            for forms in [
+                ("py_float", "np_f4"),
+                ("np_f8", "np_i2"),
+                ("np_f2", "coords_f4"),
+                ("coords_i8", "coords_uniform_f8"),
+                ("coords_f2", "coords_u1_decreasing"),
+                ("coords_uniform_f4", "coords_f8"),
+                ("zero_d", "coords_linspace"),
+                ("coords_big_endian", "py_int"),
+            ]:
+                args = [spacing(form, n, rng) for form, n in zip(forms, shape, strict=True)]
+                b.add(f"{dtype} {chunks} {forms} eo={eo}", f, df, *args, edge_order=eo)
+    with dask.config.set(scheduler="threads"):
+        b.run(lambda xs: list(dask.compute(*xs)))
+
+
+def test_seeded_random_cases(compute: Compute) -> None:
+    """Random shapes, chunkings, dtypes, spacings, axes and edge orders."""
+    rng = np.random.default_rng(6)
+    b = Batch()
+    dtypes = ["f2", "f4", "f8", "c8", "c16", "i2", "u4", "i8"]
+    forms = ["py_float", "np_f8", "np_f4", "coords_f8", "coords_i8", "coords_uniform_f8"]
+    cases = 12 if compute.on_cluster else 40
+    for case in range(cases):
+        ndim = int(rng.integers(1, 4))
+        shape = tuple(int(n) for n in rng.integers(3, 8, size=ndim))
+        dtype = str(rng.choice(dtypes))
+        f = make(dtype, shape, rng)
+        df = da.from_array(f, chunks=tuple(random_chunks(n, rng) for n in shape))
+        kind = rng.integers(0, 4)
+        axis: Any
+        if kind == 0:
+            axis = None
+        elif kind == 1:
+            axis = int(rng.integers(-ndim, ndim))
+        else:
+            axis = tuple(int(a) for a in rng.permutation(ndim)[: rng.integers(1, ndim + 1)])
+        axes = range(ndim) if axis is None else np.atleast_1d(axis)
+        args: list[Any] = []
+        how = rng.integers(0, 3)
+        if how == 1:
+            args = [0.25]
+        elif how == 2:
+            for ax in axes:
+                a = spacing(str(rng.choice(forms)), shape[ax], rng)
+                if isinstance(a, np.ndarray) and rng.random() < 0.4:
+                    a = DaskCoords((a, int(rng.integers(1, 4))))
+                args.append(a)
+        eo = int(rng.integers(1, 3))
+        b.add(f"case {case}: {shape} {dtype} {df.chunks} axis={axis}", f, df, *args,
+              axis=axis, edge_order=eo)  # fmt: skip
+    assert b.run(compute) == cases
+
+
+def test_nan_coordinates_keep_the_nonuniform_formulas(compute: Compute) -> None:
+    """dask.array.gradient decides per block and so differs from NumPy here."""
+    f = np.array([1.0, np.nan, 4.0, 5.0, 6.0, 9.0, 2.0, 0.0])
+    x = np.arange(8.0)
+    x[6] = np.nan
+    b = Batch()
+    for chunks in [1, 2, 3, (4, 4)]:
+        df = da.from_array(f, chunks=chunks)
+        for eo in (1, 2):
+            b.add(f"nan coords {chunks} eo={eo}", f, df, x, edge_order=eo)
+            b.add(f"dask nan coords {chunks} eo={eo}", f, df, DaskCoords((x, 3)), edge_order=eo)
+    b.run(compute)
+    # The point of it: the uniform interior would not read f[1]; NumPy's
+    # non-uniform formula does (0 * NaN), and so must every block.
+    got = ndgrad.dask.gradient(da.from_array(f, chunks=2), x).compute(scheduler="sync")
+    assert np.isnan(got[1]) and np.isnan(got[2])
+
+
+def test_fallback_dtypes_per_block(compute: Compute, rng: np.random.Generator) -> None:
+    """longdouble and object data and complex steps go through numpy.gradient
+    per block, with the same halos and the whole-array uniform decision."""
+    b = Batch()
+    f = rng.standard_normal((5, 7))
+    x = piecewise_uniform(7)
+    chunkings: list[Any] = [((1, 4), (2, 1, 4))]
+    if not compute.on_cluster:
+        chunkings += [1, (2, 3)]
+    for data in [f.astype(np.longdouble), f.astype(object), f.astype(np.clongdouble)]:
+        for chunks in chunkings:
+            df = da.from_array(data, chunks=chunks)
+            for eo in (1, 2):
+                what = f"{data.dtype} {chunks} eo={eo}"
+                b.add(what, data, df, 0.5, x, edge_order=eo)
+                b.add(what + " dask coords", data, df, 0.5, DaskCoords((x, 3)), edge_order=eo)
+                b.add(what + " axis 1 ld coords", data, df, x.astype(np.longdouble), axis=1,
+                      edge_order=eo)  # fmt: skip
+    df = da.from_array(f, chunks=2)
+    b.add("complex step", f, df, 1 + 0j, 0.5)
+    b.run(compute)
+
+
+def test_numpy_input_lists_and_zero_d() -> None:
+    f = np.arange(12.0).reshape(3, 4) ** 2
+    got = ndgrad.dask.gradient(f, axis=1)
+    assert isinstance(got, da.Array)
+    assert_same_outcome(got.compute(scheduler="sync"), numpy_gradient(f, axis=1))
+    got = ndgrad.dask.gradient([1, 4, 9, 16])
+    assert_same_outcome(got.compute(scheduler="sync"), numpy_gradient([1, 4, 9, 16]))
+    assert ndgrad.dask.gradient(da.from_array(np.array(3.0))) == ()
+    assert ndgrad.dask.gradient(da.ones((3, 4), chunks=2), axis=()) == ()
+    empty = da.ones((0, 4), chunks=2)
+    got = ndgrad.dask.gradient(empty, axis=1)
+    assert got.shape == (0, 4)
+    assert_same_outcome(got.compute(scheduler="sync"), numpy_gradient(np.ones((0, 4)), axis=1))
+
+
+# ------------------------------------------------------------------ errors
+
+
+def error_cases() -> list[tuple[str, tuple[int, ...], tuple[Any, ...], dict[str, Any]]]:
+    return [
+        ("axis out of range", (4, 5), (), {"axis": 2}),
+        ("negative axis out of range", (4, 5), (), {"axis": -3}),
+        ("repeated axis", (4, 5), (), {"axis": (0, 0)}),
+        ("too many spacings", (4, 5), (1.0, 2.0, 3.0), {}),
+        ("2-d coordinates", (4, 5), (np.ones((4, 1)), 1.0), {}),
+        ("coordinates of the wrong length", (4, 5), (np.arange(5.0), 1.0), {}),
+        ("dask coordinates of the wrong length", (4, 5), (1.0, da.arange(4.0, chunks=2)), {}),
+        ("edge_order 3", (4, 5), (), {"edge_order": 3}),
+        ("axis too short", (2, 5), (), {"edge_order": 2}),
+        ("one-sample coordinates", (1, 5), (np.array([1.0]), 1.0), {}),
+        ("edge_order 0 on a short axis", (2, 5), (), {"edge_order": 0}),
+        ("zero weak step, second order", (4, 5), (0,), {"edge_order": 2}),
+        ("bool data", (4, 5), (), {"dtype": bool}),
+        ("string data", (4, 5), (), {"dtype": "U3"}),
+    ]
+
+
+@pytest.mark.parametrize("case", error_cases(), ids=lambda c: c[0])
+def test_errors_are_numpys_and_raised_at_call_time(
+    case: tuple[str, tuple[int, ...], tuple[Any, ...], dict[str, Any]],
+) -> None:
+    what, shape, varargs, kw = case
+    kw = dict(kw)
+    f = np.arange(int(np.prod(shape))).reshape(shape).astype(kw.pop("dtype", np.float64))
+    nvarargs = tuple(v.compute() if isinstance(v, da.Array) else v for v in varargs)
+    want = outcome(numpy_gradient, f, *nvarargs, **kw)
+    assert isinstance(want, Exception), f"{what}: NumPy did not raise"
+    with dask.config.set(scheduler=_no_compute):
+        got = outcome(ndgrad.dask.gradient, da.from_array(f, chunks=1), *varargs, **kw)
+    assert_same_outcome(got, want, what)
+    assert str(got) == str(want) or isinstance(want, IndexError | TypeError), what
+
+
+def _no_compute(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("something was computed")
+
+
+def test_unknown_chunks_and_non_ndarray_chunks_are_refused() -> None:
+    f = da.arange(10.0, chunks=3)
+    with pytest.raises(ValueError, match="known chunk sizes"):
+        ndgrad.dask.gradient(f[f > 2])
+    masked = da.from_array(np.ma.masked_array(np.arange(6.0), mask=[0, 1, 0, 0, 0, 0]), chunks=2)
+    with pytest.raises(TypeError, match="MaskedArray"):
+        ndgrad.dask.gradient(masked)
+
+
+# ------------------------------------------------------------------ graph
+
+
+def test_nothing_is_computed_until_compute() -> None:
+    calls: list[int] = []
+
+    def counted(block: np.ndarray) -> np.ndarray:
+        calls.append(block.size)
+        return block * 1.5
+
+    f = da.arange(60.0, chunks=7).reshape(6, 10).rechunk((2, 3)).map_blocks(counted)
+    x = da.from_array(piecewise_uniform(10), chunks=4).map_blocks(counted)
+    calls.clear()  # map_blocks itself ran `counted` on empty arrays for its meta
+    got = ndgrad.dask.gradient(f, 2.0, x, edge_order=2)
+    assert calls == []
+    np_f = np.arange(60.0).reshape(6, 10) * 1.5
+    want = numpy_gradient(np_f, 2.0, piecewise_uniform(10) * 1.5, edge_order=2)
+    assert_same_outcome(tuple(dask.compute(*got, scheduler="threads")), want)
+    assert calls
+
+
+def test_one_task_per_output_block_and_one_halo_exchange() -> None:
+    """All requested axes share each block's task; no per-axis overlap layers."""
+    f = da.ones((8, 9, 10), chunks=(4, 3, 5))
+    got = ndgrad.dask.gradient(f)
+    graph = dict(got[0].__dask_graph__())
+    name = got[0].name.rsplit("-", 1)[0]
+    block_tasks = [k for k in graph if isinstance(k, tuple) and k[0] == name]
+    assert len(block_tasks) == f.npartitions
+    halo = [k for k in graph if isinstance(k, tuple) and k[0].startswith("ndgrad-halo")]
+    # Each block fetches one face from each neighbour along each axis, no corners.
+    faces = sum(
+        (i > 0) + (i < nb - 1)
+        for nbs in [f.numblocks]
+        for index in np.ndindex(*nbs)
+        for i, nb in zip(index, nbs, strict=True)
+    )
+    assert len(halo) == faces
+    assert got[0].name != got[1].name
+    # The same call gives the same graph (deterministic names).
+    assert ndgrad.dask.gradient(f)[2].name == got[2].name
+
+
+def test_import_error_without_dask() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['dask'] = None\n"
+        "import ndgrad\n"
+        "assert ndgrad.gradient([1.0, 2.0, 4.0])[1] == 1.5\n"
+        "try:\n"
+        "    import ndgrad.dask\n"
+        "except ImportError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install 'ndgrad[dask]'" in out.stdout
+    assert "dask[array]" in out.stdout
