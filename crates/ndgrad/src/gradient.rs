@@ -282,6 +282,31 @@ pub(crate) fn plan_axis<'a>(
     spacing::plan(spacing, axis.index(), len, edge)
 }
 
+/// Checks `opts` against an array of `shape` exactly as [`gradient_with`]
+/// would, without computing anything.
+///
+/// For callers that differentiate an array piece by piece (a file streamed
+/// in slabs, blocks of a chunked array) and must report the whole array's
+/// error, NumPy's, before any work.
+///
+/// # Errors
+///
+/// The [`GradientError`] that [`gradient_with`] would return for an array of
+/// this shape.
+///
+/// ```
+/// use ndgrad::{check, GradientError, Options};
+/// use ndgrad::ndarray::Axis;
+/// assert!(check(&[1000, 3], &Options::new()).is_ok());
+/// assert_eq!(
+///     check(&[1000, 3], &Options::new().axes([Axis(2)])),
+///     Err(GradientError::AxisOutOfBounds { axis: 2, ndim: 2 })
+/// );
+/// ```
+pub fn check(shape: &[usize], opts: &Options<'_>) -> Result<(), GradientError> {
+    plan_all(shape, opts).map(drop)
+}
+
 /// Validates `opts` against `shape` in NumPy's order (axes, spacing count,
 /// coordinate lengths, axis lengths) and plans every requested axis.
 fn plan_all<'a>(

@@ -131,6 +131,47 @@ impl Coords<'_> {
     }
 }
 
+impl<'a> Coords<'a> {
+    /// The coordinates of the samples in `range` (a view; nothing is copied).
+    ///
+    /// # Panics
+    ///
+    /// If `range` reaches past the end, as slicing a view does.
+    ///
+    /// ```
+    /// let x = ndgrad::ndarray::array![0.0, 1.0, 3.0, 6.0];
+    /// assert_eq!(ndgrad::Coords::from(&x).slice(1..3).len(), 2);
+    /// ```
+    #[must_use]
+    pub fn slice(&self, range: core::ops::Range<usize>) -> Coords<'a> {
+        let r = ndarray::Slice::from(range);
+        with_typed!(Coords, *self, |x| Coords::from(x.slice_axis_move(ndarray::Axis(0), r)))
+    }
+
+    /// The step NumPy uses when it decides that these coordinates are
+    /// equally spaced, or `None` when it keeps the non-uniform formulas.
+    ///
+    /// NumPy takes `diffx = np.diff(x)` (integer coordinates converted to
+    /// `float64` first) and collapses to `diffx[0]` when every difference
+    /// equals it; NaN never does. [`Spacing::Coordinates`] applies this rule
+    /// itself. Code that differentiates a large array piece by piece (a
+    /// file streamed in slabs, Dask blocks) decides once for the whole
+    /// array: [`Spacing::Uniform`] with this step for every piece, or
+    /// [`Spacing::NonUniform`] with each piece's slice of the coordinates.
+    ///
+    /// ```
+    /// use ndgrad::{Coords, Step};
+    /// use ndgrad::ndarray::array;
+    /// assert_eq!(Coords::from(&array![1i32, 3, 5]).uniform_step(), Some(Step::F64(2.0)));
+    /// assert_eq!(Coords::from(&array![0.0f32, 0.5, 1.0]).uniform_step(), Some(Step::F32(0.5)));
+    /// assert_eq!(Coords::from(&array![0.0, 0.1, 0.3]).uniform_step(), None);
+    /// assert_eq!(Coords::from(&array![0.0, f64::NAN]).uniform_step(), None);
+    /// ```
+    pub fn uniform_step(&self) -> Option<Step> {
+        with_typed!(Coords, self, |x| common_step(x).map(Step::from))
+    }
+}
+
 /// The spacing of samples along one axis: NumPy's `varargs` for one axis.
 ///
 /// | NumPy | `Spacing` |
@@ -448,7 +489,7 @@ pub(crate) fn plan<'a>(
         Spacing::Uniform(h) => with_typed!(Step, h, |h| uniform(h, false, len, edge)),
         Spacing::UniformWeak(h) => with_typed!(Step, h, |h| uniform(h, true, len, edge)),
         Spacing::Coordinates(x) => with_typed!(Coords, x, |x| coordinates(&x, len, edge, true)),
-        Spacing::NonUniform(x) => with_typed!(Coords, x, |x| coordinates(&x, len, edge, false)),
+        Spacing::NonUniform(x) => with_typed!(Coords, x, |x| coordinates(&x, len, edge, true)),
     })
 }
 
@@ -487,6 +528,21 @@ fn uniform<S: SpacingElement>(h: S, weak: bool, len: usize, edge: EdgeOrder) -> 
     }
 }
 
+/// NumPy's `if (diffx == diffx[0]).all(): diffx = diffx[0]` on
+/// `diffx = np.diff(x)` (integers converted to `f64` first): the common
+/// step of equally spaced coordinates. A NaN difference is never equal, so
+/// NaN coordinates keep the non-uniform formulas.
+fn common_step<S: SpacingElement>(x: &ArrayView1<'_, S>) -> Option<S::Real> {
+    let dx = |i: usize| x[i + 1].to_real() - x[i].to_real();
+    let len = x.len();
+    if len < 2 {
+        return None;
+    }
+    let dx0 = dx(0);
+    // From 0: a lone NaN difference is not equal to itself.
+    (0..len - 1).all(|i| dx(i) == dx0).then_some(dx0)
+}
+
 fn coordinates<'a, S: SpacingElement>(
     x: &ArrayView1<'a, S>,
     len: usize,
@@ -495,10 +551,8 @@ fn coordinates<'a, S: SpacingElement>(
 ) -> AxisPlan<'a> {
     let dx = |i: usize| x[i + 1].to_real() - x[i].to_real();
     let dx0 = dx(0);
-    // NumPy: `if (diffx == diffx[0]).all(): diffx = diffx[0]` (so a NaN step
-    // keeps the non-uniform formulas).
-    if collapse && (1..len - 1).all(|i| dx(i) == dx0) {
-        return uniform(dx0, false, len, edge);
+    if collapse && let Some(h) = common_step(x) {
+        return uniform(h, false, len, edge);
     }
     let strong = Promote::Strong(<S::Real as Real>::PRECISION);
     let (first, last) = match edge {
