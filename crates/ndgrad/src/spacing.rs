@@ -489,7 +489,7 @@ pub(crate) fn plan<'a>(
         Spacing::Uniform(h) => with_typed!(Step, h, |h| uniform(h, false, len, edge)),
         Spacing::UniformWeak(h) => with_typed!(Step, h, |h| uniform(h, true, len, edge)),
         Spacing::Coordinates(x) => with_typed!(Coords, x, |x| coordinates(&x, len, edge, true)),
-        Spacing::NonUniform(x) => with_typed!(Coords, x, |x| coordinates(&x, len, edge, true)),
+        Spacing::NonUniform(x) => with_typed!(Coords, x, |x| coordinates(&x, len, edge, false)),
     })
 }
 
