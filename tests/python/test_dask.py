@@ -124,11 +124,12 @@ class DaskCoords(tuple[np.ndarray, Any]):
 
 
 def piecewise_uniform(n: int) -> np.ndarray:
-    """Not equally spaced as a whole, but every short slice is: steps of 0.5,
-    then one step of 2 at the end (so blocks see the uniform formula unless
-    the decision is taken on the whole array)."""
-    x = 0.5 * np.arange(n)
-    x[-1] += 1.5
+    """Not equally spaced as a whole, but every short slice is: steps of 3,
+    then one step of 4 at the end (so blocks see the uniform formula unless
+    the decision is taken on the whole array). A step of 3, unlike a power
+    of two, makes the two formulas round differently."""
+    x = 3.0 * np.arange(n)
+    x[-1] += 1.0
     return x
 
 
@@ -169,7 +170,9 @@ def test_every_chunking_gives_numpys_bits(
             b.add(what + " piecewise-uniform coords", f, df, *coords, edge_order=eo)
             dcoords = [DaskCoords((x, 2)) for x in coords]
             b.add(what + " dask coords", f, df, *dcoords, edge_order=eo)
-    assert b.run(compute) == 30
+            uniform = [DaskCoords((3.0 * np.arange(n) - 1.0, 3)) for n in shape]
+            b.add(what + " uniform dask coords", f, df, *uniform, edge_order=eo)
+    assert b.run(compute) == 36
 
 
 @pytest.mark.parametrize(
@@ -262,6 +265,7 @@ def test_fallback_dtypes_per_block(compute: Compute, rng: np.random.Generator) -
     per block, with the same halos and the whole-array uniform decision."""
     b = Batch()
     f = rng.standard_normal((5, 7))
+    f[2, 3] = np.nan  # read by the non-uniform interior only
     x = piecewise_uniform(7)
     chunkings: list[Any] = [((1, 4), (2, 1, 4))]
     if not compute.on_cluster:
