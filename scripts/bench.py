@@ -4,6 +4,7 @@
     .venv/bin/python scripts/bench.py                 # full table (a few minutes)
     .venv/bin/python scripts/bench.py --quick         # smaller arrays, fewer workloads
     .venv/bin/python scripts/bench.py --json out.json
+    .venv/bin/python scripts/bench.py --filter dask   # only the Dask rows
 
 For every workload the calls are interleaved (NumPy, ndgrad, ndgrad with
 workers=1, ndgrad with out=, NumPy, ...) and the medians compared, so that
@@ -17,6 +18,12 @@ returns a new array pays them) and into outputs already touched (as `out=`
 calls do). It runs inside each workload's interleaved loop at the same byte
 size, and "%fresh" / "%mapd" compare ndgrad with it: default calls against
 the fresh ceiling, `out=` calls against the mapped one.
+
+The Dask rows time ndgrad.dask.gradient against dask.array.gradient on the
+same array, persisted on the same local `distributed` cluster (2 worker
+processes, 1 thread each, loopback only) with the same chunks, all axes:
+from the call to the results being persisted in the workers' memory (graph
+building included, transfer to the client excluded), interleaved, medians.
 
 Peak memory is measured with tracemalloc, which sees every NumPy allocation
 (ndgrad's outputs are NumPy arrays; its own working memory is a few KiB,
@@ -191,6 +198,92 @@ def small_call(repeats: int) -> dict[str, float]:
     return res
 
 
+def dask_workloads(quick: bool) -> list[dict[str, Any]]:
+    n, c = (2048, 512) if quick else (4096, 1024)
+    return [
+        dict(
+            shape=(n, n),
+            chunks=c,
+            spacing=spacing,
+            name=f"dask {n}x{n} f64 {spacing[:3]}. all {c}²",
+        )
+        for spacing in ("uniform", "nonuniform")
+    ]
+
+
+def run_dask(rows: list[dict[str, Any]], repeats: int) -> list[dict[str, Any]]:
+    """ndgrad.dask vs dask.array.gradient on one LocalCluster (see the module doc)."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        return [dask_row(client, w, repeats) for w in rows]
+
+
+def dask_row(client: Any, w: dict[str, Any], repeats: int) -> dict[str, Any]:
+    import dask
+    import dask.array as da
+    import ndgrad.dask
+    from distributed import wait
+
+    f = client.persist(da.random.default_rng(0).standard_normal(w["shape"], chunks=w["chunks"]))
+    wait(f)
+    n = w["shape"][0]
+    rng = np.random.default_rng(1)
+    varargs: list[Any] = (
+        [0.1]
+        if w["spacing"] == "uniform"
+        else [np.cumsum(rng.uniform(0.5, 1.5, n)) for _ in range(2)]
+    )
+    calls = {
+        "dask": lambda: da.gradient(f, *varargs),
+        "ndgrad_dask": lambda: ndgrad.dask.gradient(f, *varargs),
+    }
+    # The same bits as numpy.gradient on the whole array (and whether
+    # dask.array.gradient has them too).
+    want = numpy_gradient(f.compute(), *varargs)
+    same = {}
+    for k, fn in calls.items():
+        got = dask.compute(*fn())
+        same[k] = all(np.array_equal(g, x, equal_nan=True) for g, x in zip(got, want, strict=True))
+        del got
+    assert same["ndgrad_dask"], w["name"]
+    del want
+
+    def persisted(fn: Callable[[], Any]) -> float:
+        t = time.perf_counter()
+        res = client.persist(list(fn()))
+        wait(res)
+        elapsed = time.perf_counter() - t
+        del res
+        return elapsed
+
+    for fn in calls.values():  # warm-up
+        persisted(fn)
+    times: dict[str, list[float]] = {k: [] for k in calls}
+    for _ in range(repeats):
+        for k, fn in calls.items():
+            times[k].append(persisted(fn))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {
+        "workload": w["name"],
+        "shape": list(w["shape"]),
+        "chunks": w["chunks"],
+        "spacing": w["spacing"],
+        "median_s": med,
+        "speedup": med["dask"] / med["ndgrad_dask"],
+        "same_bits_as_numpy": same,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -235,11 +328,32 @@ def main() -> None:
             f"{r['pct_mapped_ceiling']:5.0f}% {p['numpy']:4.1f}/{p['ndgrad']:4.1f}",
             flush=True,
         )
+    dask_rows: list[dict[str, Any]] = []
+    todo = [w for w in dask_workloads(args.quick) if args.filter in w["name"]]
+    if todo:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("dask rows skipped: pip install 'ndgrad[dask]'")
+        else:
+            head = (f"{'workload':34} {'dask ms':>9} {'ndgrad ms':>9} {'speedup':>7}  "
+                    "numpy's bits (dask / ndgrad.dask)")  # fmt: skip
+            print(head)
+            print("-" * len(head))
+            dask_rows = run_dask(todo, args.repeats)
+            for r in dask_rows:
+                m, same = r["median_s"], r["same_bits_as_numpy"]
+                print(
+                    f"{r['workload']:34} {1e3 * m['dask']:9.1f} {1e3 * m['ndgrad_dask']:9.1f} "
+                    f"{r['speedup']:6.2f}x  {same['dask']} / {same['ndgrad_dask']}",
+                    flush=True,
+                )
     small = small_call(31)
     print(f"100-element call: numpy {small['numpy']:.1f} us, ndgrad {small['ndgrad']:.1f} us")
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"ceilings_gbps": ceilings, "small_call_us": small, "rows": rows,
+                       "dask_rows": dask_rows,
                        "numpy": np.__version__, "ndgrad": ndgrad.__version__, "cpus": threads},
                       fh, indent=1)  # fmt: skip
         print(f"wrote {args.json}")
