@@ -118,7 +118,8 @@ pub mod timedelta;
 pub use element::{Element, Precision, Scalar};
 pub use error::GradientError;
 pub use gradient::{
-    check, gradient, gradient_axis, gradient_axis_into, gradient_into, gradient_with, gradient_with_into,
+    check, gradient, gradient_axis, gradient_axis_into, gradient_into, gradient_with,
+    gradient_with_into,
 };
 pub use options::{EdgeOrder, Options, Par};
 pub use spacing::{Coords, Spacing, Step};

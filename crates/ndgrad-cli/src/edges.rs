@@ -1,0 +1,176 @@
+//! `ndgrad edges`: gradient magnitude, direction and an edge mask of an image.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use ndarray::{Array2, Axis, Ix2};
+use ndgrad::{EdgeOrder, Options, Par};
+
+use crate::Common;
+use crate::cli::EdgesArgs;
+use crate::data::Data;
+use crate::io::{self, Format, image, npy};
+
+/// The gradient of an image and what edge detection derives from it.
+pub struct Edges {
+    /// d/d(row), numpy.gradient(img)[0].
+    pub gy: Array2<f64>,
+    /// d/d(column), numpy.gradient(img)[1].
+    pub gx: Array2<f64>,
+    /// `sqrt(gx*gx + gy*gy)`, element by element (NumPy evaluates the same
+    /// expression to the same bits).
+    pub magnitude: Array2<f64>,
+}
+
+impl Edges {
+    /// Differentiates `img` (unit spacing) along both axes.
+    pub fn of(img: &Array2<f64>, edge: EdgeOrder, par: Par) -> Result<Self> {
+        let mut g = ndgrad::gradient_with(img, &Options::new().edge_order(edge).par(par))?;
+        let gx = g.pop().expect("two axes");
+        let gy = g.pop().expect("two axes");
+        let magnitude = Array2::from_shape_fn(gx.dim(), |i| (gx[i] * gx[i] + gy[i] * gy[i]).sqrt());
+        Ok(Edges { gy, gx, magnitude })
+    }
+
+    /// `atan2(gy, gx)` in radians.
+    pub fn direction(&self) -> Array2<f64> {
+        Array2::from_shape_fn(self.gx.dim(), |i| self.gy[i].atan2(self.gx[i]))
+    }
+}
+
+/// `mean + 2 * std` of the finite values (population standard deviation).
+pub fn auto_threshold(m: &Array2<f64>) -> f64 {
+    let finite: Vec<f64> = m.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        return f64::INFINITY;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let n = finite.len() as f64;
+    let mean = finite.iter().sum::<f64>() / n;
+    let var = finite.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    mean + 2.0 * var.sqrt()
+}
+
+/// Magnitudes above `threshold`.
+pub fn mask(m: &Array2<f64>, threshold: f64) -> Array2<bool> {
+    m.mapv(|v| v > threshold)
+}
+
+fn read_image(path: &Path) -> Result<Array2<f64>> {
+    match Format::of(path)? {
+        Format::Png => image::read_gray(path),
+        Format::Npy | Format::Npz => {
+            let a = io::read_array(path, None)?
+                .to_f64()
+                .with_context(|| format!("reading '{}'", path.display()))?;
+            let shape = a.shape().to_vec();
+            a.into_dimensionality::<Ix2>().map_err(|_| {
+                anyhow::anyhow!(
+                    "'{}': an image is a 2-D array, got shape {shape:?}",
+                    path.display()
+                )
+            })
+        }
+        Format::Csv => bail!(
+            "'{}': edges reads PNG images or 2-D .npy arrays",
+            path.display()
+        ),
+    }
+}
+
+/// Writes a real 2-D array as `.npy` (float64) or `.png` (scaled gray).
+fn write_map(
+    path: &Path,
+    force: bool,
+    a: &Array2<f64>,
+    png_px: impl FnOnce() -> Vec<u8>,
+) -> Result<()> {
+    match Format::of(path)? {
+        Format::Npy => {
+            let d = Data::F64(a.clone().into_dyn());
+            io::write_atomic(path, force, |w| npy::write(w, &d))
+        }
+        Format::Png => {
+            let px = png_px();
+            let (h, w) = a.dim();
+            io::write_atomic(path, force, |wr| image::write_png(wr, w, h, false, &px))
+        }
+        _ => bail!("'{}': write .png or .npy", path.display()),
+    }
+}
+
+pub fn run(args: &EdgesArgs, common: Common) -> Result<()> {
+    let outputs: Vec<&Path> = std::iter::once(args.output.as_path())
+        .chain(args.direction.as_deref())
+        .chain(args.mask.as_deref())
+        .collect();
+    for (i, p) in outputs.iter().enumerate() {
+        if !matches!(Format::of(p)?, Format::Png | Format::Npy) {
+            bail!("'{}': edges writes .png or .npy files", p.display());
+        }
+        if outputs[..i].contains(p) {
+            bail!("'{}' is given for two outputs", p.display());
+        }
+        io::check_output(p, args.force)?;
+    }
+    let threshold =
+        match args.threshold.as_str() {
+            "auto" => None,
+            t => Some(t.parse::<f64>().map_err(|_| {
+                anyhow::anyhow!("--threshold: expected a number or 'auto', got '{t}'")
+            })?),
+        };
+    let edge = EdgeOrder::try_from(args.edge_order.parse::<i64>()?)?;
+    let img = read_image(&args.image)?;
+    let e =
+        Edges::of(&img, edge, common.par).with_context(|| format!("'{}'", args.image.display()))?;
+    write_map(&args.output, args.force, &e.magnitude, || {
+        image::to_gray8(&e.magnitude)
+    })?;
+    if let Some(p) = &args.direction {
+        let dir = e.direction();
+        // -pi..pi onto 0..255.
+        write_map(p, args.force, &dir, || {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            dir.iter()
+                .map(|&a| {
+                    ((a + std::f64::consts::PI) / std::f64::consts::TAU * 255.0).round() as u8
+                })
+                .collect()
+        })?;
+    }
+    let t = threshold.unwrap_or_else(|| auto_threshold(&e.magnitude));
+    let m = mask(&e.magnitude, t);
+    if let Some(p) = &args.mask {
+        if Format::of(p)? == Format::Npy {
+            let d = Data::U8(m.mapv(u8::from).into_dyn());
+            io::write_atomic(p, args.force, |w| npy::write(w, &d))?;
+        } else {
+            let px: Vec<u8> = m.iter().map(|&b| if b { 255 } else { 0 }).collect();
+            let (h, w) = m.dim();
+            io::write_atomic(p, args.force, |wr| image::write_png(wr, w, h, false, &px))?;
+        }
+    }
+    if !common.quiet {
+        let count = m.iter().filter(|&&b| b).count();
+        let max = e
+            .magnitude
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
+        #[allow(clippy::cast_precision_loss)]
+        let pct = 100.0 * count as f64 / m.len().max(1) as f64;
+        eprintln!(
+            "ndgrad: {}x{} image: |grad| max {max:.4}; threshold {t:.4}{}: {count} edge pixels ({pct:.1}%)",
+            img.len_of(Axis(0)),
+            img.len_of(Axis(1)),
+            if threshold.is_none() {
+                " (mean + 2 std)"
+            } else {
+                ""
+            },
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,484 @@
+//! `ndgrad grad`: `numpy.gradient` of an array file or CSV columns.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use ndarray::{Array2, ArrayD, Axis, Ix1, IxDyn};
+use ndgrad::{Coords, EdgeOrder, Options, Spacing, Step};
+
+use crate::Common;
+use crate::cli::GradArgs;
+use crate::data::Data;
+use crate::io::{self, Format, csv, npy, npz};
+use crate::stream;
+
+/// One axis' spacing, owning any coordinates read from a file.
+#[derive(Debug, Clone)]
+pub enum AxisSpec {
+    /// NumPy's default, a unit step.
+    Unit,
+    /// A uniform step written as a Python number (weak promotion).
+    Step(Step),
+    /// Sample coordinates (a 1-D array of any real dtype).
+    Coords(Data),
+}
+
+impl AxisSpec {
+    /// The core library's spacing for this axis.
+    pub fn spacing(&self) -> Result<Spacing<'_>> {
+        Ok(match self {
+            AxisSpec::Unit => Spacing::Unit,
+            AxisSpec::Step(h) => Spacing::UniformWeak(*h),
+            AxisSpec::Coords(d) => Spacing::Coordinates(coords(d)?),
+        })
+    }
+}
+
+/// A 1-D array of coordinates as the core's [`Coords`].
+pub fn coords(d: &Data) -> Result<Coords<'_>> {
+    fn one<T>(a: &ArrayD<T>) -> Result<ndarray::ArrayView1<'_, T>> {
+        a.view().into_dimensionality::<Ix1>().map_err(|_| {
+            anyhow::anyhow!("coordinates must be a 1-D array, got shape {:?}", a.shape())
+        })
+    }
+    Ok(match d {
+        Data::F16(a) => Coords::from(one(a)?),
+        Data::F32(a) => Coords::from(one(a)?),
+        Data::F64(a) => Coords::from(one(a)?),
+        Data::I8(a) => Coords::from(one(a)?),
+        Data::I16(a) => Coords::from(one(a)?),
+        Data::I32(a) => Coords::from(one(a)?),
+        Data::I64(a) => Coords::from(one(a)?),
+        Data::U8(a) => Coords::from(one(a)?),
+        Data::U16(a) => Coords::from(one(a)?),
+        Data::U32(a) => Coords::from(one(a)?),
+        Data::U64(a) => Coords::from(one(a)?),
+        Data::C64(_) | Data::C128(_) => {
+            bail!("coordinates must be real numbers, got {}", d.dtype().name())
+        }
+    })
+}
+
+/// A step as NumPy reads a Python number: an `int` when it looks like
+/// one, else a `float`.
+fn parse_step(s: &str) -> Result<Step> {
+    if let Ok(i) = s.trim().parse::<i64>() {
+        return Ok(Step::I64(i));
+    }
+    s.trim()
+        .parse::<f64>()
+        .map(Step::F64)
+        .map_err(|_| anyhow::anyhow!("--spacing: expected a number, got '{s}'"))
+}
+
+/// NumPy's `normalize_axis_index`, with NumPy's message.
+fn normalize_axis(axis: i64, ndim: usize) -> Result<usize> {
+    let n = i64::try_from(ndim).expect("ndim fits in i64");
+    if axis < -n || axis >= n {
+        bail!("axis {axis} is out of bounds for array of dimension {ndim}");
+    }
+    Ok(usize::try_from(if axis < 0 { axis + n } else { axis }).expect("in range"))
+}
+
+fn edge_order(s: &str) -> Result<EdgeOrder> {
+    let n: i64 = s.parse().context("--edge-order: expected 1 or 2")?;
+    Ok(EdgeOrder::try_from(n)?)
+}
+
+/// Reads `--coords` values: `FILE.npy` or `FILE.csv[:COLUMN]`.
+fn read_coords(spec: &str, delimiter: u8) -> Result<Data> {
+    let path = Path::new(spec);
+    if Format::of(path).is_ok_and(|f| f == Format::Npy) {
+        return io::read_array(path, None);
+    }
+    let (file, column) = match spec.rsplit_once(':') {
+        Some((f, c)) if Format::of(Path::new(f)).is_ok_and(|f| f == Format::Csv) => (f, Some(c)),
+        _ => (spec, None),
+    };
+    let file = Path::new(file);
+    match Format::of(file)? {
+        Format::Csv => {
+            let t = csv::read(file, delimiter)?;
+            let col = match column {
+                Some(c) => t.column(c)?,
+                None if t.columns.len() == 1 => 0,
+                None => bail!(
+                    "'{}' has {} columns: name one as {}:COLUMN",
+                    file.display(),
+                    t.columns.len(),
+                    file.display()
+                ),
+            };
+            Ok(Data::F64(ArrayD::from_shape_vec(
+                IxDyn(&[t.columns[col].len()]),
+                t.columns[col].clone(),
+            )?))
+        }
+        _ => bail!("coordinates come from a 1-D .npy file or a CSV column, not '{spec}'"),
+    }
+}
+
+/// Peak resident memory of this process so far (Linux `VmHWM`).
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Formats a byte count as MiB.
+#[allow(clippy::cast_precision_loss)]
+pub fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+}
+
+/// Formats a byte count with a binary unit that suits it.
+#[allow(clippy::cast_precision_loss)]
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} B"),
+        1024..1_048_576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
+        1_048_576..1_073_741_824 => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
+        _ => format!("{:.1} GiB", bytes as f64 / 1_073_741_824.0),
+    }
+}
+
+pub fn run(args: &GradArgs, common: Common) -> Result<()> {
+    let out_format = Format::of(&args.output)?;
+    if out_format == Format::Png {
+        bail!(
+            "'{}': grad writes .npy, .npz or .csv (for pictures use `ndgrad plot`)",
+            args.output.display()
+        );
+    }
+    io::check_output(&args.output, args.force)?;
+    let edge = edge_order(&args.edge_order)?;
+    let delimiter = u8::try_from(args.delimiter)
+        .map_err(|_| anyhow::anyhow!("--delimiter must be one ASCII character"))?;
+    match Format::of(&args.input)? {
+        Format::Csv => csv_job(args, out_format, edge, delimiter, common),
+        Format::Npy | Format::Npz => array_job(args, out_format, edge, delimiter, common),
+        Format::Png => bail!(
+            "'{}' is an image: use `ndgrad edges` (or save it as .npy)",
+            args.input.display()
+        ),
+    }
+}
+
+/// The checked arguments of a gradient of an array file.
+pub struct ArrayJob {
+    pub axes: Vec<usize>,
+    pub specs: Vec<AxisSpec>,
+    pub edge: EdgeOrder,
+}
+
+impl ArrayJob {
+    /// The core library's options (borrowing the coordinates).
+    pub fn options(&self, common: Common) -> Result<Options<'_>> {
+        let spacing = self
+            .specs
+            .iter()
+            .map(AxisSpec::spacing)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Options::new()
+            .axes(self.axes.iter().map(|&a| Axis(a)))
+            .spacing_per_axis(spacing)
+            .edge_order(self.edge)
+            .par(common.par))
+    }
+
+    fn new(args: &GradArgs, ndim: usize, edge: EdgeOrder, delimiter: u8) -> Result<Self> {
+        let axes = if args.axis.is_empty() {
+            (0..ndim).collect()
+        } else {
+            args.axis
+                .iter()
+                .map(|&a| normalize_axis(a, ndim))
+                .collect::<Result<Vec<_>>>()?
+        };
+        let steps = args
+            .spacing
+            .iter()
+            .map(|s| parse_step(s))
+            .collect::<Result<Vec<_>>>()?;
+        let mut specs = match steps.len() {
+            0 => vec![AxisSpec::Unit; axes.len()],
+            1 => vec![AxisSpec::Step(steps[0]); axes.len()],
+            n if n == axes.len() => steps.into_iter().map(AxisSpec::Step).collect(),
+            n => bail!(
+                "--spacing: expected one value or one per differentiated axis ({}), got {n}",
+                axes.len()
+            ),
+        };
+        for c in &args.coords {
+            let (axis, file) = c
+                .split_once('=')
+                .with_context(|| format!("--coords: expected AXIS=FILE, got '{c}'"))?;
+            let axis: i64 = axis.trim().parse().with_context(|| {
+                format!("--coords: expected an axis number before '=', got '{axis}'")
+            })?;
+            let axis = normalize_axis(axis, ndim)?;
+            let k = axes.iter().position(|&a| a == axis).with_context(|| {
+                format!("--coords {c}: axis {axis} is not one of the differentiated axes {axes:?}")
+            })?;
+            let x = read_coords(file, delimiter).with_context(|| format!("--coords {c}"))?;
+            specs[k] = AxisSpec::Coords(x);
+        }
+        Ok(ArrayJob { axes, specs, edge })
+    }
+}
+
+fn array_job(
+    args: &GradArgs,
+    out_format: Format,
+    edge: EdgeOrder,
+    delimiter: u8,
+    common: Common,
+) -> Result<()> {
+    if args.x.is_some() || !args.y.is_empty() {
+        bail!("--x and --y choose CSV columns, but the input is not a CSV file");
+    }
+    let in_format = Format::of(&args.input)?;
+    if args.array.is_some() && in_format != Format::Npz {
+        bail!("--array chooses an array of a .npz file, but the input is not one");
+    }
+    if in_format == Format::Npy {
+        let mut file = io::open(&args.input)?;
+        let (header, offset) = npy::read_header_at(&mut std::io::BufReader::new(&mut file))
+            .with_context(|| format!("reading '{}'", args.input.display()))?;
+        let job = ArrayJob::new(args, header.shape.len(), edge, delimiter)?;
+        let out_bytes = header.len() as u64 * header.dtype.gradient_dtype().size() as u64;
+        let need = 2 * header.data_bytes() + out_bytes * job.axes.len() as u64;
+        if need > args.memory && header.len() > 0 && !header.shape.is_empty() {
+            if out_format == Format::Csv {
+                bail!(
+                    "'{}' needs {} in memory, more than --memory {}: CSV output is written \
+                     from memory, so write .npy or .npz (streamed) or raise --memory",
+                    args.input.display(),
+                    size(need),
+                    size(args.memory)
+                );
+            }
+            let outputs = output_names(&job.axes);
+            let report = stream::run(&stream::Job {
+                input: &args.input,
+                header,
+                offset,
+                spec: &job,
+                memory: args.memory,
+                output: &args.output,
+                out_format,
+                names: &outputs,
+                force: args.force,
+                common,
+            })?;
+            if args.verbose {
+                eprintln!(
+                    "ndgrad: wrote '{}' streaming {} slabs of at most {} rows; peak memory {} (limit {})",
+                    args.output.display(),
+                    report.slabs,
+                    report.rows,
+                    peak_memory().map_or_else(|| "unknown".into(), mib),
+                    size(args.memory)
+                );
+            }
+            return Ok(());
+        }
+    }
+    let data = io::read_array(&args.input, args.array.as_deref())?;
+    let job = ArrayJob::new(args, data.shape().len(), edge, delimiter)?;
+    let grads = data.gradient(&job.options(common)?)?;
+    let names = output_names(&job.axes);
+    write_outputs(&args.output, out_format, args.force, &names, &grads)?;
+    if args.verbose {
+        eprintln!(
+            "ndgrad: wrote '{}': {} array(s) of {} {:?} in memory; peak memory {}",
+            args.output.display(),
+            grads.len(),
+            data.dtype().gradient_dtype().name(),
+            data.shape(),
+            peak_memory().map_or_else(|| "unknown".into(), mib)
+        );
+    }
+    Ok(())
+}
+
+/// `axis0`, `axis1`, … for the differentiated axes.
+fn output_names(axes: &[usize]) -> Vec<String> {
+    axes.iter().map(|a| format!("axis{a}")).collect()
+}
+
+/// Writes the gradients as `.npy` (exactly one), `.npz` or `.csv`.
+fn write_outputs(
+    path: &Path,
+    format: Format,
+    force: bool,
+    names: &[String],
+    grads: &[Data],
+) -> Result<()> {
+    match (format, grads) {
+        (Format::Npy, [one]) => io::write_atomic(path, force, |w| npy::write(w, one)),
+        (Format::Npy, _) => bail!(
+            "{} axes give {} arrays but a .npy file holds one: choose an axis with --axis, or \
+             write .npz",
+            grads.len(),
+            grads.len()
+        ),
+        (Format::Npz, _) => {
+            let arrays: Vec<(String, Data)> =
+                names.iter().cloned().zip(grads.iter().cloned()).collect();
+            io::write_atomic(path, force, |w| npz::write(w, &arrays))
+        }
+        (Format::Csv, [one]) => io::write_atomic(path, force, |w| csv::write_matrix(w, one)),
+        (Format::Csv, _) => bail!(
+            "{} axes give {} arrays but a CSV file holds one: choose an axis with --axis, or \
+             write .npz",
+            grads.len(),
+            grads.len()
+        ),
+        (Format::Png, _) => unreachable!("refused before any work"),
+    }
+}
+
+fn csv_job(
+    args: &GradArgs,
+    out_format: Format,
+    edge: EdgeOrder,
+    delimiter: u8,
+    common: Common,
+) -> Result<()> {
+    if !(args.axis.is_empty() || args.axis == [0]) {
+        bail!("a CSV table is differentiated down its columns (axis 0); drop --axis");
+    }
+    if !args.coords.is_empty() {
+        bail!("with CSV input, name the coordinates column with --x instead of --coords");
+    }
+    if args.array.is_some() {
+        bail!("--array chooses an array of a .npz file, but the input is CSV");
+    }
+    let table = csv::read(&args.input, delimiter)?;
+    let x = args.x.as_deref().map(|c| table.column(c)).transpose()?;
+    let ys: Vec<usize> = if args.y.is_empty() {
+        (0..table.columns.len()).filter(|&c| Some(c) != x).collect()
+    } else {
+        args.y
+            .iter()
+            .map(|c| table.column(c))
+            .collect::<Result<_>>()?
+    };
+    if ys.is_empty() {
+        bail!("no columns left to differentiate: the table has only the --x column");
+    }
+    let rows = table.columns[0].len();
+    let column = |c: usize| {
+        Data::F64(ArrayD::from_shape_vec(IxDyn(&[rows]), table.columns[c].clone()).expect("1-D"))
+    };
+    let spec = match (x, args.spacing.as_slice()) {
+        (Some(_), [_, ..]) => bail!("give either --x (coordinates) or --spacing, not both"),
+        (Some(c), []) => AxisSpec::Coords(column(c)),
+        (None, []) => AxisSpec::Unit,
+        (None, [h]) => AxisSpec::Step(parse_step(h)?),
+        (None, many) => bail!(
+            "--spacing: a CSV table has one axis, got {} values",
+            many.len()
+        ),
+    };
+    let opts = Options::new()
+        .spacing(spec.spacing()?)
+        .edge_order(edge)
+        .par(common.par);
+    let mut grads = Vec::with_capacity(ys.len());
+    for &c in &ys {
+        let g = column(c)
+            .gradient(&opts)
+            .with_context(|| format!("column '{}'", table.name(c)))?;
+        grads.extend(g);
+    }
+    write_csv_outputs(args, out_format, &table, x, &ys, grads)?;
+    if args.verbose {
+        eprintln!(
+            "ndgrad: wrote '{}': {} column(s) of {rows} rows",
+            args.output.display(),
+            ys.len()
+        );
+    }
+    let _ = std::io::stderr().flush();
+    Ok(())
+}
+
+/// Writes the derivatives of CSV columns `ys` (with respect to column `x`).
+fn write_csv_outputs(
+    args: &GradArgs,
+    out_format: Format,
+    table: &csv::Table,
+    x: Option<usize>,
+    ys: &[usize],
+    grads: Vec<Data>,
+) -> Result<()> {
+    let rows = table.columns[0].len();
+    let column = |c: usize| {
+        Data::F64(ArrayD::from_shape_vec(IxDyn(&[rows]), table.columns[c].clone()).expect("1-D"))
+    };
+    let dname = |c: usize| match x {
+        Some(xc) => format!("d{}/d{}", table.name(c), table.name(xc)),
+        None => format!("d{}", table.name(c)),
+    };
+    match out_format {
+        Format::Csv => {
+            let mut names = Vec::new();
+            let mut cols: Vec<&Data> = Vec::new();
+            let xcol = x.map(&column);
+            if let (Some(xc), Some(xd)) = (x, xcol.as_ref()) {
+                names.push(table.name(xc));
+                cols.push(xd);
+            }
+            names.extend(ys.iter().map(|&c| dname(c)));
+            cols.extend(grads.iter());
+            io::write_atomic(&args.output, args.force, |w| {
+                csv::write_columns(w, &names, &cols)
+            })?;
+        }
+        Format::Npz => {
+            let arrays: Vec<(String, Data)> = ys
+                .iter()
+                .map(|&c| format!("d{}", sanitize(&table.name(c))))
+                .zip(grads)
+                .collect();
+            io::write_atomic(&args.output, args.force, |w| npz::write(w, &arrays))?;
+        }
+        Format::Npy => {
+            let out = if let [one] = grads.as_slice() {
+                one.clone()
+            } else {
+                // Rows × columns, as numpy.gradient(table, x, axis=0).
+                let cols: Vec<ArrayD<f64>> = grads
+                    .iter()
+                    .map(|g| match g {
+                        Data::F64(a) => a.clone(),
+                        _ => unreachable!("CSV values are float64"),
+                    })
+                    .collect();
+                Data::F64(
+                    Array2::from_shape_fn((rows, cols.len()), |(r, k)| cols[k][[r]]).into_dyn(),
+                )
+            };
+            io::write_atomic(&args.output, args.force, |w| npy::write(w, &out))?;
+        }
+        Format::Png => unreachable!("refused before any work"),
+    }
+    Ok(())
+}
+
+/// An array name safe inside a zip archive.
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,217 @@
+//! File formats, chosen from the file name, and atomic output.
+
+pub mod csv;
+pub mod image;
+pub mod npy;
+pub mod npz;
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::data::Data;
+
+/// The file formats the tool reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Npy,
+    Npz,
+    Csv,
+    Png,
+}
+
+impl Format {
+    /// The format a file name's extension names.
+    pub fn of(path: &Path) -> Result<Self> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        Ok(match ext.as_deref() {
+            Some("npy") => Format::Npy,
+            Some("npz") => Format::Npz,
+            Some("csv" | "txt" | "tsv") => Format::Csv,
+            Some("png") => Format::Png,
+            _ => bail!(
+                "cannot tell the format of '{}' from its name: use a .npy, .npz, .csv or .png file",
+                path.display()
+            ),
+        })
+    }
+}
+
+/// Opens an input file for reading (never for writing: inputs are not
+/// modified), with an error that names it.
+pub fn open(path: &Path) -> Result<File> {
+    File::open(path).with_context(|| format!("cannot open '{}'", path.display()))
+}
+
+/// Reads a `.npy` file, or one array of a `.npz` file (by `name`, or its
+/// only array).
+pub fn read_array(path: &Path, name: Option<&str>) -> Result<Data> {
+    let ctx = || format!("reading '{}'", path.display());
+    match Format::of(path)? {
+        Format::Npy => {
+            let mut r = BufReader::new(open(path)?);
+            npy::read(&mut r).with_context(ctx)
+        }
+        Format::Npz => Ok(npz::read(path, name).with_context(ctx)?.1),
+        Format::Csv | Format::Png => bail!(
+            "'{}': expected a .npy or .npz array file here",
+            path.display()
+        ),
+    }
+}
+
+/// Checks, before any work, that `path` may be written: its directory
+/// exists and, without `force`, nothing is there yet.
+pub fn check_output(path: &Path, force: bool) -> Result<()> {
+    let dir = parent(path);
+    if !dir.is_dir() {
+        bail!(
+            "cannot write '{}': the directory '{}' does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    if path.is_dir() {
+        bail!("cannot write '{}': it is a directory", path.display());
+    }
+    if !force && path.exists() {
+        bail!(
+            "'{}' already exists; pass --force to replace it",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn parent(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A temporary file beside `path` that becomes `path` only when complete.
+pub struct Pending {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+    force: bool,
+}
+
+impl Pending {
+    /// Creates the temporary file in `path`'s directory.
+    pub fn new(path: &Path, force: bool) -> Result<Self> {
+        let mut builder = tempfile::Builder::new();
+        // An ordinary file's mode (0666 less the umask), not tempfile's 0600.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let tmp = builder
+            .prefix(".ndgrad-")
+            .suffix(".part")
+            .tempfile_in(parent(path))
+            .with_context(|| format!("cannot create a file beside '{}'", path.display()))?;
+        Ok(Pending {
+            tmp,
+            path: path.to_path_buf(),
+            force,
+        })
+    }
+
+    /// The temporary file.
+    pub fn file(&mut self) -> &mut File {
+        self.tmp.as_file_mut()
+    }
+
+    /// Flushes the data to disk and renames the file into place (replacing
+    /// an existing file only with `force`). Dropping a `Pending` without
+    /// committing removes the temporary file.
+    pub fn commit(self) -> Result<()> {
+        let ctx = || format!("writing '{}'", self.path.display());
+        self.tmp.as_file().sync_all().with_context(ctx)?;
+        let path = self.path.clone();
+        let done = if self.force {
+            self.tmp.persist(&path)
+        } else {
+            self.tmp.persist_noclobber(&path)
+        };
+        done.map(drop).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                anyhow::anyhow!(
+                    "'{}' already exists; pass --force to replace it",
+                    path.display()
+                )
+            } else {
+                anyhow::Error::new(e.error).context(format!("writing '{}'", path.display()))
+            }
+        })
+    }
+}
+
+/// Writes `path` atomically: `write` fills a temporary file in the same
+/// directory, which is renamed into place only if it succeeds. On any
+/// error nothing is left behind.
+pub fn write_atomic(
+    path: &Path,
+    force: bool,
+    write: impl FnOnce(&mut BufWriter<&mut File>) -> Result<()>,
+) -> Result<()> {
+    let mut pending = Pending::new(path, force)?;
+    {
+        let mut w = BufWriter::with_capacity(1 << 20, pending.file());
+        write(&mut w).with_context(|| format!("writing '{}'", path.display()))?;
+        w.flush()
+            .with_context(|| format!("writing '{}'", path.display()))?;
+    }
+    pending.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.npy");
+        let err = write_atomic(&out, false, |w| {
+            w.write_all(b"partial")?;
+            // What a full disk reports.
+            Err(std::io::Error::from_raw_os_error(28).into())
+        })
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("No space left on device"),
+            "{err:#}"
+        );
+        assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+    }
+
+    #[test]
+    fn existing_files_are_kept_unless_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.csv");
+        std::fs::write(&out, "mine").unwrap();
+        let err = write_atomic(&out, false, |w| Ok(w.write_all(b"new")?)).unwrap_err();
+        assert!(
+            err.to_string().contains("already exists; pass --force"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
+        assert_eq!(entries(dir.path()), ["out.csv"]);
+        write_atomic(&out, true, |w| Ok(w.write_all(b"new")?)).unwrap();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "new");
+    }
+}

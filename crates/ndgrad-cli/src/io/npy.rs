@@ -1,0 +1,169 @@
+//! `.npy` files: the header through `ndarray-npy`, the data through the
+//! tool's own decoder (any byte order, float16, C or Fortran order).
+
+use std::io::{Read, Seek, Write};
+
+use anyhow::{Context, Result, bail};
+use ndarray_npy::npy::header::{Header, Layout};
+use py_literal::Value as PyValue;
+
+use crate::data::{ByteOrder, DType, Data, decode_into, from_shape_vec, with_dtype};
+
+/// What an `.npy` header says about the array that follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NpyHeader {
+    pub dtype: DType,
+    pub order: ByteOrder,
+    pub fortran: bool,
+    pub shape: Vec<usize>,
+}
+
+impl NpyHeader {
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// Bytes of data the header promises.
+    pub fn data_bytes(&self) -> u64 {
+        (self.len() as u64).saturating_mul(self.dtype.size() as u64)
+    }
+}
+
+/// Reads and checks the header; leaves `r` at the first data byte.
+pub fn read_header(r: &mut impl Read) -> Result<NpyHeader> {
+    let header = Header::from_reader(r).map_err(|e| {
+        anyhow::anyhow!(
+            "not a .npy file NumPy can read back ({e}); expected the output of numpy.save"
+        )
+    })?;
+    let descr = match &header.type_descriptor {
+        PyValue::String(s) => s.clone(),
+        other => bail!(
+            "unsupported dtype {other}: ndgrad reads arrays of numbers, not structured or \
+             object arrays"
+        ),
+    };
+    let (dtype, order) = DType::from_descr(&descr)?;
+    if header
+        .shape
+        .iter()
+        .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+        .and_then(|n| n.checked_mul(dtype.size()))
+        .is_none()
+    {
+        bail!(
+            "the header's shape {:?} is too large to address",
+            header.shape
+        );
+    }
+    Ok(NpyHeader {
+        dtype,
+        order,
+        fortran: header.layout == Layout::Fortran,
+        shape: header.shape,
+    })
+}
+
+/// Writes an `.npy` header for little-endian data of `dtype`.
+pub fn write_header(
+    w: &mut impl Write,
+    dtype: DType,
+    fortran: bool,
+    shape: &[usize],
+) -> Result<()> {
+    let header = Header {
+        type_descriptor: PyValue::String(dtype.descr().into()),
+        layout: if fortran {
+            Layout::Fortran
+        } else {
+            Layout::Standard
+        },
+        shape: shape.to_vec(),
+    };
+    header
+        .write(w)
+        .map_err(|e| anyhow::anyhow!("writing the .npy header: {e}"))
+}
+
+/// Reads the data that follows a header; a file with too few bytes is an
+/// error that says how many were expected.
+pub fn read_data(r: &mut impl Read, header: &NpyHeader) -> Result<Data> {
+    let want = header.data_bytes();
+    let mut bytes = Vec::new();
+    r.take(want)
+        .read_to_end(&mut bytes)
+        .context("reading the array data")?;
+    if (bytes.len() as u64) < want {
+        bail!(
+            "truncated .npy: the header describes {} {} values ({want} bytes) but only {} bytes \
+             of data follow",
+            header.len(),
+            header.dtype.name(),
+            bytes.len()
+        );
+    }
+    Ok(with_dtype!(header.dtype, T => {
+        let mut v = Vec::<T>::new();
+        decode_into(&bytes, header.order, &mut v);
+        Data::from(from_shape_vec(&header.shape, header.fortran, v))
+    }))
+}
+
+/// Reads a whole `.npy` stream.
+pub fn read(r: &mut impl Read) -> Result<Data> {
+    let header = read_header(r)?;
+    read_data(r, &header)
+}
+
+/// Reads the header of a seekable `.npy` file and returns it with the byte
+/// offset of the data.
+pub fn read_header_at(r: &mut (impl Read + Seek)) -> Result<(NpyHeader, u64)> {
+    let header = read_header(r)?;
+    let offset = r.stream_position().context("reading the .npy header")?;
+    Ok((header, offset))
+}
+
+/// Writes `data` as an `.npy` file in its own memory order.
+pub fn write(w: &mut impl Write, data: &Data) -> Result<()> {
+    write_header(w, data.dtype(), data.is_fortran(), data.shape())?;
+    w.write_all(&data.to_bytes())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{ArrayD, IxDyn};
+
+    #[test]
+    fn round_trips_each_layout() {
+        let c = ArrayD::from_shape_fn(IxDyn(&[2, 3]), |i| (i[0] * 10 + i[1]) as f64);
+        let f = c.t().as_standard_layout().t().to_owned();
+        for a in [c.clone(), f] {
+            let mut buf = Vec::new();
+            write(&mut buf, &Data::F64(a.clone())).unwrap();
+            assert_eq!((buf.len() - 48) % 64, 0, "header padded to 64 bytes");
+            let back = read(&mut buf.as_slice()).unwrap();
+            assert_eq!(back, Data::F64(a));
+        }
+    }
+
+    #[test]
+    fn truncated_data_says_what_was_expected() {
+        let mut buf = Vec::new();
+        write(&mut buf, &Data::F64(ArrayD::zeros(IxDyn(&[10])))).unwrap();
+        buf.truncate(buf.len() - 4);
+        let err = read(&mut buf.as_slice()).unwrap_err().to_string();
+        assert!(
+            err.contains("10 float64 values (80 bytes) but only 76 bytes"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn not_an_npy_file_is_refused() {
+        let err = read(&mut &b"x,y\n1,2\n"[..]).unwrap_err().to_string();
+        assert!(err.starts_with("not a .npy file"), "{err}");
+    }
+}

@@ -1,0 +1,292 @@
+//! Gradients of `.npy` files larger than memory.
+//!
+//! The file is read through memory maps of one slab at a time: a range of
+//! rows along the outermost axis of its storage order (axis 0 for C order,
+//! the last axis for Fortran order), widened by the halo the stencil needs
+//! (one row each side, three rows at the ends for `edge_order=2`). Each
+//! slab's gradient is computed by the core library and the slab's own rows
+//! are appended to the outputs, which are written as they go into temporary
+//! files beside the output and renamed into place at the end.
+//!
+//! The results are the in-memory results to the bit: every interior row sees
+//! the same neighbours, the boundary rows use the same one-sided formulas,
+//! and along the slab axis the coordinates keep the whole array's decision
+//! between the uniform and non-uniform formulas ([`Coords::uniform_step`],
+//! [`Spacing::NonUniform`]).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::ops::Range;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use ndarray::{ArrayViewD, Axis, IxDyn, ShapeBuilder, Slice};
+use ndgrad::{Element, Options, Spacing};
+
+use crate::Common;
+use crate::data::{DType, Elem, decode_into, encode_into, with_dtype};
+use crate::grad::{ArrayJob, AxisSpec, coords, size};
+use crate::io::npy::{NpyHeader, write_header};
+use crate::io::{Format, Pending, npz};
+use crate::progress;
+
+/// A streamed gradient: the input, what to compute, where to write.
+pub struct Job<'a> {
+    pub input: &'a Path,
+    pub header: NpyHeader,
+    /// Byte offset of the data in the file.
+    pub offset: u64,
+    pub spec: &'a ArrayJob,
+    pub memory: u64,
+    pub output: &'a Path,
+    pub out_format: Format,
+    pub names: &'a [String],
+    pub force: bool,
+    pub common: Common,
+}
+
+/// What a streamed run did.
+pub struct Report {
+    pub slabs: usize,
+    pub rows: usize,
+}
+
+/// Maps `len` bytes of `file` from `offset`, read-only.
+#[allow(unsafe_code)]
+fn map_window(file: &File, offset: u64, len: usize) -> Result<memmap2::Mmap> {
+    // SAFETY: the map is read-only and private to this call's caller, which
+    // copies the bytes out (decoding them) before dropping it. As with any
+    // file map, another process truncating or rewriting the input while we
+    // read it is outside what we can guard against; the input is opened
+    // read-only and never written by ndgrad.
+    let map = unsafe {
+        memmap2::MmapOptions::new()
+            .offset(offset)
+            .len(len)
+            .map(file)
+    };
+    map.context("mapping the input file")
+}
+
+/// The rows a slab of rows `a..b` reads: one more on each side, and the
+/// first or last three rows for the one-sided formulas at the ends.
+fn halo(a: usize, b: usize, n: usize) -> Range<usize> {
+    let mut lo = a.saturating_sub(1);
+    let mut hi = (b + 1).min(n);
+    if a == 0 {
+        hi = hi.max(3.min(n));
+    }
+    if b == n {
+        lo = lo.min(n.saturating_sub(3));
+    }
+    lo..hi
+}
+
+pub fn run(job: &Job<'_>) -> Result<Report> {
+    with_dtype!(job.header.dtype, T => run_typed::<T>(job))
+}
+
+fn run_typed<T>(job: &Job<'_>) -> Result<Report>
+where
+    T: Elem + Element,
+    <T as Element>::Output: Elem,
+{
+    let h = &job.header;
+    let ndim = h.shape.len();
+    let outer = if h.fortran { ndim - 1 } else { 0 };
+    let n = h.shape[outer];
+    let row_elems = h.len() / n;
+    let in_size = T::DTYPE.size();
+    let out_size = <T as Element>::Output::DTYPE.size();
+    let naxes = job.spec.axes.len();
+
+    // Arguments are checked on the whole shape before any work.
+    ndgrad::check(&h.shape, &job.spec.options(job.common)?)?;
+    let file = open_checked(job)?;
+
+    // Memory per row in flight: the mapped bytes, the decoded values, one
+    // output per axis, and the encoded bytes of one output.
+    let per_row = (row_elems * (2 * in_size + naxes * out_size + out_size)) as u64;
+    let slab_rows = slab_rows(job, n, per_row)?;
+
+    // The options for one slab: along the slab axis, the whole array's
+    // uniform-or-not decision with the slab's own coordinates.
+    let k_outer = job.spec.axes.iter().position(|&a| a == outer);
+    let outer_step = match k_outer.map(|k| &job.spec.specs[k]) {
+        Some(AxisSpec::Coords(x)) => Some(coords(x)?.uniform_step()),
+        _ => None,
+    };
+    let base: Vec<Spacing<'_>> = job
+        .spec
+        .specs
+        .iter()
+        .map(AxisSpec::spacing)
+        .collect::<Result<_>>()?;
+    let slab_options = |rows: &Range<usize>| -> Options<'_> {
+        let mut spacing = base.clone();
+        if let (Some(k), Some(step)) = (k_outer, outer_step) {
+            spacing[k] = match (step, &spacing[k]) {
+                (Some(step), _) => Spacing::Uniform(step),
+                (None, Spacing::Coordinates(x)) => Spacing::NonUniform(x.slice(rows.clone())),
+                (None, other) => *other,
+            };
+        }
+        Options::new()
+            .axes(job.spec.axes.iter().map(|&a| Axis(a)))
+            .spacing_per_axis(spacing)
+            .edge_order(job.spec.edge)
+            .par(job.common.par)
+    };
+
+    let mut parts = open_parts(job, <T as Element>::Output::DTYPE)?;
+    let bar = progress::bar(
+        n as u64,
+        h.data_bytes() + (h.len() * out_size * naxes) as u64,
+        "ndgrad grad",
+        job.common.quiet,
+    );
+    let row_bytes = row_elems * in_size;
+    let mut values: Vec<T> = Vec::new();
+    let mut encoded: Vec<u8> = Vec::new();
+    let mut slabs = 0;
+    let mut a = 0;
+    {
+        let mut writers: Vec<BufWriter<&mut File>> = parts
+            .iter_mut()
+            .map(|p| BufWriter::with_capacity(1 << 16, p.file()))
+            .collect();
+        while a < n {
+            let b = (a + slab_rows).min(n);
+            let rows = halo(a, b, n);
+            let map = map_window(
+                &file,
+                job.offset + (rows.start * row_bytes) as u64,
+                rows.len() * row_bytes,
+            )?;
+            decode_into(&map, h.order, &mut values);
+            drop(map);
+            let mut shape = h.shape.clone();
+            shape[outer] = rows.len();
+            let slab = ArrayViewD::from_shape(IxDyn(&shape).set_f(h.fortran), &values)
+                .expect("the slab holds whole rows");
+            let grads = ndgrad::gradient_with(&slab, &slab_options(&rows))?;
+            for (g, w) in grads.iter().zip(&mut writers) {
+                let mine =
+                    g.slice_axis(Axis(outer), Slice::from((a - rows.start)..(b - rows.start)));
+                encoded.clear();
+                encode_into(&mine, h.fortran, &mut encoded);
+                w.write_all(&encoded)
+                    .with_context(|| format!("writing '{}'", job.output.display()))?;
+            }
+            bar.inc((b - a) as u64);
+            slabs += 1;
+            a = b;
+        }
+        for w in &mut writers {
+            w.flush()
+                .with_context(|| format!("writing '{}'", job.output.display()))?;
+        }
+    }
+    bar.finish_and_clear();
+
+    finish(job, parts)?;
+    Ok(Report {
+        slabs,
+        rows: slab_rows,
+    })
+}
+
+/// Opens the input and checks that it holds all the data its header
+/// promises.
+fn open_checked(job: &Job<'_>) -> Result<File> {
+    let h = &job.header;
+    let file = crate::io::open(job.input)?;
+    let have = file.metadata()?.len();
+    if have < job.offset + h.data_bytes() {
+        bail!(
+            "reading '{}': truncated .npy: the header describes {} {} values ({} bytes) but only \
+             {} bytes of data follow",
+            job.input.display(),
+            h.len(),
+            h.dtype.name(),
+            h.data_bytes(),
+            have.saturating_sub(job.offset)
+        );
+    }
+    Ok(file)
+}
+
+/// Rows per slab within the memory budget, leaving room for the halo.
+fn slab_rows(job: &Job<'_>, n: usize, per_row: u64) -> Result<usize> {
+    let fit = usize::try_from(job.memory / per_row.max(1)).unwrap_or(usize::MAX);
+    let min_rows = 3.min(n);
+    if fit < min_rows + 2.min(n - min_rows) {
+        bail!(
+            "--memory {} is too small for '{}': a slab of {} rows with its halo needs {}; \
+             raise --memory",
+            size(job.memory),
+            job.input.display(),
+            min_rows,
+            size(per_row * (min_rows as u64 + 2))
+        );
+    }
+    Ok((fit - 2).clamp(1, n))
+}
+
+/// One temporary `.npy` per output array, its header written, filled as
+/// slabs are done.
+fn open_parts(job: &Job<'_>, dtype: DType) -> Result<Vec<Pending>> {
+    let naxes = job.spec.axes.len();
+    if job.out_format == Format::Npy && naxes != 1 {
+        bail!(
+            "{naxes} axes give {naxes} arrays but a .npy file holds one: choose an axis with \
+             --axis, or write .npz"
+        );
+    }
+    let target = if job.out_format == Format::Npy {
+        job.output.to_path_buf()
+    } else {
+        job.output.with_extension("npy")
+    };
+    (0..naxes)
+        .map(|_| {
+            let mut p = Pending::new(&target, job.force)?;
+            write_header(p.file(), dtype, job.header.fortran, &job.header.shape)?;
+            Ok(p)
+        })
+        .collect()
+}
+
+/// Renames a single `.npy` into place, or gathers the parts into a `.npz`.
+fn finish(job: &Job<'_>, mut parts: Vec<Pending>) -> Result<()> {
+    if job.out_format == Format::Npy {
+        return parts.pop().expect("one part").commit();
+    }
+    let mut zip = Pending::new(job.output, job.force)?;
+    {
+        let mut members: Vec<(String, &mut File)> = job
+            .names
+            .iter()
+            .cloned()
+            .zip(parts.iter_mut().map(Pending::file))
+            .collect();
+        let w = BufWriter::with_capacity(1 << 20, zip.file());
+        npz::write_from_files(w, &mut members)
+            .with_context(|| format!("writing '{}'", job.output.display()))?;
+    }
+    zip.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::halo;
+
+    #[test]
+    fn halos_reach_the_rows_the_stencils_read() {
+        assert_eq!(halo(0, 1, 10), 0..3);
+        assert_eq!(halo(4, 5, 10), 3..6);
+        assert_eq!(halo(9, 10, 10), 7..10);
+        assert_eq!(halo(0, 10, 10), 0..10);
+        assert_eq!(halo(0, 1, 2), 0..2);
+    }
+}

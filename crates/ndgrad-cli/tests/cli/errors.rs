@@ -1,0 +1,343 @@
+//! Bad input: a one-line error, exit status 1 (2 for usage errors), no
+//! panic, and nothing written.
+
+use std::path::Path;
+
+use crate::util::{entries, ndgrad};
+
+/// Runs a failing command in a fresh directory; checks the message and that
+/// nothing was left behind.
+fn fails(args: &[&str], expect: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    fails_in(dir.path(), args, expect, 1);
+    assert!(
+        entries(dir.path()).is_empty(),
+        "{args:?} left {:?}",
+        entries(dir.path())
+    );
+}
+
+fn fails_in(dir: &Path, args: &[&str], expect: &str, code: i32) {
+    let o = ndgrad(args, dir);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    assert!(
+        stderr.contains(expect),
+        "{args:?}: expected {expect:?} in {stderr}"
+    );
+    if code == 1 {
+        assert!(stderr.starts_with("ndgrad: error: "), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    }
+}
+
+#[test]
+fn missing_and_unreadable_inputs() {
+    fails(
+        &["grad", "{out}/nope.npy", "-o", "{out}/o.npy"],
+        "cannot open",
+    );
+    fails(
+        &[
+            "grad",
+            "{data}/track.csv",
+            "-o",
+            "{out}/o.npy",
+            "--x",
+            "nope",
+        ],
+        "no column 'nope': columns are t, s, h",
+    );
+    fails(
+        &["grad", "{data}/f64_c.npy", "-o", "{out}/o.xyz"],
+        "cannot tell the format of",
+    );
+    fails(
+        &["grad", "{data}/f64_c.npy", "-o", "{out}/sub/o.npy"],
+        "does not exist",
+    );
+    fails(
+        &["grad", "{data}/strings.npy", "-o", "{out}/o.npz"],
+        "unsupported dtype '<U2'",
+    );
+    fails(
+        &["grad", "{data}/bools.npy", "-o", "{out}/o.npz"],
+        "unsupported dtype '|b1'",
+    );
+    fails(
+        &["grad", "{data}/pair.npz", "-o", "{out}/o.npz"],
+        "choose one with --array NAME",
+    );
+    fails(
+        &[
+            "grad",
+            "{data}/pair.npz",
+            "--array",
+            "p",
+            "-o",
+            "{out}/o.npz",
+        ],
+        "no array 'p'",
+    );
+    fails(
+        &["edges", "{data}/track.csv", "-o", "{out}/e.png"],
+        "edges reads PNG images",
+    );
+    fails(
+        &["edges", "{data}/f64_f.npy", "-o", "{out}/e.png"],
+        "an image is a 2-D array",
+    );
+}
+
+#[test]
+fn files_that_are_not_what_they_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("text.npy"), "x,y\n1,2\n").unwrap();
+    std::fs::write(d.join("text.png"), "not a picture").unwrap();
+    std::fs::write(d.join("bad.csv"), "1,2\n3,abc\n").unwrap();
+    std::fs::write(d.join("ragged.csv"), "1,2\n3\n").unwrap();
+    let full = std::fs::read(crate::util::data_dir().join("f64_c.npy")).unwrap();
+    std::fs::write(d.join("short.npy"), &full[..full.len() - 100]).unwrap();
+    let before = entries(d);
+    fails_in(
+        d,
+        &["grad", "{out}/text.npy", "-o", "{out}/o.npy"],
+        "not a .npy file",
+        1,
+    );
+    fails_in(
+        d,
+        &["edges", "{out}/text.png", "-o", "{out}/o.png"],
+        "not a PNG image",
+        1,
+    );
+    fails_in(
+        d,
+        &["grad", "{out}/bad.csv", "-o", "{out}/o.csv"],
+        "line 2, column 2: 'abc' is not a number",
+        1,
+    );
+    fails_in(
+        d,
+        &["grad", "{out}/ragged.csv", "-o", "{out}/o.csv"],
+        "every row needs the same number of fields",
+        1,
+    );
+    fails_in(
+        d,
+        &["grad", "{out}/short.npy", "-o", "{out}/o.npz"],
+        "truncated .npy: the header describes 63 float64 values (504 bytes) but only 404 bytes",
+        1,
+    );
+    // The same through the streaming path.
+    fails_in(
+        d,
+        &[
+            "grad",
+            "{out}/short.npy",
+            "-o",
+            "{out}/o.npz",
+            "--memory",
+            "1KiB",
+        ],
+        "truncated .npy",
+        1,
+    );
+    assert_eq!(entries(d), before, "inputs untouched, nothing added");
+}
+
+#[test]
+fn argument_errors_match_numpy() {
+    fails(
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/o.npy",
+            "--axis",
+            "2",
+        ],
+        "axis 2 is out of bounds for array of dimension 2",
+    );
+    fails(
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/o.npz",
+            "--axis",
+            "0,-2",
+        ],
+        "repeated",
+    );
+    fails(
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/o.npz",
+            "--coords",
+            "1={data}/x7.npy",
+        ],
+        "coordinates for axis 1 have length 7, expected 9",
+    );
+    fails(
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/o.npz",
+            "--spacing",
+            "1,2,3",
+        ],
+        "expected one value or one per differentiated axis (2), got 3",
+    );
+    fails(
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/o.npz",
+            "--spacing",
+            "fast",
+        ],
+        "expected a number, got 'fast'",
+    );
+    fails(
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/o.npz",
+            "--axis",
+            "0",
+            "--coords",
+            "1={data}/x7.npy",
+        ],
+        "not one of the differentiated axes",
+    );
+}
+
+#[test]
+fn outputs_that_cannot_hold_the_result() {
+    fails(
+        &["grad", "{data}/f64_c.npy", "-o", "{out}/o.npy"],
+        "a .npy file holds one",
+    );
+    fails(
+        &["grad", "{data}/f64_c.npy", "-o", "{out}/o.csv"],
+        "a CSV file holds one",
+    );
+    fails(
+        &[
+            "grad",
+            "{data}/u16_be.npy",
+            "-o",
+            "{out}/o.npy",
+            "--memory",
+            "16B",
+        ],
+        "too small",
+    );
+    fails(
+        &[
+            "grad",
+            "{data}/c64.npy",
+            "-o",
+            "{out}/o.npz",
+            "--coords",
+            "0={data}/c64.npy",
+        ],
+        "coordinates must be",
+    );
+    fails(
+        &["plot", "{data}/f64_f.npy", "-o", "{out}/p.png"],
+        "don't know how to draw",
+    );
+    // A 2-sample axis is too short for second-order edges (NumPy's ValueError).
+    let dir = tempfile::tempdir().unwrap();
+    crate::util::write_npy_f64(
+        &dir.path().join("two.npy"),
+        &[2],
+        false,
+        [1.0, 2.0].into_iter(),
+    );
+    fails_in(
+        dir.path(),
+        &[
+            "grad",
+            "{out}/two.npy",
+            "-o",
+            "{out}/o.npy",
+            "--edge-order",
+            "2",
+        ],
+        "axis 0 has 2 samples; edge order 2 needs at least 3",
+        1,
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    fails_in(
+        dir.path(),
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/o.npz",
+            "--edge-order",
+            "3",
+        ],
+        "possible values: 1, 2",
+        2,
+    );
+    fails_in(dir.path(), &["grad", "{data}/f64_c.npy"], "--output", 2);
+    fails_in(dir.path(), &["frobnicate"], "unrecognized subcommand", 2);
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn existing_outputs_are_kept_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.npy");
+    std::fs::write(&out, "precious").unwrap();
+    let args = [
+        "grad",
+        "{data}/f64_c.npy",
+        "-o",
+        "{out}/o.npy",
+        "--axis",
+        "0",
+    ];
+    fails_in(
+        dir.path(),
+        &args,
+        "already exists; pass --force to replace it",
+        1,
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
+    crate::util::ok(&[&args[..], &["--force"]].concat(), dir.path());
+    assert_ne!(std::fs::read(&out).unwrap(), b"precious");
+    assert_eq!(entries(dir.path()), ["o.npy"]);
+}
+
+#[test]
+fn help_shows_examples_for_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in [
+        &["--help"][..],
+        &["grad", "--help"],
+        &["edges", "--help"],
+        &["plot", "--help"],
+        &["demo", "--help"],
+    ] {
+        let o = ndgrad(sub, dir.path());
+        assert!(o.status.success());
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("Examples:"), "{sub:?}:\n{text}");
+    }
+}

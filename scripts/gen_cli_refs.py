@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""Reference data for the `ndgrad` command-line tests, computed by NumPy.
+
+    python scripts/gen_cli_refs.py          # (re)write crates/ndgrad-cli/tests/data/
+    python scripts/gen_cli_refs.py --check  # recompute every expected output with the
+                                            # installed NumPy; exit 1 on any difference
+
+Writes input files (.npy of every dtype and layout, .npz, CSV, PNG, coordinate
+files), the expected outputs (`expected/<case>.npy|.npz`, made by
+numpy.gradient on the same inputs) and `cases.json`, the command line of each
+case. In `cases.json`, `{data}` stands for the data directory and `{out}` for
+the test's scratch directory. A case with `ulps` (only the gradient direction, atan2, which
+neither NumPy nor the C library rounds correctly) allows that many units in
+the last place; every other case is compared bit for bit. A CSV output's expected values are stored as a
+2-D float64 .npy of its numeric cells.
+"""
+
+import argparse
+import json
+import struct
+import sys
+import tempfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "crates" / "ndgrad-cli" / "tests" / "data"
+
+
+def png(path: Path, pixels: np.ndarray, color_type: int) -> None:
+    """A minimal PNG writer (no Pillow needed): 8- or 16-bit, no interlace."""
+    h, w = pixels.shape[:2]
+    depth = 16 if pixels.dtype == np.uint16 else 8
+    raw = pixels.astype(">u2" if depth == 16 else "u1").reshape(h, -1)
+    rows = b"".join(b"\x00" + row.tobytes() for row in raw)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", w, h, depth, color_type, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def luma(px: np.ndarray) -> np.ndarray:
+    """What `ndgrad edges` reads from a colour pixel (ITU-R 601 luma, float64)."""
+    p = px.astype(np.float64)
+    return 0.299 * p[..., 0] + 0.587 * p[..., 1] + 0.114 * p[..., 2]
+
+
+def make_inputs(d: Path) -> dict[str, np.ndarray]:
+    """Writes the input files; returns the arrays by file name."""
+    rng = np.random.default_rng(2026)
+    arrays: dict[str, np.ndarray] = {}
+
+    def save(name: str, a: np.ndarray) -> None:
+        np.save(d / name, a)
+        arrays[name] = a
+
+    base = rng.standard_normal((7, 9))
+    save("f64_c.npy", base)
+    save("f64_f.npy", np.asfortranarray(rng.standard_normal((6, 5, 4))))
+    save("f64_be.npy", base.astype(">f8"))
+    save("f32_c.npy", (base * 3).astype(np.float32))
+    save("f32_be_f.npy", np.asfortranarray((base * 2).astype(">f4")))
+    save("f16_c.npy", (base * 4).astype(np.float16))
+    save("c64.npy", (base + 1j * base[::-1]).astype(np.complex64))
+    save("c128.npy", base[:, :5] - 2j * base[:, 4:])
+    save("i8.npy", rng.integers(-100, 100, (5, 6)).astype(np.int8))
+    save("u16_be.npy", rng.integers(0, 60000, (8,)).astype(">u2"))
+    save("i64.npy", rng.integers(-(2**40), 2**40, (4, 3, 5)))
+    save("u64.npy", rng.integers(0, 2**63, (6,), dtype=np.uint64) * 2)
+    save("nan.npy", np.array([1.0, np.nan, 3.0, np.inf, 2.0, -np.inf, 0.5]))
+    save("long.npy", np.cumsum(rng.standard_normal((64, 50)), axis=0))
+    # Coordinates.
+    xs = np.cumsum(rng.uniform(0.1, 1.0, 7))
+    save("x7.npy", xs)
+    with open(d / "x7.csv", "w") as fh:
+        fh.write("i,x\n" + "".join(f"{i},{v!r}\n" for i, v in enumerate(xs.tolist())))
+    save("x9_f32.npy", np.linspace(0, 2, 9, dtype=np.float32) ** 2)
+    save("x7_int.npy", np.array([0, 2, 3, 7, 8, 12, 20], dtype=np.int32))
+    # Equally spaced except at the very end: slabs see uniform runs.
+    # (A step of 3, not a power of two: the uniform and non-uniform formulas
+    # round differently, so a slab that collapsed to a step would show.)
+    x64 = np.arange(64, dtype=np.float64) * 3.0
+    x64[-1] += 1.5
+    save("x64.npy", x64)
+    # Not numbers.
+    np.save(d / "strings.npy", np.array(["a", "bc"]))
+    np.save(d / "bools.npy", np.array([True, False]))
+    np.savez(d / "pair.npz", pressure=base, temperature=base.T.copy())
+    # CSV: positions over time, with a header; and a headerless table.
+    t = np.linspace(0.0, 3.0, 31)
+    s = 5 * t**2 + 2 * t + 1
+    h = np.sqrt(t + 1.0)
+    with open(d / "track.csv", "w") as fh:
+        fh.write("# sampled positions\nt,s,h\n")
+        for row in zip(t, s, h, strict=True):
+            fh.write(",".join(repr(float(v)) for v in row) + "\n")
+    arrays["track.csv"] = np.stack([t, s, h], axis=1)
+    plain = rng.standard_normal((12, 2))
+    with open(d / "plain.csv", "w") as fh:
+        for row in plain:
+            fh.write(",".join(repr(float(v)) for v in row) + "\n")
+    arrays["plain.csv"] = plain
+    # Images: a gray step edge with noise, RGB, RGBA and 16-bit gray.
+    img = np.where(np.arange(40)[None, :] < 20, 50, 200) + rng.integers(0, 20, (30, 40))
+    png(d / "gray8.png", img.astype(np.uint8), 0)
+    arrays["gray8.png"] = img.astype(np.float64)
+    rgb = rng.integers(0, 256, (20, 24, 3)).astype(np.uint8)
+    png(d / "rgb8.png", rgb, 2)
+    arrays["rgb8.png"] = luma(rgb)
+    rgba = rng.integers(0, 256, (16, 16, 4)).astype(np.uint8)
+    png(d / "rgba8.png", rgba, 6)
+    arrays["rgba8.png"] = luma(rgba)
+    g16 = rng.integers(0, 65536, (10, 12)).astype(np.uint16)
+    png(d / "gray16.png", g16, 0)
+    arrays["gray16.png"] = g16.astype(np.float64)
+    return arrays
+
+
+def cases(a: dict[str, np.ndarray]) -> list[dict]:
+    """Each case: id, args, the output file name, and the expected arrays."""
+    g = np.gradient
+    out: list[dict] = []
+
+    def case(cid: str, args: list[str], output: str, expect, ulps: int = 0) -> None:
+        c = {"id": cid, "args": args, "output": output, "expect": expect}
+        if ulps:
+            c["ulps"] = ulps
+        out.append(c)
+
+    def grad(cid, src, output, *extra, expect):
+        case(cid, ["grad", "{data}/" + src, "-o", "{out}/" + output, *extra], output, expect)
+
+    def axes(res):
+        res = res if isinstance(res, (list, tuple)) else [res]
+        return {f"axis{k}": r for k, r in enumerate(res)}
+
+    # Every dtype and layout, all axes, to .npz.
+    for name in [
+        "f64_c.npy", "f64_f.npy", "f64_be.npy", "f32_c.npy", "f32_be_f.npy", "f16_c.npy",
+        "c64.npy", "c128.npy", "i8.npy", "u16_be.npy", "i64.npy", "u64.npy", "nan.npy",
+    ]:
+        stem = name.removesuffix(".npy")
+        grad(f"all_{stem}", name, "g.npz", expect=axes(g(a[name])))
+        grad(f"all2_{stem}", name, "g.npz", "--edge-order", "2",
+             expect=axes(g(a[name], edge_order=2)))
+    # Axis forms and spacing forms.
+    f = a["f64_c.npy"]
+    grad("axis1_npy", "f64_c.npy", "d1.npy", "--axis", "1", expect={"": g(f, axis=1)})
+    grad("axis_neg", "f64_c.npy", "d.npy", "--axis=-1", "--spacing", "0.5",
+         expect={"": g(f, 0.5, axis=-1)})
+    grad("spacing_per_axis", "f32_c.npy", "g.npz", "--spacing", "0.1,3",
+         expect={"axis0": g(a["f32_c.npy"], 0.1, 3)[0], "axis1": g(a["f32_c.npy"], 0.1, 3)[1]})
+    grad("spacing_int_f16", "f16_c.npy", "g.npz", "--spacing", "3",
+         expect=axes(g(a["f16_c.npy"], 3)))
+    grad("coords_npy", "f64_c.npy", "g.npz", "--coords", "0={data}/x7.npy", "--edge-order", "2",
+         expect=axes(g(f, a["x7.npy"], 1.0, edge_order=2)))
+    grad("coords_both", "f32_c.npy", "g.npz", "--coords", "0={data}/x7_int.npy",
+         "--coords", "1={data}/x9_f32.npy",
+         expect=axes(g(a["f32_c.npy"], a["x7_int.npy"], a["x9_f32.npy"])))
+    grad("coords_csv", "f64_c.npy", "d0.npy", "--axis", "0", "--coords",
+         "0={data}/x7.csv:x", expect={"": g(f, a["x7.npy"], axis=0)})
+    grad("coords_slab_uniform_runs", "long.npy", "d0.npy", "--axis", "0", "--coords",
+         "0={data}/x64.npy", "--edge-order", "2",
+         expect={"": g(a["long.npy"], a["x64.npy"], axis=0, edge_order=2)})
+    # Streamed through a memory map in small slabs: NumPy's bits all the same.
+    grad("stream_coords", "long.npy", "g.npz", "--coords", "0={data}/x64.npy",
+         "--edge-order", "2", "--memory", "16KiB",
+         expect=axes(g(a["long.npy"], a["x64.npy"], 1.0, edge_order=2)))
+    grad("stream_fortran_be", "f32_be_f.npy", "g.npz", "--memory", "1KiB",
+         expect=axes(g(a["f32_be_f.npy"])))
+    grad("stream_f16", "f16_c.npy", "d0.npy", "--axis", "0", "--memory", "512B",
+         expect={"": g(a["f16_c.npy"], axis=0)})
+    # .npz input.
+    case("npz_member", ["grad", "{data}/pair.npz", "--array", "temperature", "-o", "{out}/t.npz"],
+         "t.npz", axes(g(f.T.copy())))
+    # CSV: velocity from positions, to CSV and to .npz.
+    tr = a["track.csv"]
+    t, s, h = tr[:, 0], tr[:, 1], tr[:, 2]
+    case("csv_velocity", ["grad", "{data}/track.csv", "-o", "{out}/v.csv", "--x", "t", "--y", "s",
+                          "--edge-order", "2"],
+         "v.csv", {"": np.stack([t, g(s, t, edge_order=2)], axis=1)})
+    case("csv_all_columns", ["grad", "{data}/track.csv", "-o", "{out}/v.npz", "--x", "0"],
+         "v.npz", {"ds": g(s, t), "dh": g(h, t)})
+    pl = a["plain.csv"]
+    case("csv_no_header", ["grad", "{data}/plain.csv", "-o", "{out}/p.csv", "--spacing", "0.5"],
+         "p.csv", {"": np.stack([g(pl[:, 0], 0.5), g(pl[:, 1], 0.5)], axis=1)})
+    case("csv_to_npy", ["grad", "{data}/plain.csv", "-o", "{out}/p.npy"],
+         "p.npy", {"": np.stack([g(pl[:, 0]), g(pl[:, 1])], axis=1)})
+    case("npy_to_csv", ["grad", "{data}/f64_c.npy", "-o", "{out}/d.csv", "--axis", "0"],
+         "d.csv", {"": g(f, axis=0)})
+    # Edges: magnitude and direction as float64 .npy.
+    for name in ["gray8.png", "rgb8.png", "rgba8.png", "gray16.png"]:
+        im = a[name]
+        gy, gx = g(im)
+        stem = name.removesuffix(".png")
+        case(f"edges_{stem}", ["edges", "{data}/" + name, "-o", "{out}/m.npy", "--direction",
+                               "{out}/dir.npy"],
+             "m.npy", {"": np.sqrt(gx * gx + gy * gy)})
+        case(f"edges_dir_{stem}", ["edges", "{data}/" + name, "-o", "{out}/m.npy", "--direction",
+                                   "{out}/dir.npy"],
+             "dir.npy", {"": np.arctan2(gy, gx)},
+             # atan2 is not correctly rounded: NumPy's SIMD arctan2 and the C
+             # library's may differ in the last bit. Everything else is exact.
+             ulps=1)
+    return out
+
+
+def write_expected(d: Path, all_cases: list[dict]) -> list[dict]:
+    (d / "expected").mkdir(parents=True, exist_ok=True)
+    listed = []
+    for c in all_cases:
+        exp = c.pop("expect")
+        if "" in exp:
+            path = f"expected/{c['id']}.npy"
+            np.save(d / path, exp[""])
+        else:
+            path = f"expected/{c['id']}.npz"
+            np.savez(d / path, **exp)
+        listed.append({**c, "expected": path})
+    return listed
+
+
+def generate(d: Path) -> list[dict]:
+    d.mkdir(parents=True, exist_ok=True)
+    arrays = make_inputs(d)
+    listed = write_expected(d, cases(arrays))
+    (d / "cases.json").write_text(json.dumps(listed, indent=1) + "\n")
+    return listed
+
+
+def same(x: np.ndarray, y: np.ndarray) -> bool:
+    if x.dtype != y.dtype or x.shape != y.shape:
+        return False
+    return bool(np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"))
+
+
+def check() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp)
+        listed = generate(fresh)
+        bad = 0
+        for c in listed:
+            old = np.load(DATA / c["expected"])
+            new = np.load(fresh / c["expected"])
+            pairs = [(old, new)] if isinstance(old, np.ndarray) else [
+                (old[k], new[k]) for k in sorted(new.files)
+            ]
+            if not all(same(x, y) for x, y in pairs):
+                print(f"differs: {c['id']}", file=sys.stderr)
+                bad += 1
+        stored = json.loads((DATA / "cases.json").read_text())
+        if stored != listed:
+            print("cases.json differs from what the generator writes", file=sys.stderr)
+            bad += 1
+    print(f"{len(listed)} CLI reference cases checked against numpy {np.__version__}: "
+          f"{'all identical' if not bad else f'{bad} differ'}")
+    return 1 if bad else 0
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--check", action="store_true")
+    if p.parse_args().check:
+        return check()
+    listed = generate(DATA)
+    print(f"wrote {len(listed)} cases to {DATA}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
