@@ -145,7 +145,9 @@ impl<'a> Coords<'a> {
     #[must_use]
     pub fn slice(&self, range: core::ops::Range<usize>) -> Coords<'a> {
         let r = ndarray::Slice::from(range);
-        with_typed!(Coords, *self, |x| Coords::from(x.slice_axis_move(ndarray::Axis(0), r)))
+        with_typed!(Coords, *self, |x| Coords::from(
+            x.slice_axis_move(ndarray::Axis(0), r)
+        ))
     }
 
     /// The step NumPy uses when it decides that these coordinates are
