@@ -300,6 +300,17 @@ def _cut(block: NDArray[Any], cut: _Cut) -> NDArray[Any]:
 
 
 @dataclass(frozen=True)
+class _Faces:
+    """The pieces of one block that its neighbours' halos need."""
+
+    cuts: tuple[_Cut, ...]
+
+
+def _faces(block: NDArray[Any], faces: _Faces) -> tuple[NDArray[Any], ...]:
+    return tuple(block[c.index] for c in faces.cuts)
+
+
+@dataclass(frozen=True)
 class _Span:
     """A requested axis of one block: the block is ``[start, stop)`` of the
     axis (of length ``n``), its extension with halos ``[lo, hi)``."""
@@ -333,6 +344,10 @@ class _Block:
     ext_shape: tuple[int, ...]
     dests: tuple[tuple[slice, ...], ...]
     """Where each input piece goes in the extended block."""
+    picks: tuple[int | None, ...]
+    """Per input: None for the block itself, else which of a neighbour's
+    faces (one task per source block cuts every face its neighbours need,
+    so that the halo exchange adds one task per block, not one per face)."""
     zeros: tuple[tuple[slice, ...], ...]
     """Corners of the extended block that no kept output reads."""
     spans: tuple[_Span, ...]
@@ -412,8 +427,11 @@ class _Graph:
             for k, s in enumerate(self.spacings)
             if s.lazy is not None
         }
+        self.faces: dict[tuple[int, ...], list[_Cut]] = {}
         for index in itertools.product(*(range(len(c)) for c in f.chunks)):
             self._block_task(index, coord_prefix)
+        for source, cuts in self.faces.items():
+            self.dsk[(self.halo, *source)] = (_faces, (f.name, *source), _Faces(tuple(cuts)))
         layers: dict[str, Any] = {self.name: MaterializedLayer(self.dsk)}
         deps: dict[str, set[str]] = {self.name: set()}
         collections = [f, *(s.lazy for s in self.spacings if s.lazy is not None)]
@@ -459,6 +477,7 @@ class _Graph:
             origin.append(s.lo)
         ext_shape = [sum(b - a for _, _, a, b in dim) for dim in per_dim]
         pieces: list[_Key] = []
+        picks: list[int | None] = []
         dests = []
         zeros = []
         for combo in itertools.product(*per_dim):
@@ -467,11 +486,13 @@ class _Graph:
             moved = sum(i != j for i, j in zip(source, index, strict=True))
             if moved == 0:
                 pieces.append((f.name, *index))
+                picks.append(None)
             elif moved == 1:
-                key = (self.halo, *index, *source)
                 cut = tuple(slice(a - st, b - st) for _, st, a, b in combo)
-                self.dsk[key] = (_cut, (f.name, *source), _Cut(cut))
-                pieces.append(key)
+                faces = self.faces.setdefault(source, [])
+                picks.append(len(faces))
+                faces.append(_Cut(cut))
+                pieces.append((self.halo, *source))
             else:
                 zeros.append(dest)
                 continue
@@ -495,6 +516,7 @@ class _Graph:
             shape=shape,
             ext_shape=tuple(ext_shape),
             dests=tuple(dests),
+            picks=tuple(picks),
             zeros=tuple(zeros),
             spans=spans,
             spacings=tuple(spacings),
@@ -551,6 +573,7 @@ def _block(
     """The gradient of one output block along every requested axis."""
     if 0 in plan.shape:
         return tuple(np.empty(plan.shape, dtype=plan.otype) for _ in plan.spans)
+    pieces = [p if k is None else p[k] for p, k in zip(pieces, plan.picks, strict=True)]
     if len(pieces) == 1 and pieces[0].shape == plan.ext_shape:
         ext = pieces[0]
     else:

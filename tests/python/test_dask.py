@@ -380,14 +380,15 @@ def test_one_task_per_output_block_and_one_halo_exchange() -> None:
     block_tasks = [k for k in graph if isinstance(k, tuple) and k[0] == name]
     assert len(block_tasks) == f.npartitions
     halo = [k for k in graph if isinstance(k, tuple) and k[0].startswith("ndgrad-halo")]
-    # Each block fetches one face from each neighbour along each axis, no corners.
+    # One task per source block cuts the faces its neighbours need: one face
+    # for each neighbour along each axis, no corners.
+    assert len(halo) == f.npartitions
     faces = sum(
         (i > 0) + (i < nb - 1)
-        for nbs in [f.numblocks]
-        for index in np.ndindex(*nbs)
-        for i, nb in zip(index, nbs, strict=True)
+        for index in np.ndindex(*f.numblocks)
+        for i, nb in zip(index, f.numblocks, strict=True)
     )
-    assert len(halo) == faces
+    assert sum(len(graph[k][2].cuts) for k in halo) == faces
     assert got[0].name != got[1].name
     # The same call gives the same graph (deterministic names).
     assert ndgrad.dask.gradient(f)[2].name == got[2].name
