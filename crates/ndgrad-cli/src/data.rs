@@ -373,13 +373,30 @@ impl Data {
         with_data!(self, a => a.ndim() > 1 && !a.is_standard_layout() && a.t().is_standard_layout())
     }
 
-    /// The elements' little-endian bytes in memory order (C, or Fortran when
-    /// [`Data::is_fortran`]).
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// Writes the elements' little-endian bytes in memory order (C, or
+    /// Fortran when [`Data::is_fortran`]), a bounded chunk at a time.
+    pub fn write_bytes(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        fn chunks<T: Elem>(
+            it: impl Iterator<Item = T>,
+            w: &mut impl std::io::Write,
+        ) -> std::io::Result<()> {
+            const CHUNK: usize = 1 << 16;
+            let mut buf = Vec::with_capacity(CHUNK * T::DTYPE.size());
+            for x in it {
+                x.encode(&mut buf);
+                if buf.len() >= CHUNK * T::DTYPE.size() {
+                    w.write_all(&buf)?;
+                    buf.clear();
+                }
+            }
+            w.write_all(&buf)
+        }
         let fortran = self.is_fortran();
-        let mut out = Vec::new();
-        with_data!(self, a => encode_into(&a.view(), fortran, &mut out));
-        out
+        with_data!(self, a => if fortran {
+            chunks(a.t().iter().copied(), w)
+        } else {
+            chunks(a.iter().copied(), w)
+        })
     }
 }
 
@@ -437,6 +454,8 @@ mod tests {
         assert_eq!(a[[1, 0]], 2);
         let d = Data::U8(a);
         assert!(d.is_fortran());
-        assert_eq!(d.to_bytes(), [1, 2, 3, 4, 5, 6]);
+        let mut bytes = Vec::new();
+        d.write_bytes(&mut bytes).unwrap();
+        assert_eq!(bytes, [1, 2, 3, 4, 5, 6]);
     }
 }

@@ -249,7 +249,7 @@ fn array_job(
             .with_context(|| format!("reading '{}'", args.input.display()))?;
         let job = ArrayJob::new(args, header.shape.len(), edge, delimiter)?;
         let out_bytes = header.len() as u64 * header.dtype.gradient_dtype().size() as u64;
-        let need = 2 * header.data_bytes() + out_bytes * job.axes.len() as u64;
+        let need = header.data_bytes() + out_bytes * job.axes.len() as u64;
         if need > args.memory && header.len() > 0 && !header.shape.is_empty() {
             if out_format == Format::Csv {
                 bail!(
@@ -325,11 +325,9 @@ fn write_outputs(
             grads.len(),
             grads.len()
         ),
-        (Format::Npz, _) => {
-            let arrays: Vec<(String, Data)> =
-                names.iter().cloned().zip(grads.iter().cloned()).collect();
-            io::write_atomic(path, force, |w| npz::write(w, &arrays))
-        }
+        (Format::Npz, _) => io::write_atomic(path, force, |w| {
+            npz::write(w, names.iter().map(String::as_str).zip(grads))
+        }),
         (Format::Csv, [one]) => io::write_atomic(path, force, |w| csv::write_matrix(w, one)),
         (Format::Csv, _) => bail!(
             "{} axes give {} arrays but a CSV file holds one: choose an axis with --axis, or \
@@ -395,7 +393,7 @@ fn csv_job(
             .with_context(|| format!("column '{}'", table.name(c)))?;
         grads.extend(g);
     }
-    write_csv_outputs(args, out_format, &table, x, &ys, grads)?;
+    write_csv_outputs(args, out_format, &table, x, &ys, &grads)?;
     if args.verbose {
         eprintln!(
             "ndgrad: wrote '{}': {} column(s) of {rows} rows",
@@ -414,7 +412,7 @@ fn write_csv_outputs(
     table: &csv::Table,
     x: Option<usize>,
     ys: &[usize],
-    grads: Vec<Data>,
+    grads: &[Data],
 ) -> Result<()> {
     let rows = table.columns[0].len();
     let column = |c: usize| {
@@ -440,15 +438,16 @@ fn write_csv_outputs(
             })?;
         }
         Format::Npz => {
-            let arrays: Vec<(String, Data)> = ys
+            let names: Vec<String> = ys
                 .iter()
                 .map(|&c| format!("d{}", sanitize(&table.name(c))))
-                .zip(grads)
                 .collect();
-            io::write_atomic(&args.output, args.force, |w| npz::write(w, &arrays))?;
+            io::write_atomic(&args.output, args.force, |w| {
+                npz::write(w, names.iter().map(String::as_str).zip(grads))
+            })?;
         }
         Format::Npy => {
-            let out = if let [one] = grads.as_slice() {
+            let out = if let [one] = grads {
                 one.clone()
             } else {
                 // Rows × columns, as numpy.gradient(table, x, axis=0).

@@ -90,24 +90,49 @@ pub fn write_header(
 /// error that says how many were expected.
 pub fn read_data(r: &mut impl Read, header: &NpyHeader) -> Result<Data> {
     let want = header.data_bytes();
-    let mut bytes = Vec::new();
-    r.take(want)
-        .read_to_end(&mut bytes)
-        .context("reading the array data")?;
-    if (bytes.len() as u64) < want {
-        bail!(
-            "truncated .npy: the header describes {} {} values ({want} bytes) but only {} bytes \
-             of data follow",
-            header.len(),
-            header.dtype.name(),
-            bytes.len()
-        );
-    }
     Ok(with_dtype!(header.dtype, T => {
-        let mut v = Vec::<T>::new();
-        decode_into(&bytes, header.order, &mut v);
+        // Decoded a chunk at a time: the raw bytes are never held whole.
+        const CHUNK: usize = 1 << 20;
+        let size = header.dtype.size();
+        let mut v = Vec::<T>::with_capacity(header.len());
+        let mut buf = vec![0u8; CHUNK - CHUNK % size];
+        let mut part = Vec::<T>::new();
+        let mut r = r.take(want);
+        let mut got = 0usize;
+        loop {
+            let n = read_full(&mut r, &mut buf).context("reading the array data")?;
+            if n == 0 {
+                break;
+            }
+            got += n;
+            decode_into(&buf[..n - n % size], header.order, &mut part);
+            v.extend_from_slice(&part);
+        }
+        if (got as u64) < want {
+            bail!(
+                "truncated .npy: the header describes {} {} values ({want} bytes) but only {got} \
+                 bytes of data follow",
+                header.len(),
+                header.dtype.name(),
+            );
+        }
         Data::from(from_shape_vec(&header.shape, header.fortran, v))
     }))
+}
+
+/// Fills `buf` as far as the reader allows; returns the bytes read (less
+/// than `buf.len()` only at the end).
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// Reads a whole `.npy` stream.
@@ -127,7 +152,7 @@ pub fn read_header_at(r: &mut (impl Read + Seek)) -> Result<(NpyHeader, u64)> {
 /// Writes `data` as an `.npy` file in its own memory order.
 pub fn write(w: &mut impl Write, data: &Data) -> Result<()> {
     write_header(w, data.dtype(), data.is_fortran(), data.shape())?;
-    w.write_all(&data.to_bytes())?;
+    data.write_bytes(w)?;
     Ok(())
 }
 

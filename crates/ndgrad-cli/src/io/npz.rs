@@ -66,13 +66,16 @@ fn options(size: u64) -> SimpleFileOptions {
 }
 
 /// Writes named arrays as an uncompressed `.npz` (like `numpy.savez`).
-pub fn write<W: Write + Seek>(w: W, arrays: &[(String, Data)]) -> Result<()> {
+pub fn write<'a, W: Write + Seek>(
+    w: W,
+    arrays: impl IntoIterator<Item = (&'a str, &'a Data)>,
+) -> Result<()> {
     let mut zip = ZipWriter::new(w);
     for (name, data) in arrays {
-        let mut bytes = Vec::new();
-        npy::write(&mut bytes, data)?;
-        zip.start_file(format!("{name}.npy"), options(bytes.len() as u64))?;
-        zip.write_all(&bytes)?;
+        let bytes = (data.shape().iter().product::<usize>() * data.dtype().size()) as u64;
+        // The header is at most a few hundred bytes.
+        zip.start_file(format!("{name}.npy"), options(bytes + 4096))?;
+        npy::write(&mut zip, data)?;
     }
     zip.finish()?;
     Ok(())

@@ -79,7 +79,7 @@ fn a_file_larger_than_memory_streams_to_the_same_bits() {
     // Input 8 MiB plus two 8 MiB outputs in memory; the stream stays near
     // its 1 MiB budget plus the program itself.
     let (pm, ps) = (peak_mib(&in_memory), peak_mib(&streamed));
-    assert!(pm > 24.0, "in-memory peak {pm} MiB");
+    assert!(pm > 20.0, "in-memory peak {pm} MiB");
     assert!(ps < 12.0, "streamed peak {ps} MiB with --memory 1MiB");
 }
 
