@@ -9,10 +9,11 @@ Writes input files (.npy of every dtype and layout, .npz, CSV, PNG, coordinate
 files), the expected outputs (`expected/<case>.npy|.npz`, made by
 numpy.gradient on the same inputs) and `cases.json`, the command line of each
 case. In `cases.json`, `{data}` stands for the data directory and `{out}` for
-the test's scratch directory. A case with `ulps` (only the gradient direction, atan2, which
-neither NumPy nor the C library rounds correctly) allows that many units in
-the last place; every other case is compared bit for bit. A CSV output's expected values are stored as a
-2-D float64 .npy of its numeric cells.
+the test's scratch directory. A case with `ulps` (only the gradient
+direction, atan2, which neither NumPy nor the C library rounds correctly)
+allows that many units in the last place; every other case is compared bit
+for bit. A CSV output's expected values are stored as a 2-D float64 .npy of
+its numeric cells.
 """
 
 import argparse
@@ -146,72 +147,198 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
 
     # Every dtype and layout, all axes, to .npz.
     for name in [
-        "f64_c.npy", "f64_f.npy", "f64_be.npy", "f32_c.npy", "f32_be_f.npy", "f16_c.npy",
-        "c64.npy", "c128.npy", "i8.npy", "u16_be.npy", "i64.npy", "u64.npy", "nan.npy",
+        "f64_c.npy",
+        "f64_f.npy",
+        "f64_be.npy",
+        "f32_c.npy",
+        "f32_be_f.npy",
+        "f16_c.npy",
+        "c64.npy",
+        "c128.npy",
+        "i8.npy",
+        "u16_be.npy",
+        "i64.npy",
+        "u64.npy",
+        "nan.npy",
     ]:
         stem = name.removesuffix(".npy")
         grad(f"all_{stem}", name, "g.npz", expect=axes(g(a[name])))
-        grad(f"all2_{stem}", name, "g.npz", "--edge-order", "2",
-             expect=axes(g(a[name], edge_order=2)))
+        grad(
+            f"all2_{stem}",
+            name,
+            "g.npz",
+            "--edge-order",
+            "2",
+            expect=axes(g(a[name], edge_order=2)),
+        )
     # Axis forms and spacing forms.
     f = a["f64_c.npy"]
     grad("axis1_npy", "f64_c.npy", "d1.npy", "--axis", "1", expect={"": g(f, axis=1)})
-    grad("axis_neg", "f64_c.npy", "d.npy", "--axis=-1", "--spacing", "0.5",
-         expect={"": g(f, 0.5, axis=-1)})
-    grad("spacing_per_axis", "f32_c.npy", "g.npz", "--spacing", "0.1,3",
-         expect={"axis0": g(a["f32_c.npy"], 0.1, 3)[0], "axis1": g(a["f32_c.npy"], 0.1, 3)[1]})
-    grad("spacing_int_f16", "f16_c.npy", "g.npz", "--spacing", "3",
-         expect=axes(g(a["f16_c.npy"], 3)))
-    grad("coords_npy", "f64_c.npy", "g.npz", "--coords", "0={data}/x7.npy", "--edge-order", "2",
-         expect=axes(g(f, a["x7.npy"], 1.0, edge_order=2)))
-    grad("coords_both", "f32_c.npy", "g.npz", "--coords", "0={data}/x7_int.npy",
-         "--coords", "1={data}/x9_f32.npy",
-         expect=axes(g(a["f32_c.npy"], a["x7_int.npy"], a["x9_f32.npy"])))
-    grad("coords_csv", "f64_c.npy", "d0.npy", "--axis", "0", "--coords",
-         "0={data}/x7.csv:x", expect={"": g(f, a["x7.npy"], axis=0)})
-    grad("coords_slab_uniform_runs", "long.npy", "d0.npy", "--axis", "0", "--coords",
-         "0={data}/x64.npy", "--edge-order", "2",
-         expect={"": g(a["long.npy"], a["x64.npy"], axis=0, edge_order=2)})
+    grad(
+        "axis_neg",
+        "f64_c.npy",
+        "d.npy",
+        "--axis=-1",
+        "--spacing",
+        "0.5",
+        expect={"": g(f, 0.5, axis=-1)},
+    )
+    grad(
+        "spacing_per_axis",
+        "f32_c.npy",
+        "g.npz",
+        "--spacing",
+        "0.1,3",
+        expect={"axis0": g(a["f32_c.npy"], 0.1, 3)[0], "axis1": g(a["f32_c.npy"], 0.1, 3)[1]},
+    )
+    grad(
+        "spacing_int_f16", "f16_c.npy", "g.npz", "--spacing", "3", expect=axes(g(a["f16_c.npy"], 3))
+    )
+    grad(
+        "coords_npy",
+        "f64_c.npy",
+        "g.npz",
+        "--coords",
+        "0={data}/x7.npy",
+        "--edge-order",
+        "2",
+        expect=axes(g(f, a["x7.npy"], 1.0, edge_order=2)),
+    )
+    grad(
+        "coords_both",
+        "f32_c.npy",
+        "g.npz",
+        "--coords",
+        "0={data}/x7_int.npy",
+        "--coords",
+        "1={data}/x9_f32.npy",
+        expect=axes(g(a["f32_c.npy"], a["x7_int.npy"], a["x9_f32.npy"])),
+    )
+    grad(
+        "coords_csv",
+        "f64_c.npy",
+        "d0.npy",
+        "--axis",
+        "0",
+        "--coords",
+        "0={data}/x7.csv:x",
+        expect={"": g(f, a["x7.npy"], axis=0)},
+    )
+    grad(
+        "coords_slab_uniform_runs",
+        "long.npy",
+        "d0.npy",
+        "--axis",
+        "0",
+        "--coords",
+        "0={data}/x64.npy",
+        "--edge-order",
+        "2",
+        expect={"": g(a["long.npy"], a["x64.npy"], axis=0, edge_order=2)},
+    )
     # Streamed through a memory map in small slabs: NumPy's bits all the same.
-    grad("stream_coords", "long.npy", "g.npz", "--coords", "0={data}/x64.npy",
-         "--edge-order", "2", "--memory", "16KiB",
-         expect=axes(g(a["long.npy"], a["x64.npy"], 1.0, edge_order=2)))
-    grad("stream_fortran_be", "f32_be_f.npy", "g.npz", "--memory", "1KiB",
-         expect=axes(g(a["f32_be_f.npy"])))
-    grad("stream_f16", "f16_c.npy", "d0.npy", "--axis", "0", "--memory", "512B",
-         expect={"": g(a["f16_c.npy"], axis=0)})
+    grad(
+        "stream_coords",
+        "long.npy",
+        "g.npz",
+        "--coords",
+        "0={data}/x64.npy",
+        "--edge-order",
+        "2",
+        "--memory",
+        "16KiB",
+        expect=axes(g(a["long.npy"], a["x64.npy"], 1.0, edge_order=2)),
+    )
+    grad(
+        "stream_fortran_be",
+        "f32_be_f.npy",
+        "g.npz",
+        "--memory",
+        "1KiB",
+        expect=axes(g(a["f32_be_f.npy"])),
+    )
+    grad(
+        "stream_f16",
+        "f16_c.npy",
+        "d0.npy",
+        "--axis",
+        "0",
+        "--memory",
+        "512B",
+        expect={"": g(a["f16_c.npy"], axis=0)},
+    )
     # .npz input.
-    case("npz_member", ["grad", "{data}/pair.npz", "--array", "temperature", "-o", "{out}/t.npz"],
-         "t.npz", axes(g(f.T.copy())))
+    case(
+        "npz_member",
+        ["grad", "{data}/pair.npz", "--array", "temperature", "-o", "{out}/t.npz"],
+        "t.npz",
+        axes(g(f.T.copy())),
+    )
     # CSV: velocity from positions, to CSV and to .npz.
     tr = a["track.csv"]
     t, s, h = tr[:, 0], tr[:, 1], tr[:, 2]
-    case("csv_velocity", ["grad", "{data}/track.csv", "-o", "{out}/v.csv", "--x", "t", "--y", "s",
-                          "--edge-order", "2"],
-         "v.csv", {"": np.stack([t, g(s, t, edge_order=2)], axis=1)})
-    case("csv_all_columns", ["grad", "{data}/track.csv", "-o", "{out}/v.npz", "--x", "0"],
-         "v.npz", {"ds": g(s, t), "dh": g(h, t)})
+    case(
+        "csv_velocity",
+        [
+            "grad",
+            "{data}/track.csv",
+            "-o",
+            "{out}/v.csv",
+            "--x",
+            "t",
+            "--y",
+            "s",
+            "--edge-order",
+            "2",
+        ],
+        "v.csv",
+        {"": np.stack([t, g(s, t, edge_order=2)], axis=1)},
+    )
+    case(
+        "csv_all_columns",
+        ["grad", "{data}/track.csv", "-o", "{out}/v.npz", "--x", "0"],
+        "v.npz",
+        {"ds": g(s, t), "dh": g(h, t)},
+    )
     pl = a["plain.csv"]
-    case("csv_no_header", ["grad", "{data}/plain.csv", "-o", "{out}/p.csv", "--spacing", "0.5"],
-         "p.csv", {"": np.stack([g(pl[:, 0], 0.5), g(pl[:, 1], 0.5)], axis=1)})
-    case("csv_to_npy", ["grad", "{data}/plain.csv", "-o", "{out}/p.npy"],
-         "p.npy", {"": np.stack([g(pl[:, 0]), g(pl[:, 1])], axis=1)})
-    case("npy_to_csv", ["grad", "{data}/f64_c.npy", "-o", "{out}/d.csv", "--axis", "0"],
-         "d.csv", {"": g(f, axis=0)})
+    case(
+        "csv_no_header",
+        ["grad", "{data}/plain.csv", "-o", "{out}/p.csv", "--spacing", "0.5"],
+        "p.csv",
+        {"": np.stack([g(pl[:, 0], 0.5), g(pl[:, 1], 0.5)], axis=1)},
+    )
+    case(
+        "csv_to_npy",
+        ["grad", "{data}/plain.csv", "-o", "{out}/p.npy"],
+        "p.npy",
+        {"": np.stack([g(pl[:, 0]), g(pl[:, 1])], axis=1)},
+    )
+    case(
+        "npy_to_csv",
+        ["grad", "{data}/f64_c.npy", "-o", "{out}/d.csv", "--axis", "0"],
+        "d.csv",
+        {"": g(f, axis=0)},
+    )
     # Edges: magnitude and direction as float64 .npy.
     for name in ["gray8.png", "rgb8.png", "rgba8.png", "gray16.png"]:
         im = a[name]
         gy, gx = g(im)
         stem = name.removesuffix(".png")
-        case(f"edges_{stem}", ["edges", "{data}/" + name, "-o", "{out}/m.npy", "--direction",
-                               "{out}/dir.npy"],
-             "m.npy", {"": np.sqrt(gx * gx + gy * gy)})
-        case(f"edges_dir_{stem}", ["edges", "{data}/" + name, "-o", "{out}/m.npy", "--direction",
-                                   "{out}/dir.npy"],
-             "dir.npy", {"": np.arctan2(gy, gx)},
-             # atan2 is not correctly rounded: NumPy's SIMD arctan2 and the C
-             # library's may differ in the last bit. Everything else is exact.
-             ulps=1)
+        case(
+            f"edges_{stem}",
+            ["edges", "{data}/" + name, "-o", "{out}/m.npy", "--direction", "{out}/dir.npy"],
+            "m.npy",
+            {"": np.sqrt(gx * gx + gy * gy)},
+        )
+        case(
+            f"edges_dir_{stem}",
+            ["edges", "{data}/" + name, "-o", "{out}/m.npy", "--direction", "{out}/dir.npy"],
+            "dir.npy",
+            {"": np.arctan2(gy, gx)},
+            # atan2 is not correctly rounded: NumPy's SIMD arctan2 and the C
+            # library's may differ in the last bit. Everything else is exact.
+            ulps=1,
+        )
     return out
 
 
@@ -252,9 +379,11 @@ def check() -> int:
         for c in listed:
             old = np.load(DATA / c["expected"])
             new = np.load(fresh / c["expected"])
-            pairs = [(old, new)] if isinstance(old, np.ndarray) else [
-                (old[k], new[k]) for k in sorted(new.files)
-            ]
+            pairs = (
+                [(old, new)]
+                if isinstance(old, np.ndarray)
+                else [(old[k], new[k]) for k in sorted(new.files)]
+            )
             if not all(same(x, y) for x, y in pairs):
                 print(f"differs: {c['id']}", file=sys.stderr)
                 bad += 1
@@ -262,8 +391,10 @@ def check() -> int:
         if stored != listed:
             print("cases.json differs from what the generator writes", file=sys.stderr)
             bad += 1
-    print(f"{len(listed)} CLI reference cases checked against numpy {np.__version__}: "
-          f"{'all identical' if not bad else f'{bad} differ'}")
+    print(
+        f"{len(listed)} CLI reference cases checked against numpy {np.__version__}: "
+        f"{'all identical' if not bad else f'{bad} differ'}"
+    )
     return 1 if bad else 0
 
 

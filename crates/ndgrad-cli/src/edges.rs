@@ -13,9 +13,9 @@ use crate::io::{self, Format, image, npy};
 
 /// The gradient of an image and what edge detection derives from it.
 pub struct Edges {
-    /// d/d(row), numpy.gradient(img)[0].
+    /// d/d(row), `numpy.gradient(img)[0]`.
     pub gy: Array2<f64>,
-    /// d/d(column), numpy.gradient(img)[1].
+    /// d/d(column), `numpy.gradient(img)[1]`.
     pub gx: Array2<f64>,
     /// `sqrt(gx*gx + gy*gy)`, element by element (NumPy evaluates the same
     /// expression to the same bits).
