@@ -97,6 +97,7 @@ def make_inputs(d: Path) -> dict[str, np.ndarray]:
     np.save(d / "strings.npy", np.array(["a", "bc"]))
     np.save(d / "bools.npy", np.array([True, False]))
     np.savez(d / "pair.npz", pressure=base, temperature=base.T.copy())
+    np.savez_compressed(d / "pair_z.npz", pressure=base, temperature=base.T.copy())
     # CSV: positions over time, with a header; and a headerless table.
     t = np.linspace(0.0, 3.0, 31)
     s = 5 * t**2 + 2 * t + 1
@@ -273,6 +274,12 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         ["grad", "{data}/pair.npz", "--array", "temperature", "-o", "{out}/t.npz"],
         "t.npz",
         axes(g(f.T.copy())),
+    )
+    case(
+        "npz_compressed_member",
+        ["grad", "{data}/pair_z.npz", "--array", "pressure", "-o", "{out}/p.npz", "--axis", "1"],
+        "p.npz",
+        {"axis1": g(f, axis=1)},
     )
     # CSV: velocity from positions, to CSV and to .npz.
     tr = a["track.csv"]
