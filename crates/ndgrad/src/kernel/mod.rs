@@ -483,6 +483,7 @@ fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
         // output) and each lane is streamed whole.
         let [ra, rb, rc] = coefs.all(len);
         let range = first - 1..first - 1 + count;
+        // Converted to `P` once here, not once per lane.
         let a: Vec<P> = ra[range.clone()].iter().map(|&v| P::from_f64(v)).collect();
         let b: Vec<P> = rb[range.clone()].iter().map(|&v| P::from_f64(v)).collect();
         let c: Vec<P> = rc[range].iter().map(|&v| P::from_f64(v)).collect();
@@ -491,19 +492,16 @@ fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             .and(f0.lanes(axis))
             .and(fp.lanes(axis))
             .for_each(|o, x0, x1, x2| {
-                along_lane::<C, P>(row_mut(o), [row(x0), row(x1), row(x2)], [&a, &b, &c]);
+                along_lane::<C, P, P>(row_mut(o), [row(x0), row(x1), row(x2)], [&a, &b, &c], |v| v);
             });
         return;
     }
     let (mut ra, mut rb, mut rc) = ([0.0; COEF_BLOCK], [0.0; COEF_BLOCK], [0.0; COEF_BLOCK]);
-    let zero = P::from_f64(0.0);
-    let (mut a, mut b, mut c) = ([zero; COEF_BLOCK], [zero; COEF_BLOCK], [zero; COEF_BLOCK]);
     for start in (0..count).step_by(COEF_BLOCK) {
         let m = COEF_BLOCK.min(count - start);
         src.fill(first + start, &mut ra[..m], &mut rb[..m], &mut rc[..m]);
-        for k in 0..m {
-            (a[k], b[k], c[k]) = (P::from_f64(ra[k]), P::from_f64(rb[k]), P::from_f64(rc[k]));
-        }
+        let (a, b, c) = (&ra[..m], &rb[..m], &rc[..m]);
+        let coef = |k: usize| [a[k], b[k], c[k]].map(P::from_f64);
         let block = Slice::from(start..start + m);
         let mut o = out.slice_axis_mut(axis, block);
         let x = [
@@ -512,15 +510,21 @@ fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             fp.slice_axis(axis, block),
         ];
         match rows {
-            // Lanes along the differentiated axis: per-sample coefficients.
+            // Lanes along the differentiated axis: per-sample coefficients,
+            // converted to `P` in the loop (free for f64; a separate
+            // conversion pass cost 10% of a 1-D gradient).
             Some(rows) if rows == axis => {
-                let (a, b, c) = (&a[..m], &b[..m], &c[..m]);
                 Zip::from(o.lanes_mut(rows))
                     .and(x[0].lanes(rows))
                     .and(x[1].lanes(rows))
                     .and(x[2].lanes(rows))
                     .for_each(|o, x0, x1, x2| {
-                        along_lane::<C, P>(row_mut(o), [row(x0), row(x1), row(x2)], [a, b, c]);
+                        along_lane::<C, P, f64>(
+                            row_mut(o),
+                            [row(x0), row(x1), row(x2)],
+                            [a, b, c],
+                            P::from_f64,
+                        );
                     });
             }
             // Lanes across it: one hyperplane at a time, scalar coefficients.
@@ -529,7 +533,7 @@ fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
                     let at = Slice::from(k..=k);
                     let p = x.each_ref().map(|v| v.slice_axis(axis, at));
                     let plane = o.slice_axis_mut(axis, at);
-                    three_point_scalar::<C, P, D>(plane, [&p[0], &p[1], &p[2]], [a[k], b[k], c[k]]);
+                    three_point_scalar::<C, P, D>(plane, [&p[0], &p[1], &p[2]], coef(k));
                 }
             }
             _ => {
@@ -537,7 +541,7 @@ fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
                 let mut coef_dim = o.raw_dim();
                 coef_dim.slice_mut().fill(1);
                 coef_dim[axis.index()] = m;
-                let coefs: Vec<[P; 3]> = (0..m).map(|k| [a[k], b[k], c[k]]).collect();
+                let coefs: Vec<[P; 3]> = (0..m).map(coef).collect();
                 let Ok(cv) = ArrayView::from_shape(coef_dim, &coefs[..]) else {
                     unreachable!("a contiguous shape with m elements fits m coefficients")
                 };
@@ -557,19 +561,23 @@ fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     }
 }
 
-/// One lane along the differentiated axis with per-sample coefficients:
-/// every slice is cut to the output's length first, so the loop has no
-/// bounds checks and vectorises.
+/// One lane along the differentiated axis with per-sample coefficients,
+/// stored as `K` and converted by `to_p` (`P` itself, or the `f64`
+/// images [`CoefSource::fill`] writes): every slice is cut to the output's length first, so the loop
+/// has no bounds checks and vectorises.
+///
+/// [`CoefSource::fill`]: crate::spacing::CoefSource::fill
 #[inline]
-fn along_lane<C: Codec, P: Compute<Val<C>>>(
+fn along_lane<C: Codec, P: Compute<Val<C>>, K: Copy>(
     o: &mut [St<C>],
     [x0, x1, x2]: [&[In<C>]; 3],
-    [a, b, c]: [&[P]; 3],
+    [a, b, c]: [&[K]; 3],
+    to_p: impl Fn(K) -> P,
 ) {
     let n = o.len();
     let (x0, x1, x2, a, b, c) = (&x0[..n], &x1[..n], &x2[..n], &a[..n], &b[..n], &c[..n]);
     for k in 0..n {
-        o[k] = combine::<C, P>(a[k], b[k], c[k], x0[k], x1[k], x2[k]);
+        o[k] = combine::<C, P>(to_p(a[k]), to_p(b[k]), to_p(c[k]), x0[k], x1[k], x2[k]);
     }
 }
 
