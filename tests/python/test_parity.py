@@ -189,6 +189,23 @@ def test_long_axes_cross_coefficient_blocks(rng: np.random.Generator) -> None:
         check(np.tile(f, (3, 1)), 1.0, x)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_long_and_short_rows_with_coordinates(dtype: str) -> None:
+    # Rows of 64 samples or more run the AVX2 build of the non-uniform
+    # stencil loops on CPUs that have AVX2, shorter ones the inline baseline:
+    # lanes along the axis (axis 1), rows across it (axis 0), both lengths,
+    # coordinates of three float widths (which set the compute precision).
+    rng = np.random.default_rng(zlib.crc32(dtype.encode()))
+    f = make(dtype, (70, 130), rng)
+    for cdt in ("f8", "f4", "f2"):
+        x0 = np.cumsum(rng.uniform(0.5, 1.5, 70)).astype(cdt)
+        x1 = np.cumsum(rng.uniform(0.5, 1.5, 130)).astype(cdt)
+        for edge_order in (1, 2):
+            check(f, x0, x1, edge_order=edge_order)
+            check(f.T, x1, x0, edge_order=edge_order)
+            check(f[:40, :63], x0[:40], x1[:63], edge_order=edge_order)
+
+
 def test_large_arrays_use_threads_and_match(rng: np.random.Generator) -> None:
     f = rng.standard_normal((300, 400))
     x = np.cumsum(rng.uniform(0.1, 1.0, size=400))

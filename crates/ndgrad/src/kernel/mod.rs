@@ -430,9 +430,11 @@ fn three_point_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             .and(f1.lanes(rows))
             .and(f2.lanes(rows))
             .for_each(|o, x0, x1, x2| {
-                let (o, x0, x1, x2) = (row_mut(o), row(x0), row(x1), row(x2));
-                for (((o, &x0), &x1), &x2) in o.iter_mut().zip(x0).zip(x1).zip(x2) {
-                    *o = combine::<C, P>(a, b, c, x0, x1, x2);
+                let (o, x) = (row_mut(o), [row(x0), row(x1), row(x2)]);
+                if o.len() >= SIMD_ROW {
+                    scalar_row_simd::<C, P>(o, x, [a, b, c]);
+                } else {
+                    scalar_row::<C, P>(o, x, [a, b, c]);
                 }
             });
     } else {
@@ -569,6 +571,62 @@ fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
 /// [`CoefSource::fill`]: crate::spacing::CoefSource::fill
 #[inline]
 fn along_lane<C: Codec, P: Compute<Val<C>>, K: Copy>(
+    o: &mut [St<C>],
+    x: [&[In<C>]; 3],
+    coefs: [&[K]; 3],
+    to_p: impl Fn(K) -> P,
+) {
+    if o.len() >= SIMD_ROW {
+        lane_simd::<C, P, K>(o, x, coefs, to_p);
+    } else {
+        lane::<C, P, K>(o, x, coefs, to_p);
+    }
+}
+
+/// Rows at least this long go through the run-time CPU dispatch of
+/// [`lane_simd`] and [`scalar_row_simd`]; shorter ones stay inline, where
+/// the dispatch (an indirect call) would cost more than wider vectors save.
+const SIMD_ROW: usize = 64;
+
+/// [`lane`] compiled for baseline x86-64 and with AVX2, picked at run time
+/// (`multiversion`). With f32 data and f64 coordinates the loop converts,
+/// multiplies and adds in f64, which SSE2 does two lanes at a time; AVX2
+/// widens that to four (and eight for f32). Rust never fuses or reorders
+/// float operations, so both builds give the same bits.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+fn lane_simd<C: Codec, P: Compute<Val<C>>, K: Copy>(
+    o: &mut [St<C>],
+    x: [&[In<C>]; 3],
+    coefs: [&[K]; 3],
+    to_p: impl Fn(K) -> P,
+) {
+    lane::<C, P, K>(o, x, coefs, to_p);
+}
+
+/// [`scalar_row`] compiled for baseline x86-64 and with AVX2 (see [`lane_simd`]).
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+fn scalar_row_simd<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], x: [&[In<C>]; 3], coefs: [P; 3]) {
+    scalar_row::<C, P>(o, x, coefs);
+}
+
+/// One row of [`three_point_scalar`]: `out = a*x0 + b*x1 + c*x2`.
+// Always inlined, so that the AVX2 clone of its caller compiles it for AVX2.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn scalar_row<C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    [x0, x1, x2]: [&[In<C>]; 3],
+    [a, b, c]: [P; 3],
+) {
+    for (((o, &x0), &x1), &x2) in o.iter_mut().zip(x0).zip(x1).zip(x2) {
+        *o = combine::<C, P>(a, b, c, x0, x1, x2);
+    }
+}
+
+/// The loop of [`along_lane`] (always inlined, as [`scalar_row`]).
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn lane<C: Codec, P: Compute<Val<C>>, K: Copy>(
     o: &mut [St<C>],
     [x0, x1, x2]: [&[In<C>]; 3],
     [a, b, c]: [&[K]; 3],
