@@ -1,5 +1,7 @@
 //! The one error type of the crate.
 
+use crate::scheme::Scheme;
+
 /// Everything a caller can get wrong, detected before any output is written.
 ///
 /// Each variant carries the values involved, so callers (the Python layer,
@@ -10,10 +12,13 @@
 /// use ndgrad::ndarray::{array, Axis};
 /// let err = gradient_axis(&array![1.0, 2.0], Axis(0), Spacing::Unit, EdgeOrder::Second)
 ///     .unwrap_err();
-/// assert_eq!(err, GradientError::AxisTooShort { axis: 0, len: 2, edge_order: 2, needed: 3 });
+/// assert_eq!(
+///     err,
+///     GradientError::AxisTooShort { axis: 0, len: 2, scheme: EdgeOrder::Second.into(), needed: 3 }
+/// );
 /// assert_eq!(err.to_string(), "axis 0 has 2 samples; edge order 2 needs at least 3");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GradientError {
     /// An axis index is not smaller than the number of dimensions.
@@ -30,16 +35,16 @@ pub enum GradientError {
         /// The repeated axis.
         axis: usize,
     },
-    /// A differentiated axis has fewer samples than the edge order needs.
-    #[error("axis {axis} has {len} samples; edge order {edge_order} needs at least {needed}")]
+    /// A differentiated axis has fewer samples than its scheme needs.
+    #[error("axis {axis} has {len} samples; {scheme} needs at least {needed}")]
     AxisTooShort {
         /// The axis.
         axis: usize,
         /// Its length.
         len: usize,
-        /// The edge order asked for (1 or 2).
-        edge_order: u8,
-        /// The minimum length, `edge_order + 1`.
+        /// The scheme asked for.
+        scheme: Scheme,
+        /// The minimum length, [`Scheme::min_len`].
         needed: usize,
     },
     /// The number of per-axis spacings differs from the number of axes.
@@ -75,6 +80,81 @@ pub enum GradientError {
         got: Vec<usize>,
         /// Shape of the input.
         expected: Vec<usize>,
+    },
+    /// A derivative order outside `1..=4`.
+    #[error("derivative order {got} is not supported; expected 1, 2, 3 or 4")]
+    InvalidDerivative {
+        /// The value given.
+        got: i64,
+    },
+    /// An accuracy order other than 2, 4, 6 or 8.
+    #[error("accuracy {got} is not supported; expected 2, 4, 6 or 8")]
+    InvalidAccuracy {
+        /// The value given.
+        got: i64,
+    },
+    /// The number of per-axis schemes differs from the number of axes.
+    #[error("{got} schemes given for {axes} axes; expected one per axis")]
+    SchemeCount {
+        /// Schemes given.
+        got: usize,
+        /// Axes requested.
+        axes: usize,
+    },
+    /// A row index past the end of the axis ([`Scheme::stencil`]).
+    #[error("row {row} is out of bounds for an axis of {len} samples")]
+    RowOutOfBounds {
+        /// The row asked for.
+        row: usize,
+        /// The axis length.
+        len: usize,
+    },
+    /// A period was given for a periodic axis that has a step (its period
+    /// is `n·h`).
+    #[error(
+        "axis {axis} has a constant step, so its period is n*h; expected no period for it, got {period}"
+    )]
+    PeriodForStep {
+        /// The axis.
+        axis: usize,
+        /// The period given.
+        period: f64,
+    },
+    /// A periodic axis with coordinates was given no period.
+    #[error("axis {axis} is periodic with coordinates; expected a period for it, got none")]
+    PeriodMissing {
+        /// The axis.
+        axis: usize,
+    },
+    /// A period that is not finite or not longer than the coordinates' span.
+    #[error(
+        "period of axis {axis} must be finite and greater than x[-1] - x[0] = {span}; got {period}"
+    )]
+    InvalidPeriod {
+        /// The axis.
+        axis: usize,
+        /// The period given.
+        period: f64,
+        /// `x[n-1] - x[0]`.
+        span: f64,
+    },
+    /// Coordinates that the scheme cannot use: not finite, or not strictly
+    /// monotonic (repeated, or changing direction). NumPy's gradient
+    /// accepts any coordinates; the higher-order schemes need distinct,
+    /// ordered samples.
+    #[error(
+        "coordinates of axis {axis} must be finite and strictly monotonic for {scheme}; \
+         x[{index}] = {value} breaks this"
+    )]
+    BadCoordinates {
+        /// The axis.
+        axis: usize,
+        /// The scheme asked for.
+        scheme: Scheme,
+        /// The first offending index.
+        index: usize,
+        /// Its coordinate, as `f64`.
+        value: f64,
     },
     /// An edge order other than 1 or 2.
     #[error("edge order {got} is not supported; expected 1 or 2")]

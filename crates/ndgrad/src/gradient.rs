@@ -7,8 +7,10 @@ use ndarray::{Array, ArrayRef, Axis, Dimension};
 use crate::element::{Element, Scalar};
 use crate::error::GradientError;
 use crate::kernel;
-use crate::options::{EdgeOrder, Options, Par, SpacingSpec};
-use crate::spacing::{self, AxisPlan, Spacing};
+use crate::options::{Options, Par, PerAxis};
+use crate::plan::{self, AxisPlan};
+use crate::scheme::Scheme;
+use crate::spacing::Spacing;
 
 type Out<I> = <I as Element>::Output;
 
@@ -163,7 +165,8 @@ where
 }
 
 /// The gradient along one axis: `numpy.gradient(f, spacing, axis=axis,
-/// edge_order=edge)`.
+/// edge_order=edge)`, or any other [`Scheme`] (an [`EdgeOrder`](crate::EdgeOrder)
+/// is NumPy's).
 ///
 /// # Errors
 ///
@@ -178,15 +181,20 @@ where
 /// let f = array![1.0, 2.0, 4.0, 7.0, 11.0, 16.0];
 /// let g = gradient_axis(&f, Axis(0), Spacing::uniform(2.0), EdgeOrder::Second)?;
 /// assert_eq!(g, array![0.25, 0.75, 1.25, 1.75, 2.25, 2.75]);
+///
+/// // The second derivative at fourth order: exact for this quartic.
+/// let q = ndgrad::ndarray::Array1::from_iter((0..9).map(|i| f64::from(i).powi(4)));
+/// let g = gradient_axis(&q, Axis(0), Spacing::Unit, ndgrad::Scheme::new(2, 4)?)?;
+/// assert!(g.iter().enumerate().all(|(i, &v)| (v - 12.0 * (i * i) as f64).abs() < 1e-9));
 /// # Ok::<(), ndgrad::GradientError>(())
 /// ```
 pub fn gradient_axis<I: Element, D: Dimension>(
     f: &ArrayRef<I, D>,
     axis: Axis,
     spacing: Spacing<'_>,
-    edge: EdgeOrder,
+    scheme: impl Into<Scheme>,
 ) -> Result<Array<Out<I>, D>, GradientError> {
-    let plan = plan_axis(f.shape(), axis, &spacing, edge)?;
+    let plan = plan_axis(f.shape(), axis, &spacing, &scheme.into())?;
     let mut out = alloc_like(f, <Out<I> as Scalar>::ZERO);
     kernel::apply::<I, D>(f.view(), out.view_mut(), axis, &plan, Par::Seq);
     Ok(out)
@@ -218,10 +226,10 @@ pub fn gradient_axis_into<I: Element, D: Dimension>(
     out: &mut ArrayRef<Out<I>, D>,
     axis: Axis,
     spacing: Spacing<'_>,
-    edge: EdgeOrder,
+    scheme: impl Into<Scheme>,
     par: Par,
 ) -> Result<(), GradientError> {
-    axis_into::<I, D>(f, out, axis, &spacing, edge, par)
+    axis_into::<I, D>(f, out, axis, &spacing, &scheme.into(), par)
 }
 
 /// One axis into `out` for any codec: validate, plan, run. Nothing is
@@ -231,10 +239,10 @@ pub(crate) fn axis_into<C: kernel::Codec, D: Dimension>(
     out: &mut ArrayRef<C::Stored, D>,
     axis: Axis,
     spacing: &Spacing<'_>,
-    edge: EdgeOrder,
+    scheme: &Scheme,
     par: Par,
 ) -> Result<(), GradientError> {
-    let plan = plan_axis(f.shape(), axis, spacing, edge)?;
+    let plan = plan_axis(f.shape(), axis, spacing, scheme)?;
     check_output_shape(f.shape(), out.shape())?;
     kernel::apply::<C, D>(f.view(), out.view_mut(), axis, &plan, par);
     Ok(())
@@ -271,7 +279,7 @@ pub(crate) fn plan_axis<'a>(
     shape: &[usize],
     axis: Axis,
     spacing: &Spacing<'a>,
-    edge: EdgeOrder,
+    scheme: &Scheme,
 ) -> Result<AxisPlan<'a>, GradientError> {
     let Some(&len) = shape.get(axis.index()) else {
         return Err(GradientError::AxisOutOfBounds {
@@ -279,7 +287,7 @@ pub(crate) fn plan_axis<'a>(
             ndim: shape.len(),
         });
     };
-    spacing::plan(spacing, axis.index(), len, edge)
+    plan::plan(spacing, axis.index(), len, scheme)
 }
 
 /// Checks `opts` against an array of `shape` exactly as [`gradient_with`]
@@ -330,10 +338,20 @@ fn plan_all<'a>(
         }
     };
     let spacings: Vec<Spacing<'a>> = match &opts.spacing {
-        SpacingSpec::All(s) => vec![*s; axes.len()],
-        SpacingSpec::PerAxis(v) if v.len() == axes.len() => v.clone(),
-        SpacingSpec::PerAxis(v) => {
+        PerAxis::All(s) => vec![*s; axes.len()],
+        PerAxis::Each(v) if v.len() == axes.len() => v.clone(),
+        PerAxis::Each(v) => {
             return Err(GradientError::SpacingCount {
+                got: v.len(),
+                axes: axes.len(),
+            });
+        }
+    };
+    let schemes: Vec<Scheme> = match &opts.scheme {
+        PerAxis::All(s) => vec![*s; axes.len()],
+        PerAxis::Each(v) if v.len() == axes.len() => v.clone(),
+        PerAxis::Each(v) => {
+            return Err(GradientError::SchemeCount {
                 got: v.len(),
                 axes: axes.len(),
             });
@@ -352,8 +370,8 @@ fn plan_all<'a>(
         }
     }
     axes.iter()
-        .zip(&spacings)
-        .map(|(&axis, s)| Ok((axis, plan_axis(shape, axis, s, opts.edge_order)?)))
+        .zip(spacings.iter().zip(&schemes))
+        .map(|(&axis, (s, scheme))| Ok((axis, plan_axis(shape, axis, s, scheme)?)))
         .collect()
 }
 
@@ -377,6 +395,7 @@ pub(crate) fn alloc_like<A, T: Clone, D: Dimension>(f: &ArrayRef<A, D>, zero: T)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::EdgeOrder;
     use ndarray::{Array3, ShapeBuilder, array};
 
     #[test]
@@ -483,7 +502,7 @@ mod tests {
             GradientError::AxisTooShort {
                 axis: 0,
                 len: 0,
-                edge_order: 1,
+                scheme: Scheme::numpy(crate::EdgeOrder::First),
                 needed: 2
             }
         );

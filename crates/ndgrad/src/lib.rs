@@ -111,9 +111,12 @@ mod error;
 mod gradient;
 mod kernel;
 mod options;
+mod plan;
+mod scheme;
 mod spacing;
 mod stencil;
 pub mod timedelta;
+mod weights;
 
 pub use element::{Element, Precision, Scalar};
 pub use error::GradientError;
@@ -122,6 +125,7 @@ pub use gradient::{
     gradient_with_into,
 };
 pub use options::{EdgeOrder, Options, Par};
+pub use scheme::{ACCURACIES, Accuracy, Boundary, MAX_DERIVATIVE, Scheme, Stencil};
 pub use spacing::{Coords, Spacing, Step};
 
 /// The README's Rust examples, compiled and run as doctests.

@@ -6,6 +6,7 @@ use core::num::NonZeroUsize;
 use ndarray::Axis;
 
 use crate::error::GradientError;
+use crate::scheme::Scheme;
 use crate::spacing::Spacing;
 
 /// Accuracy order of the one-sided differences at the two ends of an axis.
@@ -21,6 +22,7 @@ use crate::spacing::Spacing;
 /// # Ok::<(), ndgrad::GradientError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum EdgeOrder {
     /// Two-point differences at the ends (`edge_order=1`, NumPy's default).
     #[default]
@@ -108,11 +110,11 @@ impl Par {
     }
 }
 
-/// Spacing for every axis at once, or one per requested axis.
+/// A value for every axis at once, or one per requested axis.
 #[derive(Debug, Clone)]
-pub(crate) enum SpacingSpec<'a> {
-    All(Spacing<'a>),
-    PerAxis(Vec<Spacing<'a>>),
+pub(crate) enum PerAxis<T> {
+    All(T),
+    Each(Vec<T>),
 }
 
 /// Everything `numpy.gradient` can be asked, for [`gradient_with`](crate::gradient_with).
@@ -139,8 +141,8 @@ pub(crate) enum SpacingSpec<'a> {
 #[derive(Debug, Clone)]
 pub struct Options<'a> {
     pub(crate) axes: Option<Vec<Axis>>,
-    pub(crate) spacing: SpacingSpec<'a>,
-    pub(crate) edge_order: EdgeOrder,
+    pub(crate) spacing: PerAxis<Spacing<'a>>,
+    pub(crate) scheme: PerAxis<Scheme>,
     pub(crate) par: Par,
 }
 
@@ -148,8 +150,8 @@ impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             axes: None,
-            spacing: SpacingSpec::All(Spacing::Unit),
-            edge_order: EdgeOrder::First,
+            spacing: PerAxis::All(Spacing::Unit),
+            scheme: PerAxis::All(Scheme::numpy(EdgeOrder::First)),
             par: Par::Seq,
         }
     }
@@ -198,7 +200,7 @@ impl<'a> Options<'a> {
     /// ```
     #[must_use]
     pub fn spacing(mut self, spacing: Spacing<'a>) -> Self {
-        self.spacing = SpacingSpec::All(spacing);
+        self.spacing = PerAxis::All(spacing);
         self
     }
 
@@ -214,11 +216,12 @@ impl<'a> Options<'a> {
     /// ```
     #[must_use]
     pub fn spacing_per_axis(mut self, spacing: impl IntoIterator<Item = Spacing<'a>>) -> Self {
-        self.spacing = SpacingSpec::PerAxis(spacing.into_iter().collect());
+        self.spacing = PerAxis::Each(spacing.into_iter().collect());
         self
     }
 
-    /// The accuracy order at the ends of each axis.
+    /// NumPy's gradient with this edge order on every axis (the same as
+    /// `.scheme(edge_order.into())`).
     ///
     /// ```
     /// let opts = ndgrad::Options::new().edge_order(ndgrad::EdgeOrder::Second);
@@ -228,7 +231,43 @@ impl<'a> Options<'a> {
     /// ```
     #[must_use]
     pub fn edge_order(mut self, edge_order: EdgeOrder) -> Self {
-        self.edge_order = edge_order;
+        self.scheme = PerAxis::All(Scheme::numpy(edge_order));
+        self
+    }
+
+    /// The same [`Scheme`] on every requested axis (replaces any edge order
+    /// set before).
+    ///
+    /// ```
+    /// use ndgrad::{Options, Scheme};
+    /// let f = ndgrad::ndarray::Array1::from_iter((0..8).map(|i| f64::from(i).powi(3)));
+    /// // the third derivative of x³, exact to rounding at every row
+    /// let g = ndgrad::gradient_with(&f, &Options::new().scheme(Scheme::new(3, 2)?))?;
+    /// assert!(g[0].iter().all(|&v| (v - 6.0).abs() < 1e-12));
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    #[must_use]
+    pub fn scheme(mut self, scheme: Scheme) -> Self {
+        self.scheme = PerAxis::All(scheme);
+        self
+    }
+
+    /// One [`Scheme`] per requested axis, in the order of the axes (for a
+    /// periodic axis and an axis that is not, say).
+    ///
+    /// ```
+    /// use ndgrad::{Boundary, Options, Scheme};
+    /// use ndgrad::ndarray::Array2;
+    /// let f = Array2::<f64>::zeros((8, 8));
+    /// let s = Scheme::new(1, 4)?;
+    /// let opts = Options::new()
+    ///     .scheme_per_axis([s.with_boundary(Boundary::Periodic { period: None }), s]);
+    /// assert_eq!(ndgrad::gradient_with(&f, &opts)?.len(), 2);
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    #[must_use]
+    pub fn scheme_per_axis(mut self, schemes: impl IntoIterator<Item = Scheme>) -> Self {
+        self.scheme = PerAxis::Each(schemes.into_iter().collect());
         self
     }
 

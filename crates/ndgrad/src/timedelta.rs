@@ -202,7 +202,7 @@ pub fn gradient_axis<D: Dimension>(
     spacing: Spacing<'_>,
     edge: EdgeOrder,
 ) -> Result<Array<i64, D>, GradientError> {
-    let plan = plan_axis(f.shape(), axis, &spacing, edge)?;
+    let plan = plan_axis(f.shape(), axis, &spacing, &edge.into())?;
     let mut out = alloc_like(f, 0i64);
     kernel::apply::<TimedeltaCodec, D>(f.view(), out.view_mut(), axis, &plan, Par::Seq);
     Ok(out)
@@ -233,7 +233,7 @@ pub fn gradient_axis_into<D: Dimension>(
     edge: EdgeOrder,
     par: Par,
 ) -> Result<(), GradientError> {
-    axis_into::<TimedeltaCodec, D>(f, out, axis, &spacing, edge, par)
+    axis_into::<TimedeltaCodec, D>(f, out, axis, &spacing, &edge.into(), par)
 }
 
 #[cfg(test)]

@@ -254,7 +254,7 @@ fn too_short_axes_are_errors() {
             Err(GradientError::AxisTooShort {
                 axis: 0,
                 len: n,
-                edge_order: e.order(),
+                scheme: e.into(),
                 needed: e.min_len()
             })
         );

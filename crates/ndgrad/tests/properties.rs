@@ -162,7 +162,7 @@ proptest! {
         let got = gradient_axis(&f, Axis(axis), s, edge);
         if len < edge.min_len() {
             prop_assert_eq!(got, Err(GradientError::AxisTooShort {
-                axis, len, edge_order: edge.order(), needed: edge.min_len() }));
+                axis, len, scheme: edge.into(), needed: edge.min_len() }));
         } else {
             let got = got.unwrap();
             let want = reference(&f, axis, &spacing, edge2);

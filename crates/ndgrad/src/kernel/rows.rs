@@ -1,0 +1,411 @@
+//! The loops: one output region from input views of the same shape, in
+//! the compute type `P`. Rows that are contiguous go through slices (which
+//! the compiler vectorises), the rest through `Zip` or strided lanes.
+
+use ndarray::{ArrayView, ArrayView1, ArrayViewMut, ArrayViewMut1, Axis, Dimension, Zip};
+
+use super::{Codec, In, St, Val};
+use crate::element::{Compute, Scalar};
+use crate::weights::MAX_NODES;
+
+/// `out = (hi - lo) / d`: the difference in the data type, the division in
+/// `P`. `integer` says `d` is an integer step (it matters for timedelta64).
+pub(super) fn two_point<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    mut out: ArrayViewMut<'_, St<C>, D>,
+    hi: ArrayView<'_, In<C>, D>,
+    lo: ArrayView<'_, In<C>, D>,
+    d: f64,
+    integer: bool,
+) {
+    let d = P::from_step(d, integer);
+    let op = |h: In<C>, l: In<C>| C::store(P::lift(C::load(h).sub(C::load(l))).div(d).lower());
+    if let Some(rows) = row_axis(&out, &[&hi, &lo]) {
+        Zip::from(out.lanes_mut(rows))
+            .and(hi.lanes(rows))
+            .and(lo.lanes(rows))
+            .for_each(|o, h, l| {
+                let (o, h, l) = (row_mut(o), row(h), row(l));
+                for ((o, &h), &l) in o.iter_mut().zip(h).zip(l) {
+                    *o = op(h, l);
+                }
+            });
+    } else {
+        Zip::from(out)
+            .and(hi)
+            .and(lo)
+            .for_each(|o, &h, &l| *o = op(h, l));
+    }
+}
+
+/// The axis along which `out` and every input are contiguous (stride 1),
+/// so that lanes along it are slices: loops over slices vectorise, which a
+/// `Zip` with runtime strides in every producer does not. `None` when there
+/// is no such axis (Fortran-ordered input with C-ordered output, negative or
+/// stepped strides...): the callers then fall back to `Zip`.
+pub(super) fn row_axis<A, B, D: Dimension>(
+    out: &ArrayViewMut<'_, A, D>,
+    inputs: &[&ArrayView<'_, B, D>],
+) -> Option<Axis> {
+    let k = (0..out.ndim()).find(|&k| out.len_of(Axis(k)) > 1 && out.stride_of(Axis(k)) == 1)?;
+    inputs
+        .iter()
+        .all(|v| v.stride_of(Axis(k)) == 1)
+        .then_some(Axis(k))
+}
+
+#[allow(clippy::needless_pass_by_value)] // a view is a pointer and a stride: cheap to move
+pub(super) fn row<A>(lane: ndarray::ArrayView1<'_, A>) -> &[A] {
+    lane.to_slice()
+        .unwrap_or_else(|| unreachable!("row_axis chose a stride-1 axis"))
+}
+
+pub(super) fn row_mut<A>(lane: ndarray::ArrayViewMut1<'_, A>) -> &mut [A] {
+    lane.into_slice()
+        .unwrap_or_else(|| unreachable!("row_axis chose a stride-1 axis"))
+}
+
+/// `out = (c0*f0 + c1*f1) + c2*f2` in `P`, with scalar coefficients.
+pub(super) fn three_point<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    out: ArrayViewMut<'_, St<C>, D>,
+    [f0, f1, f2]: [ArrayView<'_, In<C>, D>; 3],
+    coefs: [f64; 3],
+) {
+    let [a, b, c] = coefs.map(P::from_f64);
+    three_point_scalar::<C, P, D>(out, [&f0, &f1, &f2], [a, b, c]);
+}
+
+/// [`three_point`] with coefficients already in `P`.
+pub(super) fn three_point_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    mut out: ArrayViewMut<'_, St<C>, D>,
+    [f0, f1, f2]: [&ArrayView<'_, In<C>, D>; 3],
+    [a, b, c]: [P; 3],
+) {
+    if let Some(rows) = row_axis(&out, &[f0, f1, f2]) {
+        Zip::from(out.lanes_mut(rows))
+            .and(f0.lanes(rows))
+            .and(f1.lanes(rows))
+            .and(f2.lanes(rows))
+            .for_each(|o, x0, x1, x2| {
+                let (o, x) = (row_mut(o), [row(x0), row(x1), row(x2)]);
+                if o.len() >= SIMD_ROW {
+                    scalar_row_simd::<C, P>(o, x, [a, b, c]);
+                } else {
+                    scalar_row::<C, P>(o, x, [a, b, c]);
+                }
+            });
+    } else {
+        Zip::from(out)
+            .and(f0)
+            .and(f1)
+            .and(f2)
+            .for_each(|o, &x0, &x1, &x2| {
+                *o = combine::<C, P>(a, b, c, x0, x1, x2);
+            });
+    }
+}
+
+#[inline]
+pub(super) fn combine<C: Codec, P: Compute<Val<C>>>(
+    a: P,
+    b: P,
+    c: P,
+    x0: In<C>,
+    x1: In<C>,
+    x2: In<C>,
+) -> St<C> {
+    let lift = |x: In<C>| P::lift(C::load(x));
+    C::store(
+        a.mul(lift(x0))
+            .add(b.mul(lift(x1)))
+            .add(c.mul(lift(x2)))
+            .lower(),
+    )
+}
+
+/// One lane along the differentiated axis with per-sample coefficients,
+/// stored as `K` and converted by `to_p` (`P` itself, or the `f64`
+/// images [`CoefSource::fill`] writes): every slice is cut to the output's length first, so the loop
+/// has no bounds checks and vectorises.
+///
+/// [`CoefSource::fill`]: crate::plan::CoefSource::fill
+#[inline]
+pub(super) fn along_lane<C: Codec, P: Compute<Val<C>>, K: Copy>(
+    o: &mut [St<C>],
+    x: [&[In<C>]; 3],
+    coefs: [&[K]; 3],
+    to_p: impl Fn(K) -> P,
+) {
+    if o.len() >= SIMD_ROW {
+        lane_simd::<C, P, K>(o, x, coefs, to_p);
+    } else {
+        lane::<C, P, K>(o, x, coefs, to_p);
+    }
+}
+
+/// Rows at least this long go through the run-time CPU dispatch of
+/// [`lane_simd`] and [`scalar_row_simd`]; shorter ones stay inline, where
+/// the dispatch (an indirect call) would cost more than wider vectors save.
+const SIMD_ROW: usize = 64;
+
+/// [`lane`] compiled for baseline x86-64 and with AVX2, picked at run time
+/// (`multiversion`). With f32 data and f64 coordinates the loop converts,
+/// multiplies and adds in f64, which SSE2 does two lanes at a time; AVX2
+/// widens that to four (and eight for f32). Rust never fuses or reorders
+/// float operations, so both builds give the same bits.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+fn lane_simd<C: Codec, P: Compute<Val<C>>, K: Copy>(
+    o: &mut [St<C>],
+    x: [&[In<C>]; 3],
+    coefs: [&[K]; 3],
+    to_p: impl Fn(K) -> P,
+) {
+    lane::<C, P, K>(o, x, coefs, to_p);
+}
+
+/// [`scalar_row`] compiled for baseline x86-64 and with AVX2 (see [`lane_simd`]).
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+fn scalar_row_simd<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], x: [&[In<C>]; 3], coefs: [P; 3]) {
+    scalar_row::<C, P>(o, x, coefs);
+}
+
+/// One row of [`three_point_scalar`]: `out = a*x0 + b*x1 + c*x2`.
+// Always inlined, so that the AVX2 clone of its caller compiles it for AVX2.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn scalar_row<C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    [x0, x1, x2]: [&[In<C>]; 3],
+    [a, b, c]: [P; 3],
+) {
+    for (((o, &x0), &x1), &x2) in o.iter_mut().zip(x0).zip(x1).zip(x2) {
+        *o = combine::<C, P>(a, b, c, x0, x1, x2);
+    }
+}
+
+/// The loop of [`along_lane`] (always inlined, as [`scalar_row`]).
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn lane<C: Codec, P: Compute<Val<C>>, K: Copy>(
+    o: &mut [St<C>],
+    [x0, x1, x2]: [&[In<C>]; 3],
+    [a, b, c]: [&[K]; 3],
+    to_p: impl Fn(K) -> P,
+) {
+    let n = o.len();
+    let (x0, x1, x2, a, b, c) = (&x0[..n], &x1[..n], &x2[..n], &a[..n], &b[..n], &c[..n]);
+    for k in 0..n {
+        o[k] = combine::<C, P>(to_p(a[k]), to_p(b[k]), to_p(c[k]), x0[k], x1[k], x2[k]);
+    }
+}
+
+/// Samples per accumulator chunk of the taps loops (a stack buffer that
+/// stays in L1).
+const CHUNK: usize = 256;
+
+/// Calls `body` with every lane along `lane` of `out` and the matching
+/// lanes of `xs` (all of `out`'s shape).
+pub(super) fn for_lanes<C: Codec, D: Dimension>(
+    mut out: ArrayViewMut<'_, St<C>, D>,
+    xs: &[ArrayView<'_, In<C>, D>],
+    lane: Axis,
+    mut body: impl FnMut(ArrayViewMut1<'_, St<C>>, &[ArrayView1<'_, In<C>>]),
+) {
+    let mut iters: Vec<_> = xs.iter().map(|x| x.lanes(lane).into_iter()).collect();
+    let mut lanes = Vec::with_capacity(xs.len());
+    for o in out.lanes_mut(lane) {
+        lanes.clear();
+        lanes.extend(iters.iter_mut().map(|it| {
+            it.next()
+                .unwrap_or_else(|| unreachable!("inputs have the output's shape"))
+        }));
+        body(o, &lanes);
+    }
+}
+
+/// The axis to walk lanes along: the contiguous one ([`row_axis`]), else
+/// the output's innermost axis in memory.
+pub(super) fn lane_axis<A, B, D: Dimension>(
+    out: &ArrayViewMut<'_, A, D>,
+    xs: &[ArrayView<'_, B, D>],
+) -> Axis {
+    let refs: Vec<&ArrayView<'_, B, D>> = xs.iter().collect();
+    row_axis(out, &refs).unwrap_or_else(|| {
+        (0..out.ndim())
+            .filter(|&k| out.len_of(Axis(k)) > 1)
+            .min_by_key(|&k| out.stride_of(Axis(k)).unsigned_abs())
+            .map_or(Axis(0), Axis)
+    })
+}
+
+/// `out = (Σ_j w_j x_j) / divisor` in `P`, with scalar weights `w_j`
+/// (exact `f64` images, at most [`MAX_NODES`]) and inputs of `out`'s
+/// shape; the sum runs left to right.
+pub(super) fn taps_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    out: ArrayViewMut<'_, St<C>, D>,
+    xs: &[ArrayView<'_, In<C>, D>],
+    weights: &[f64],
+    divisor: Option<f64>,
+) {
+    debug_assert!(!xs.is_empty() && xs.len() == weights.len() && xs.len() <= MAX_NODES);
+    let mut w = [P::from_f64(0.0); MAX_NODES];
+    for (w, &v) in w.iter_mut().zip(weights) {
+        *w = P::from_f64(v);
+    }
+    let w = &w[..xs.len()];
+    let div = divisor.map(P::from_f64);
+    let lane = lane_axis(&out, xs);
+    for_lanes::<C, D>(out, xs, lane, |mut o, x| {
+        let mut s: [&[In<C>]; MAX_NODES] = [&[]; MAX_NODES];
+        if let Some(o) = o.as_slice_mut()
+            && x.iter()
+                .zip(&mut s)
+                .all(|(x, s)| x.as_slice().map(|v| *s = v).is_some())
+        {
+            let s = &s[..x.len()];
+            if o.len() >= SIMD_ROW {
+                taps_row_simd::<C, P>(o, s, w, div);
+            } else {
+                taps_row::<C, P>(o, s, w, div);
+            }
+        } else {
+            taps_strided::<C, P>(o, x, |j, _| w[j], div);
+        }
+    });
+}
+
+/// Lanes along the differentiated axis with per-row weights: `out[k] =
+/// Σ_j weights[j][k] x_j[k]` (the `f64` weights rounded to `P`).
+pub(super) fn weights_lanes<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    out: ArrayViewMut<'_, St<C>, D>,
+    xs: &[ArrayView<'_, In<C>, D>],
+    weights: &[&[f64]],
+    axis: Axis,
+) {
+    debug_assert!(xs.len() == weights.len() && xs.len() <= MAX_NODES);
+    for_lanes::<C, D>(out, xs, axis, |mut o, x| {
+        let mut s: [&[In<C>]; MAX_NODES] = [&[]; MAX_NODES];
+        if let Some(o) = o.as_slice_mut()
+            && x.iter()
+                .zip(&mut s)
+                .all(|(x, s)| x.as_slice().map(|v| *s = v).is_some())
+        {
+            let s = &s[..x.len()];
+            if o.len() >= SIMD_ROW {
+                weights_row_simd::<C, P>(o, s, weights);
+            } else {
+                weights_row::<C, P>(o, s, weights);
+            }
+        } else {
+            taps_strided::<C, P>(o, x, |j, k| P::from_f64(weights[j][k]), None);
+        }
+    });
+}
+
+/// [`taps_row`] compiled for baseline x86-64 and with AVX2 (see [`lane_simd`]).
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+fn taps_row_simd<C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    xs: &[&[In<C>]],
+    w: &[P],
+    div: Option<P>,
+) {
+    taps_row::<C, P>(o, xs, w, div);
+}
+
+/// [`weights_row`] compiled for baseline x86-64 and with AVX2.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+fn weights_row_simd<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], xs: &[&[In<C>]], w: &[&[f64]]) {
+    weights_row::<C, P>(o, xs, w);
+}
+
+/// One contiguous row of [`taps_scalar`]: a chunk at a time, tap by tap
+/// into an accumulator, so that every loop is a vectorisable pass over
+/// slices whatever the number of taps.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn taps_row<C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    xs: &[&[In<C>]],
+    w: &[P],
+    div: Option<P>,
+) {
+    let n = o.len();
+    let mut acc = [P::from_f64(0.0); CHUNK];
+    for start in (0..n).step_by(CHUNK) {
+        let m = CHUNK.min(n - start);
+        let acc = &mut acc[..m];
+        for (a, &x) in acc.iter_mut().zip(&xs[0][start..start + m]) {
+            *a = w[0].mul(lift::<C, P>(x));
+        }
+        for (x, &wj) in xs[1..].iter().zip(&w[1..]) {
+            for (a, &x) in acc.iter_mut().zip(&x[start..start + m]) {
+                *a = a.add(wj.mul(lift::<C, P>(x)));
+            }
+        }
+        store::<C, P>(&mut o[start..start + m], acc, div);
+    }
+}
+
+/// One contiguous row of [`weights_lanes`] (as [`taps_row`], per-row weights).
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn weights_row<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], xs: &[&[In<C>]], w: &[&[f64]]) {
+    let n = o.len();
+    let mut acc = [P::from_f64(0.0); CHUNK];
+    for start in (0..n).step_by(CHUNK) {
+        let m = CHUNK.min(n - start);
+        let acc = &mut acc[..m];
+        let (x0, w0) = (&xs[0][start..start + m], &w[0][start..start + m]);
+        for ((a, &x), &w) in acc.iter_mut().zip(x0).zip(w0) {
+            *a = P::from_f64(w).mul(lift::<C, P>(x));
+        }
+        for (x, wj) in xs[1..].iter().zip(&w[1..]) {
+            let (x, wj) = (&x[start..start + m], &wj[start..start + m]);
+            for ((a, &x), &w) in acc.iter_mut().zip(x).zip(wj) {
+                *a = a.add(P::from_f64(w).mul(lift::<C, P>(x)));
+            }
+        }
+        store::<C, P>(&mut o[start..start + m], acc, None);
+    }
+}
+
+/// The taps sum over strided lanes, one sample at a time (the fallback
+/// when some view has no contiguous axis).
+fn taps_strided<C: Codec, P: Compute<Val<C>>>(
+    mut o: ArrayViewMut1<'_, St<C>>,
+    xs: &[ArrayView1<'_, In<C>>],
+    w: impl Fn(usize, usize) -> P,
+    div: Option<P>,
+) {
+    for (k, o) in o.iter_mut().enumerate() {
+        let mut acc = w(0, k).mul(lift::<C, P>(xs[0][k]));
+        for (j, x) in xs.iter().enumerate().skip(1) {
+            acc = acc.add(w(j, k).mul(lift::<C, P>(x[k])));
+        }
+        *o = C::store(div.map_or(acc, |d| acc.div(d)).lower());
+    }
+}
+
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn lift<C: Codec, P: Compute<Val<C>>>(x: In<C>) -> P {
+    P::lift(C::load(x))
+}
+
+/// `o = acc / div` (or `acc`), rounded to the output type.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn store<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], acc: &[P], div: Option<P>) {
+    match div {
+        Some(d) => {
+            for (o, &a) in o.iter_mut().zip(acc) {
+                *o = C::store(a.div(d).lower());
+            }
+        }
+        None => {
+            for (o, &a) in o.iter_mut().zip(acc) {
+                *o = C::store(a.lower());
+            }
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! What is computed along an axis: derivative order, accuracy, boundary.
+//!
+//! A [`Scheme`] is NumPy's gradient ([`Scheme::numpy`], with an
+//! [`EdgeOrder`]) or a finite-difference stencil of derivative order
+//! `d ∈ 1..=4` and accuracy order `k ∈ {2, 4, 6, 8}` ([`Scheme::new`]),
+//! with one-sided ends or a periodic axis ([`Boundary`]).
+//!
+//! # The window rule
+//!
+//! Along an axis of `n` samples:
+//!
+//! * **interior**: the central window of `w_c = 2⌊(d+1)/2⌋ − 1 + k`
+//!   samples (half-width `h = (w_c − 1)/2`, the scheme's [`reach`](Scheme::reach))
+//!   at every row `h ≤ i ≤ n − 1 − h`;
+//! * **near an end** (rows closer than `h` to it): the `w_o = k + d` samples
+//!   at that end, the same window for all of those rows (pinned, not
+//!   sliding as findiff's forward windows do: smaller error constants and
+//!   much smaller weight norms);
+//! * **periodic**: the central window at every row, indices modulo `n`;
+//!   with coordinates the samples beyond the ends sit at `x[j] − period`
+//!   (left) and `x[j] + period` (right).
+//!
+//! The weights are the exact finite-difference weights of the window's
+//! coordinates at the row's coordinate (Fornberg's algorithm). With a
+//! constant step `h` they are exact rationals, applied as integer
+//! numerators and one division by `den·h^d` (see [`Scheme::stencil`]).
+//!
+//! `d = 1, k = 2` is NumPy's `edge_order=2` gradient, and is computed by
+//! NumPy's formulas, bit for bit; so is a periodic axis at `d = 1, k = 2`
+//! or with [`Scheme::numpy`] (NumPy's gradient of the wrap-padded array).
+
+use core::fmt;
+use core::ops::Range;
+
+use crate::error::GradientError;
+use crate::options::EdgeOrder;
+use crate::weights;
+
+/// How the rows near the two ends of an axis are computed.
+///
+/// ```
+/// use ndgrad::{Boundary, Scheme};
+/// let s = Scheme::new(1, 4)?.with_boundary(Boundary::Periodic { period: None });
+/// assert_eq!(s.min_len(), 5);
+/// # Ok::<(), ndgrad::GradientError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[non_exhaustive]
+pub enum Boundary {
+    /// One-sided windows pinned to each end (NumPy's behaviour).
+    #[default]
+    OneSided,
+    /// The axis wraps around. `period` is the length of one period in the
+    /// coordinates' unit: required (and greater than `x[n-1] - x[0]`) for
+    /// an axis with coordinates, `None` for an axis with a step `h` (the
+    /// period is then `n·h`).
+    Periodic {
+        /// The period of a coordinate axis; `None` for a step.
+        period: Option<f64>,
+    },
+}
+
+impl Boundary {
+    /// Whether the axis wraps around.
+    ///
+    /// ```
+    /// assert!(!ndgrad::Boundary::OneSided.is_periodic());
+    /// ```
+    pub const fn is_periodic(self) -> bool {
+        matches!(self, Boundary::Periodic { .. })
+    }
+
+    /// The period given for a periodic axis.
+    pub(crate) const fn period(self) -> Option<f64> {
+        match self {
+            Boundary::Periodic { period } => period,
+            Boundary::OneSided => None,
+        }
+    }
+}
+
+/// The accuracy of a [`Scheme`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Accuracy {
+    /// NumPy's gradient: second-order central differences inside, this
+    /// edge order at the ends.
+    NumPy(EdgeOrder),
+    /// Order `k ∈ {2, 4, 6, 8}` everywhere, ends included.
+    Order(u8),
+}
+
+/// A finite-difference scheme: derivative order, accuracy and boundary.
+///
+/// Every single-axis function takes `impl Into<Scheme>`, so an
+/// [`EdgeOrder`] is a scheme too (NumPy's).
+///
+/// ```
+/// use ndgrad::{EdgeOrder, Scheme};
+/// assert_eq!(Scheme::from(EdgeOrder::Second), Scheme::numpy(EdgeOrder::Second));
+/// let s = Scheme::new(2, 4)?; // second derivative, fourth order
+/// assert_eq!((s.derivative(), s.accuracy()), (2, Some(4)));
+/// assert_eq!((s.reach(), s.min_len()), (2, 6));
+/// assert!(Scheme::new(1, 3).is_err());
+/// # Ok::<(), ndgrad::GradientError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scheme {
+    derivative: u8,
+    accuracy: Accuracy,
+    boundary: Boundary,
+}
+
+impl Default for Scheme {
+    fn default() -> Self {
+        Scheme::numpy(EdgeOrder::First)
+    }
+}
+
+impl From<EdgeOrder> for Scheme {
+    fn from(edge: EdgeOrder) -> Self {
+        Scheme::numpy(edge)
+    }
+}
+
+/// The accuracy orders [`Scheme::new`] accepts.
+pub const ACCURACIES: [u8; 4] = [2, 4, 6, 8];
+
+/// The largest derivative order [`Scheme::new`] accepts.
+pub const MAX_DERIVATIVE: u8 = 4;
+
+impl Scheme {
+    /// NumPy's gradient with this edge order, one-sided ends.
+    ///
+    /// ```
+    /// let s = ndgrad::Scheme::numpy(ndgrad::EdgeOrder::First);
+    /// assert_eq!((s.reach(), s.min_len(), s.accuracy()), (1, 2, None));
+    /// ```
+    pub const fn numpy(edge: EdgeOrder) -> Self {
+        Scheme {
+            derivative: 1,
+            accuracy: Accuracy::NumPy(edge),
+            boundary: Boundary::OneSided,
+        }
+    }
+
+    /// The `derivative`-th derivative at accuracy order `accuracy`, one-sided ends.
+    ///
+    /// # Errors
+    ///
+    /// [`GradientError::InvalidDerivative`] unless `1 ≤ derivative ≤ 4`,
+    /// [`GradientError::InvalidAccuracy`] unless `accuracy ∈ {2, 4, 6, 8}`.
+    ///
+    /// ```
+    /// use ndgrad::{GradientError, Scheme};
+    /// assert!(Scheme::new(4, 8).is_ok());
+    /// assert_eq!(Scheme::new(5, 2), Err(GradientError::InvalidDerivative { got: 5 }));
+    /// assert_eq!(Scheme::new(1, 10), Err(GradientError::InvalidAccuracy { got: 10 }));
+    /// ```
+    pub fn new(derivative: u8, accuracy: u8) -> Result<Self, GradientError> {
+        if !(1..=MAX_DERIVATIVE).contains(&derivative) {
+            return Err(GradientError::InvalidDerivative {
+                got: i64::from(derivative),
+            });
+        }
+        if !ACCURACIES.contains(&accuracy) {
+            return Err(GradientError::InvalidAccuracy {
+                got: i64::from(accuracy),
+            });
+        }
+        Ok(Scheme {
+            derivative,
+            accuracy: Accuracy::Order(accuracy),
+            boundary: Boundary::OneSided,
+        })
+    }
+
+    /// The same scheme with another boundary.
+    #[must_use]
+    pub const fn with_boundary(mut self, boundary: Boundary) -> Self {
+        self.boundary = boundary;
+        self
+    }
+
+    /// The derivative order `d`.
+    pub const fn derivative(&self) -> u8 {
+        self.derivative
+    }
+
+    /// The accuracy order `k`, or `None` for NumPy's gradient.
+    pub const fn accuracy(&self) -> Option<u8> {
+        match self.accuracy {
+            Accuracy::Order(k) => Some(k),
+            Accuracy::NumPy(_) => None,
+        }
+    }
+
+    /// The accuracy, as given.
+    pub const fn accuracy_kind(&self) -> Accuracy {
+        self.accuracy
+    }
+
+    /// The boundary.
+    pub const fn boundary(&self) -> Boundary {
+        self.boundary
+    }
+
+    /// The edge order NumPy's formulas use for this scheme, when they
+    /// compute it (NumPy's gradient, and `d = 1, k = 2`).
+    pub(crate) const fn numpy_edge(&self) -> Option<EdgeOrder> {
+        match (self.derivative, self.accuracy) {
+            (1, Accuracy::NumPy(e)) => Some(e),
+            (1, Accuracy::Order(2)) => Some(EdgeOrder::Second),
+            _ => None,
+        }
+    }
+
+    /// `(d, k)` as window sizes: NumPy's gradient is `d = 1, k = 2` inside.
+    fn dk(&self) -> (usize, usize) {
+        let k = match self.accuracy {
+            Accuracy::Order(k) => k as usize,
+            Accuracy::NumPy(_) => 2,
+        };
+        (self.derivative as usize, k)
+    }
+
+    /// The central window's half-width `h`: how many samples each interior
+    /// row reads on each side, and how many rows at each end are boundary
+    /// rows.
+    ///
+    /// ```
+    /// use ndgrad::Scheme;
+    /// assert_eq!(Scheme::new(1, 8)?.reach(), 4);
+    /// assert_eq!(Scheme::new(3, 2)?.reach(), 2);
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    pub fn reach(&self) -> usize {
+        let (d, k) = self.dk();
+        weights::half_width(d, k)
+    }
+
+    /// The fewest samples an axis needs: `k + d` one-sided (NumPy: the
+    /// edge order + 1), the central width `w_c` periodic.
+    ///
+    /// ```
+    /// use ndgrad::{Boundary, EdgeOrder, Scheme};
+    /// assert_eq!(Scheme::numpy(EdgeOrder::Second).min_len(), 3);
+    /// assert_eq!(Scheme::new(2, 4)?.min_len(), 6);
+    /// let periodic = Boundary::Periodic { period: None };
+    /// assert_eq!(Scheme::new(2, 4)?.with_boundary(periodic).min_len(), 5);
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    pub fn min_len(&self) -> usize {
+        let (d, k) = self.dk();
+        match (self.boundary, self.accuracy) {
+            (Boundary::Periodic { .. }, _) => weights::central_width(d, k),
+            (Boundary::OneSided, Accuracy::NumPy(e)) => e.min_len(),
+            (Boundary::OneSided, Accuracy::Order(_)) => weights::one_sided_width(d, k),
+        }
+    }
+
+    /// The samples row `row` of an axis of `n` samples reads, for a
+    /// one-sided scheme; periodic rows near the ends wrap and have no such
+    /// range (`None`). Also `None` if `row >= n` or `n < min_len()`.
+    ///
+    /// ```
+    /// use ndgrad::Scheme;
+    /// let s = Scheme::new(1, 4)?;
+    /// assert_eq!(s.window(0, 10), Some(0..5));
+    /// assert_eq!(s.window(5, 10), Some(3..8));
+    /// assert_eq!(s.window(9, 10), Some(5..10));
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    pub fn window(&self, row: usize, n: usize) -> Option<Range<usize>> {
+        if row >= n || n < self.min_len() {
+            return None;
+        }
+        let h = self.reach();
+        let interior = h <= row && row + h < n;
+        match (self.accuracy, self.boundary) {
+            _ if interior => Some(row - h..row + h + 1),
+            (_, Boundary::Periodic { .. }) => None,
+            (Accuracy::NumPy(e), Boundary::OneSided) => {
+                let w = e.min_len();
+                Some(if row < h { 0..w } else { n - w..n })
+            }
+            (Accuracy::Order(_), Boundary::OneSided) => {
+                let (d, k) = self.dk();
+                Some(weights::window(d, k, row, n))
+            }
+        }
+    }
+
+    /// The samples that rows `rows` of an axis of `n` samples read,
+    /// widened (if need be) to at least [`min_len`](Scheme::min_len)
+    /// samples: differentiating just those samples gives the same values
+    /// at `rows` as differentiating the whole axis. This is the halo code
+    /// computing an axis piece by piece (slabs of a file, Dask blocks)
+    /// needs. `None` for an empty or out-of-range `rows`, an axis shorter
+    /// than `min_len()`, or periodic rows that wrap.
+    ///
+    /// ```
+    /// use ndgrad::{EdgeOrder, Scheme};
+    /// let numpy = Scheme::numpy(EdgeOrder::Second);
+    /// assert_eq!(numpy.input_rows(0..1, 10), Some(0..3));
+    /// assert_eq!(numpy.input_rows(4..5, 10), Some(3..6));
+    /// let s = Scheme::new(2, 4)?; // 5-point interior, 6-point ends
+    /// assert_eq!(s.input_rows(5..6, 20), Some(3..9));
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    pub fn input_rows(&self, rows: Range<usize>, n: usize) -> Option<Range<usize>> {
+        if rows.is_empty() {
+            return None;
+        }
+        let first = self.window(rows.start, n)?;
+        let last = self.window(rows.end - 1, n)?;
+        let (lo, mut hi) = (first.start, last.end);
+        let need = self.min_len();
+        // Widen an interior piece that is narrower than the scheme's
+        // minimum: extra samples never change an interior row's window.
+        hi = hi.max((lo + need).min(n));
+        let lo = lo.min(hi.saturating_sub(need));
+        Some(lo..hi)
+    }
+
+    /// The exact weights of row `row` on an axis of `n` samples with unit
+    /// step (multiply by `1/h^d` for a step `h`).
+    ///
+    /// # Errors
+    ///
+    /// [`GradientError::AxisTooShort`] if `n < min_len()`;
+    /// [`GradientError::RowOutOfBounds`] if `row >= n`.
+    ///
+    /// ```
+    /// use ndgrad::Scheme;
+    /// let s = Scheme::new(1, 4)?.stencil(5, 10)?;
+    /// assert_eq!(s.samples, [3, 4, 6, 7]);
+    /// assert_eq!((s.numerators, s.denominator), (vec![1, -8, 8, -1], 12));
+    /// let edge = Scheme::new(1, 4)?.stencil(0, 10)?;
+    /// assert_eq!(edge.numerators, [-25, 48, -36, 16, -3]);
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    pub fn stencil(&self, row: usize, n: usize) -> Result<Stencil, GradientError> {
+        if n < self.min_len() {
+            return Err(GradientError::AxisTooShort {
+                axis: 0,
+                len: n,
+                scheme: *self,
+                needed: self.min_len(),
+            });
+        }
+        if row >= n {
+            return Err(GradientError::RowOutOfBounds { row, len: n });
+        }
+        let (d, _) = self.dk();
+        // A periodic row that wraps reads the central window, modulo n.
+        let h = self.reach() as i64;
+        let (samples, offsets): (Vec<usize>, Vec<i64>) = if let Some(w) = self.window(row, n) {
+            w.map(|j| (j, j as i64 - row as i64)).unzip()
+        } else {
+            (-h..=h)
+                .map(|o| ((row as i64 + o).rem_euclid(n as i64) as usize, o))
+                .unzip()
+        };
+        let (num, den) = weights::exact(&offsets, d);
+        let (samples, numerators) = samples
+            .into_iter()
+            .zip(num)
+            .filter(|&(_, w)| w != 0)
+            .unzip();
+        Ok(Stencil {
+            samples,
+            numerators,
+            denominator: den,
+        })
+    }
+}
+
+impl fmt::Display for Scheme {
+    /// `edge order 2`, `derivative 2, accuracy 4`, `..., periodic`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.accuracy {
+            Accuracy::NumPy(e) => write!(f, "edge order {}", e.order())?,
+            Accuracy::Order(k) => write!(f, "derivative {}, accuracy {k}", self.derivative)?,
+        }
+        if self.boundary.is_periodic() {
+            f.write_str(", periodic")?;
+        }
+        Ok(())
+    }
+}
+
+/// The exact weights of one row with unit step: `out[row] = Σ numerators[j]
+/// · f[samples[j]] / denominator` (divide by `h^d` as well for a step `h`).
+/// Zero weights are left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stencil {
+    /// The samples the row reads (wrapped modulo `n` on a periodic axis).
+    pub samples: Vec<usize>,
+    /// Integer numerators, one per sample.
+    pub numerators: Vec<i64>,
+    /// The common, positive denominator.
+    pub denominator: i64,
+}
