@@ -5,7 +5,7 @@
 array([1. , 1.5, 2.5, 3.5, 4.5, 5. ])
 """
 
-from ndgrad._api import gradient
+from ndgrad._api import derivative, gradient
 from ndgrad._ndgrad import __version__
 
-__all__ = ["__version__", "gradient"]
+__all__ = ["__version__", "derivative", "gradient"]

@@ -67,6 +67,18 @@ class _Unit:
 UNIT = _Unit()
 
 Spec = tuple[str, str | None, NDArray[Any] | None]
+SchemeArg = tuple[int, int, int, bool, float | None]
+"""``(derivative, accuracy, edge_order, periodic, period)``, as the kernels
+take it; accuracy 0 is NumPy's gradient with ``edge_order``."""
+
+ACCURACIES = (2, 4, 6, 8)
+ORDERS = (1, 2, 3, 4)
+BOUNDARIES = ("one-sided", "periodic")
+
+
+def numpy_scheme(edge_order: int) -> SchemeArg:
+    """NumPy's gradient (every ``edge_order`` but 1 is second order)."""
+    return (1, 0, 1 if edge_order == 1 else 2, False, None)
 
 
 def code(dtype: np.dtype[Any]) -> str:
@@ -151,9 +163,12 @@ def gradient(
     f: ArrayLike,
     *varargs: Any,
     axis: int | Sequence[int] | None = None,
-    edge_order: int = 1,
-    workers: int | None = None,
+    edge_order: int | None = None,
+    accuracy: int | None = None,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
     out: NDArray[Any] | Sequence[NDArray[Any]] | None = None,
+    workers: int | None = None,
 ) -> Any:
     """
     Return the gradient of an N-dimensional array: ``numpy.gradient``, in Rust.
@@ -163,9 +178,12 @@ def gradient(
     one-sides (forward or backwards) differences at the boundaries. The
     returned gradient hence has the same shape as the input array.
 
-    The arguments, the results (to the bit) and the exceptions are those of
+    With the default ``accuracy=None`` and ``boundary="one-sided"``, the
+    arguments, the results (to the bit) and the exceptions are those of
     ``numpy.gradient``; ``workers`` and ``out`` are additions that change no
-    result.
+    result. ``accuracy`` asks for higher-order differences everywhere, ends
+    included, and ``boundary="periodic"`` for axes that wrap around (see
+    :func:`ndgrad.derivative` for the rules).
 
     Parameters
     ----------
@@ -191,7 +209,22 @@ def gradient(
         counts from the last to the first axis.
     edge_order : {1, 2}, optional
         Gradient is calculated using N-th order accurate differences
-        at the boundaries. Default: 1.
+        at the boundaries. Default (None): 1, NumPy's default. Must stay
+        None when ``accuracy`` is given.
+    accuracy : {None, 2, 4, 6, 8}, optional
+        None (the default) is ``numpy.gradient``. An even order k gives
+        k-th order accurate differences at every sample: central inside,
+        one-sided windows pinned to the ends. ``accuracy=2`` is
+        ``numpy.gradient(..., edge_order=2)``, bit for bit.
+    boundary : {"one-sided", "periodic"} or sequence of them, optional
+        One value for every axis, or one per requested axis. "periodic"
+        wraps the axis around: the sample after the last is the first. With
+        ``accuracy`` None or 2 this is ``numpy.gradient`` of the
+        wrap-padded array, bit for bit.
+    period : float or sequence of float or None, optional
+        The period of each periodic axis that has coordinates (required for
+        them, and greater than ``x[-1] - x[0]``); None for axes with a
+        scalar step, whose period is ``n * h``.
     workers : int, optional
         Maximum number of threads. The default uses every core for large
         arrays and one thread for small ones; negative values count back
@@ -261,7 +294,26 @@ def gradient(
     >>> res = np.empty(6)
     >>> ndgrad.gradient(f, out=res) is res
     True
+
+    Beyond NumPy: fourth-order differences are exact for quartics, ends
+    included, and a periodic axis wraps around:
+
+    >>> ndgrad.gradient(np.arange(6.0) ** 4, accuracy=4)
+    array([  0.,   4.,  32., 108., 256., 500.])
+    >>> ndgrad.gradient(np.array([0.0, 1.0, 0.0, -1.0]), boundary="periodic")
+    array([ 1.,  0., -1.,  0.])
     """
+    if accuracy is not None or not _is_default_boundary(boundary) or period is not None:
+        if accuracy is not None and edge_order is not None:
+            raise ValueError(
+                "edge_order must stay None when accuracy is given (accuracy sets the "
+                f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
+            )
+        return schemes(
+            f, varargs, axis, 1, accuracy, edge_order, boundary, period, out, workers, "gradient"
+        )
+    if edge_order is None:
+        edge_order = 1
     f = np.asanyarray(f)
     n_workers = _workers(workers)
     entry = _ENTRY.get((f.dtype.kind, f.dtype.itemsize))
@@ -283,7 +335,7 @@ def gradient(
         outs = _outputs(out, f, otype, len_axes)
         # Non-native outputs are computed natively and copied at the end.
         targets = [o if o.dtype.isnative else np.empty_like(o, dtype=native_otype) for o in outs]
-    run(f, targets, args.axes, specs, args.edge_order, n_workers)
+    run(f, targets, args.axes, specs, [numpy_scheme(args.edge_order)] * len_axes, n_workers)
 
     if out is None:
         if not otype.isnative:
@@ -294,6 +346,236 @@ def gradient(
             if o is not t:
                 np.copyto(o, t)
     return _result(outs, len_axes)
+
+
+def derivative(
+    f: ArrayLike,
+    *varargs: Any,
+    order: int,
+    axis: int | Sequence[int] | None = None,
+    accuracy: int | None = 2,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
+    out: NDArray[Any] | Sequence[NDArray[Any]] | None = None,
+    workers: int | None = None,
+) -> Any:
+    """
+    Return the ``order``-th derivative of sampled data along each axis.
+
+    Finite differences of derivative order d (``order``, 1 to 4) and
+    accuracy order k (``accuracy``: 2, 4, 6 or 8) along each requested axis
+    of an array of n samples:
+
+    - inside, the central window of ``w_c = 2*((d + 1) // 2) - 1 + k``
+      samples (half-width ``h = (w_c - 1) // 2``) at every row where it
+      fits;
+    - at the h rows nearest each end, the ``k + d`` samples at that end,
+      the same window for all of those rows (pinned to the end);
+    - ``boundary="periodic"``: the central window at every row, indices
+      wrapping around; with coordinates, the samples beyond the ends sit at
+      ``x[j] - period`` (left) and ``x[j] + period`` (right).
+
+    The weights are the exact finite-difference weights of the window's
+    coordinates at the row's (Fornberg's algorithm): exact rationals over
+    ``h**d`` for a scalar step, computed in float64 from the coordinates
+    otherwise. ``derivative(f, order=1, accuracy=k)`` is
+    ``gradient(f, accuracy=k)``, bit for bit.
+
+    Parameters
+    ----------
+    f : array_like
+        Samples of a function: float, complex or integer data.
+    *varargs : list of scalar or array, optional
+        The spacing, as for :func:`ndgrad.gradient` (``numpy.gradient``):
+        nothing (unit step), one scalar step, or one scalar step or 1-D
+        coordinate array per axis. Coordinates must be finite and strictly
+        monotonic (increasing on a periodic axis).
+    order : {1, 2, 3, 4}
+        The derivative order d.
+    axis : None or int or tuple of ints, optional
+        The axes to differentiate along (default: all).
+    accuracy : {2, 4, 6, 8}, optional
+        The accuracy order k (default 2). None with ``order=1`` is
+        ``numpy.gradient``.
+    boundary : {"one-sided", "periodic"} or sequence of them, optional
+        One value for every axis, or one per requested axis.
+    period : float or sequence of float or None, optional
+        The period of each periodic axis with coordinates (required for
+        them, greater than ``x[-1] - x[0]``); None for scalar steps (the
+        period is then ``n * h``).
+    out : ndarray or tuple of ndarray, optional
+        Arrays to write into, one per axis, of the returned shape and dtype.
+    workers : int, optional
+        Maximum number of threads, as for :func:`ndgrad.gradient`.
+
+    Returns
+    -------
+    ndarray or tuple of ndarray
+        One array per requested axis (a single array for one axis), of
+        ``f``'s shape and ``numpy.gradient``'s dtype for the same data
+        (float32 stays float32, integers give float64, float16 data are
+        accumulated in float32 and rounded once).
+
+    Raises
+    ------
+    ValueError
+        A bad order, accuracy, boundary or period; an axis with fewer
+        samples than the scheme needs (``k + d`` one-sided, ``w_c``
+        periodic); repeated, non-finite or unordered coordinates; a zero
+        or non-finite step.
+    TypeError
+        Arguments of the wrong type, and data these schemes do not take
+        (timedelta64/datetime64, object, bool, ndarray subclasses).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ndgrad
+    >>> x = np.arange(7.0)
+    >>> ndgrad.derivative(x**3, order=2)  # exact for cubics, ends included
+    array([ 0.,  6., 12., 18., 24., 30., 36.])
+    >>> ndgrad.derivative(x**4, order=3)  # 24 x: exact for degree <= k + d - 1
+    array([  0.,  24.,  48.,  72.,  96., 120., 144.])
+    >>> theta = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    >>> d2 = ndgrad.derivative(np.sin(theta), theta, order=2, accuracy=8,
+    ...                        boundary="periodic", period=2 * np.pi)
+    >>> bool(np.abs(d2 + np.sin(theta)).max() < 1e-5)
+    True
+    """
+    return schemes(
+        f, varargs, axis, order, accuracy, None, boundary, period, out, workers, "derivative"
+    )
+
+
+def _is_default_boundary(boundary: object) -> bool:
+    if isinstance(boundary, str):
+        return boundary == "one-sided"
+    return False
+
+
+def _check_int(name: str, value: object, allowed: Sequence[int], none_ok: bool) -> int | None:
+    """``value`` as an int from ``allowed`` (or None when ``none_ok``)."""
+    want = ", ".join(map(str, allowed)) + (" or None" if none_ok else "")
+    if value is None and none_ok:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int ({want}); got {type(value).__name__} {value!r}")
+    if int(value) not in allowed:
+        raise ValueError(f"{name} must be one of {want}; got {value!r}")
+    return int(value)
+
+
+def _per_axis(name: str, value: Any, count: int, check: Callable[[Any], Any]) -> list[Any]:
+    """One value for every axis, or a sequence with one per requested axis."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            raise ValueError(
+                f"{name} must be one value or one per axis: expected {count}, got {len(value)}"
+            )
+        return [check(v) for v in value]
+    return [check(value)] * count
+
+
+def _boundary(value: object) -> bool:
+    """Whether a boundary name is periodic."""
+    if not isinstance(value, str):
+        raise TypeError(
+            f"boundary must be 'one-sided' or 'periodic'; got {type(value).__name__} {value!r}"
+        )
+    if value not in BOUNDARIES:
+        raise ValueError(f"boundary must be 'one-sided' or 'periodic'; got {value!r}")
+    return value == "periodic"
+
+
+def _period(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"period must be a real number or None; got {type(value).__name__}")
+    return float(value)
+
+
+def _check_step(d: object) -> None:
+    """A scalar step of the higher-order schemes: finite and nonzero."""
+    if isinstance(d, np.ndarray) and d.ndim == 1:
+        return
+    try:
+        h = complex(d)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"a step must be a real number; got {type(d).__name__}") from None
+    if h.imag != 0:
+        raise TypeError(f"a step must be a real number; got {d!r}")
+    if h.real == 0 or not np.isfinite(h.real):
+        raise ValueError(f"a step must be finite and nonzero; got {d!r}")
+
+
+def schemes(
+    f: ArrayLike,
+    varargs: tuple[Any, ...],
+    axis: Any,
+    order: object,
+    accuracy: object,
+    edge_order: object,
+    boundary: object,
+    period: object,
+    out: object,
+    workers: int | None,
+    caller: str,
+) -> Any:
+    """The higher-order and periodic schemes behind ``gradient`` and ``derivative``."""
+    d = _check_int("order", order, ORDERS, none_ok=False)
+    assert d is not None
+    k = _check_int("accuracy", accuracy, ACCURACIES, none_ok=d == 1)
+    if k is None and edge_order is not None:
+        edge_order = operator.index(edge_order)  # type: ignore[arg-type]
+    f = np.asanyarray(f)
+    if type(f) is not np.ndarray:
+        raise TypeError(
+            f"{caller} with accuracy or boundary takes plain ndarrays; got {type(f).__name__}"
+        )
+    n_workers = _workers(workers)
+    kind = f.dtype.kind
+    if kind in "mM" or kernel(f.dtype) is None:
+        raise TypeError(
+            f"{caller} with accuracy or boundary takes float, complex or integer data; "
+            f"got dtype {f.dtype}"
+        )
+    args = parse(f.shape, varargs, axis, 1 if edge_order is None else edge_order, lengths=False)
+    count = len(args.axes)
+    periodic = _per_axis("boundary", boundary, count, _boundary)
+    periods = _per_axis("period", period, count, _period)
+    if k is not None:
+        for dx in args.dx:
+            if dx is not UNIT:
+                _check_step(dx)
+    try:
+        specs = [spec(dx) for dx in args.dx]
+    except Fallback:
+        raise TypeError(
+            f"{caller} with accuracy or boundary takes float or integer steps and "
+            "coordinates (up to float64, int64 or uint64)"
+        ) from None
+    kernel_schemes: list[SchemeArg] = [
+        (d, 0 if k is None else k, args.edge_order, p, per)
+        for p, per in zip(periodic, periods, strict=True)
+    ]
+    otype = output_dtype(f.dtype)
+    native_otype = otype.newbyteorder("=")
+    if out is None:
+        outs = [np.empty_like(f, dtype=native_otype) for _ in args.axes]
+        targets = outs
+    else:
+        outs = _outputs(out, f, otype, count)
+        targets = [o if o.dtype.isnative else np.empty_like(o, dtype=native_otype) for o in outs]
+    run(f, targets, args.axes, specs, kernel_schemes, n_workers)
+    if out is None:
+        if not otype.isnative:
+            outs = [o.byteswap(inplace=True).view(otype) for o in outs]
+    else:
+        for o, t in zip(outs, targets, strict=True):
+            if o is not t:
+                np.copyto(o, t)
+    return _result(outs, count)
 
 
 class Args(NamedTuple):
@@ -313,6 +595,7 @@ def parse(
     axis: Any,
     edge_order: Any,
     asarray: Callable[[Any], Any] = np.asanyarray,
+    lengths: bool = True,
 ) -> Args:
     """numpy.gradient's argument checks, in its order, for an array of ``shape``.
 
@@ -320,7 +603,8 @@ def parse(
     ``Fallback`` where numpy.gradient itself must answer (its IndexErrors).
     ``asarray`` converts each spacing as NumPy does; the Dask adapter passes
     one that leaves Dask arrays lazy (they have ``ndim``, ``len`` and
-    ``dtype``).
+    ``dtype``). ``lengths=False`` leaves the axis lengths to the kernels
+    (the higher-order schemes, whose error names what they need).
     """
     N = len(shape)
     axes = tuple(range(N)) if axis is None else normalize_axis_tuple(axis, N)
@@ -343,7 +627,7 @@ def parse(
                 raise ValueError(
                     "when 1d, distances must match the length of the corresponding dimension"
                 )
-            if len(distances) < 2:
+            if len(distances) < 2 and lengths:
                 # NumPy fails on `np.diff(distances)[0]` (an IndexError) here.
                 raise Fallback
             dx[i] = distances
@@ -353,6 +637,8 @@ def parse(
     if edge_order > 2:
         raise ValueError("'edge_order' greater than 2 not supported")
     first_order = edge_order == 1
+    if not lengths:
+        return Args(axes, dx, 1 if first_order else 2)
 
     for ax, d in zip(axes, dx, strict=True):
         if shape[ax] < edge_order + 1:
@@ -388,7 +674,7 @@ def run(
     targets: Sequence[NDArray[Any]],
     axes: Sequence[int],
     specs: Sequence[Spec],
-    edge_order: int,
+    schemes: Sequence[SchemeArg],
     workers: int,
 ) -> None:
     """The Rust kernel for ``f``'s dtype, writing into native-order ``targets``."""
@@ -399,7 +685,7 @@ def run(
         views = [t.view(np.int64) for t in targets]
     else:
         views = list(targets)
-    entry(src, views, list(axes), list(specs), edge_order, workers)
+    entry(src, views, list(axes), list(specs), list(schemes), workers)
 
 
 def _fallback(

@@ -7,6 +7,8 @@ the matching array of ``outs``. ``spacings`` holds one
 ``(kind, dtype code, values)`` per axis, kind being ``"unit"``, ``"weak"``
 (a Python number), ``"strong"`` (a NumPy scalar), ``"coords"`` or
 ``"nonuniform"`` (coordinates never collapsed to a uniform step).
+``schemes`` holds one ``(derivative, accuracy, edge_order, periodic,
+period)`` per axis (accuracy 0: NumPy's gradient with ``edge_order``).
 ``workers`` is 0 for every thread, else the number of tasks.
 """
 
@@ -32,18 +34,20 @@ __all__ = [
     "gradient_u2",
     "gradient_u4",
     "gradient_u8",
+    "input_rows",
 ]
 
 __version__: str
 
 _Spacing = tuple[str, str | None, NDArray[Any] | None]
+_Scheme = tuple[int, int, int, bool, float | None]
 
 def gradient_f2(
     f: NDArray[Any],
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_f4(
@@ -51,7 +55,7 @@ def gradient_f4(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_f8(
@@ -59,7 +63,7 @@ def gradient_f8(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_c8(
@@ -67,7 +71,7 @@ def gradient_c8(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_c16(
@@ -75,7 +79,7 @@ def gradient_c16(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_i1(
@@ -83,7 +87,7 @@ def gradient_i1(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_i2(
@@ -91,7 +95,7 @@ def gradient_i2(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_i4(
@@ -99,7 +103,7 @@ def gradient_i4(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_i8(
@@ -107,7 +111,7 @@ def gradient_i8(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_u1(
@@ -115,7 +119,7 @@ def gradient_u1(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_u2(
@@ -123,7 +127,7 @@ def gradient_u2(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_u4(
@@ -131,7 +135,7 @@ def gradient_u4(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_u8(
@@ -139,7 +143,7 @@ def gradient_u8(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def gradient_m8(
@@ -147,8 +151,10 @@ def gradient_m8(
     outs: list[NDArray[Any]],
     axes: list[int],
     spacings: list[_Spacing],
-    edge_order: int,
+    schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
 def _stencil_probe(f: NDArray[np.float64], out: NDArray[np.float64], threads: int) -> None:
     """The benchmark's bandwidth ceiling: ``out[i] = (f[i+1] - f[i-1]) / 2``."""
+
+def input_rows(scheme_arg: _Scheme, start: int, stop: int, n: int) -> tuple[int, int] | None: ...

@@ -49,7 +49,7 @@ except ImportError as e:  # pragma: no cover - exercised in a subprocess test
         "(or `pip install 'dask[array]'`)"
     ) from e
 
-from ndgrad import _api
+from ndgrad import _api, _ndgrad
 
 __all__ = ["gradient"]
 
@@ -324,14 +324,11 @@ class _Span:
 
 
 def _span(dim: int, start: int, stop: int, n: int, edge_order: int) -> _Span:
-    """The samples block ``[start, stop)`` needs: one each side, and at an end
-    of the axis the 2 or 3 samples its one-sided formula reads."""
-    lo, hi = max(0, start - 1), min(n, stop + 1)
-    need = edge_order + 1
-    if start == 0:
-        hi = max(hi, min(n, need))
-    if stop == n:
-        lo = min(lo, max(0, n - need))
+    """The samples block ``[start, stop)`` needs, as the core's scheme says
+    (``Scheme::input_rows``): one each side, and at an end of the axis the
+    2 or 3 samples its one-sided formula reads."""
+    rows = _ndgrad.input_rows(_api.numpy_scheme(edge_order), start, stop, n)
+    lo, hi = (start, stop) if rows is None else rows
     return _Span(dim, start, stop, lo, hi, n)
 
 
@@ -599,7 +596,8 @@ def _block(
     native = plan.otype.newbyteorder("=")
     outs = [np.empty(ext.shape, dtype=native) for _ in plan.spans]
     axes = [s.dim for s in plan.spans]
-    _api.run(ext, outs, axes, specs, 1 if plan.edge_order == 1 else 2, 1)
+    schemes = [_api.numpy_scheme(plan.edge_order)] * len(axes)
+    _api.run(ext, outs, axes, specs, schemes, 1)
     kept = [o[tuple(keep)] for o in outs]
     # NumPy keeps a byte-swapped input's byte order in its output.
     return tuple(k if plan.otype.isnative else k.astype(plan.otype) for k in kept)

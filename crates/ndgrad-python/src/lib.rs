@@ -5,12 +5,15 @@
 //! No argument handling happens here. `python/ndgrad/_api.py` reproduces
 //! `numpy.gradient`'s argument rules and error messages, allocates the
 //! outputs (`np.empty_like`, NumPy's own layout) and passes each axis'
-//! spacing as `(kind, dtype code, values)`.
+//! spacing as `(kind, dtype code, values)` and scheme as
+//! `(derivative, accuracy, edge_order, periodic, period)`.
 #![deny(elided_lifetimes_in_paths)]
 
 use half::f16;
 use ndgrad::ndarray::{ArrayRef, ArrayViewMutD, Axis, IxDyn};
-use ndgrad::{Coords, EdgeOrder, GradientError, Options, Par, Spacing, Step};
+use ndgrad::{
+    Accuracy, Boundary, Coords, EdgeOrder, GradientError, Options, Par, Scheme, Spacing, Step,
+};
 use num_complex::Complex;
 use numpy::{
     PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyReadonlyArrayDyn, PyReadwriteArrayDyn,
@@ -117,6 +120,43 @@ impl Held<'_> {
     }
 }
 
+/// `(derivative, accuracy, edge_order, periodic, period)` from `_api.py`:
+/// accuracy 0 is NumPy's gradient with `edge_order` (1 or 2); otherwise
+/// `edge_order` is ignored.
+type SchemeArg = (u8, u8, u8, bool, Option<f64>);
+
+fn scheme(
+    py: Python<'_>,
+    &(derivative, accuracy, edge_order, periodic, period): &SchemeArg,
+) -> PyResult<Scheme> {
+    let base = if accuracy == 0 {
+        EdgeOrder::try_from(i64::from(edge_order)).map(Scheme::numpy)
+    } else {
+        Scheme::new(derivative, accuracy)
+    };
+    let base = base.map_err(|e| to_py(py, &e))?;
+    Ok(if periodic {
+        base.with_boundary(Boundary::Periodic { period })
+    } else {
+        base
+    })
+}
+
+/// The samples a Dask block or file slab of rows `start..stop` of an axis
+/// of `n` samples needs for `scheme` (its halo), or `None` (see
+/// [`Scheme::input_rows`]).
+#[pyfunction]
+fn input_rows(
+    py: Python<'_>,
+    scheme_arg: SchemeArg,
+    start: usize,
+    stop: usize,
+    n: usize,
+) -> PyResult<Option<(usize, usize)>> {
+    let s = scheme(py, &scheme_arg)?;
+    Ok(s.input_rows(start..stop, n).map(|r| (r.start, r.end)))
+}
+
 /// The exception NumPy raises for each error.
 fn to_py(py: Python<'_>, err: &GradientError) -> PyErr {
     match *err {
@@ -147,7 +187,7 @@ type Compute<I, O> = fn(
     &mut [ArrayViewMutD<'_, O>],
     &[usize],
     Vec<Spacing<'_>>,
-    EdgeOrder,
+    Vec<Scheme>,
     Par,
 ) -> Result<(), GradientError>;
 
@@ -157,27 +197,32 @@ fn fused<I: ndgrad::Element>(
     outs: &mut [ArrayViewMutD<'_, I::Output>],
     axes: &[usize],
     spacing: Vec<Spacing<'_>>,
-    edge: EdgeOrder,
+    schemes: Vec<Scheme>,
     par: Par,
 ) -> Result<(), GradientError> {
     let opts = Options::new()
         .axes(axes.iter().map(|&a| Axis(a)))
         .spacing_per_axis(spacing)
-        .edge_order(edge)
+        .scheme_per_axis(schemes)
         .par(par);
     ndgrad::gradient_with_into(f, outs, &opts)
 }
 
-/// One axis after another ([`ndgrad::timedelta::gradient_axis_into`]).
+/// One axis after another ([`ndgrad::timedelta::gradient_axis_into`]);
+/// `_api.py` passes NumPy's one-sided schemes only.
 fn timedelta_axes(
     f: &ArrayRef<i64, IxDyn>,
     outs: &mut [ArrayViewMutD<'_, i64>],
     axes: &[usize],
     spacing: Vec<Spacing<'_>>,
-    edge: EdgeOrder,
+    schemes: Vec<Scheme>,
     par: Par,
 ) -> Result<(), GradientError> {
-    for ((&axis, s), out) in axes.iter().zip(spacing).zip(outs.iter_mut()) {
+    for (((&axis, s), out), scheme) in axes.iter().zip(spacing).zip(outs.iter_mut()).zip(schemes) {
+        let edge = match (scheme.accuracy_kind(), scheme.boundary()) {
+            (Accuracy::NumPy(edge), Boundary::OneSided) => edge,
+            _ => EdgeOrder::First,
+        };
         ndgrad::timedelta::gradient_axis_into(f, out, Axis(axis), s, edge, par)?;
     }
     Ok(())
@@ -192,7 +237,7 @@ fn run<'py, I, O>(
     outs: Vec<Bound<'py, PyArrayDyn<O>>>,
     axes: Vec<usize>,
     spacings: Vec<SpacingArg<'py>>,
-    edge_order: u8,
+    schemes: Vec<SchemeArg>,
     workers: usize,
     compute: Compute<I, O>,
 ) -> PyResult<()>
@@ -200,12 +245,15 @@ where
     I: numpy::Element + Sync,
     O: numpy::Element + Send,
 {
-    if outs.len() != axes.len() || spacings.len() != axes.len() {
+    if outs.len() != axes.len() || spacings.len() != axes.len() || schemes.len() != axes.len() {
         return Err(PyValueError::new_err(
-            "one output and one spacing per axis are needed",
+            "one output, one spacing and one scheme per axis are needed",
         ));
     }
-    let edge = EdgeOrder::try_from(i64::from(edge_order)).map_err(|e| to_py(py, &e))?;
+    let schemes = schemes
+        .iter()
+        .map(|s| scheme(py, s))
+        .collect::<PyResult<Vec<_>>>()?;
     let held = spacings.iter().map(hold).collect::<PyResult<Vec<_>>>()?;
     let mut writable = outs
         .iter()
@@ -221,7 +269,7 @@ where
     let mut views: Vec<_> = writable.iter_mut().map(|o| o.as_array_mut()).collect();
     let spacing: Vec<Spacing<'_>> = held.iter().map(Held::spacing).collect();
     let par = par(workers);
-    py.detach(|| compute(&input, &mut views, &axes, spacing, edge, par))
+    py.detach(|| compute(&input, &mut views, &axes, spacing, schemes, par))
         .map_err(|e| to_py(py, &e))
 }
 
@@ -237,10 +285,10 @@ macro_rules! entry_points {
             outs: Vec<Bound<'py, PyArrayDyn<$out>>>,
             axes: Vec<usize>,
             spacings: Vec<SpacingArg<'py>>,
-            edge_order: u8,
+            schemes: Vec<SchemeArg>,
             workers: usize,
         ) -> PyResult<()> {
-            run(py, f, outs, axes, spacings, edge_order, workers, $compute)
+            run(py, f, outs, axes, spacings, schemes, workers, $compute)
         }
     )*};
 }
@@ -319,7 +367,7 @@ mod _ndgrad {
     use pyo3::prelude::*;
 
     #[pymodule_export]
-    use super::_stencil_probe;
+    use super::{_stencil_probe, input_rows};
 
     #[pymodule_export]
     use super::{

@@ -427,6 +427,10 @@ impl Planner<'_> {
                 });
             }
         }
+        // Before the collapse: all-equal coordinates have a common step, 0.
+        if self.scheme.numpy_edge().is_none() {
+            self.check_coordinates(&x)?;
+        }
         if collapse
             && let Some(h) = common_step(&x)
             && seam.is_none_or(|(l, r)| l == h && r == h)
@@ -436,7 +440,6 @@ impl Planner<'_> {
         if let Some(edge) = self.scheme.numpy_edge() {
             return Ok(self.numpy_coordinates(x, edge, seam));
         }
-        self.check_coordinates(&x)?;
         Ok(self.fornberg_coordinates(x))
     }
 

@@ -19,6 +19,8 @@ pub(crate) const MIN_TASK_LEN: usize = 1 << 16;
 const OVERSPLIT: usize = 4;
 
 /// Differentiates `f` along `axis` into `out` (same shape, checked by the caller).
+// Without rayon the view is only borrowed; with it, it is split by value.
+#[cfg_attr(not(feature = "rayon"), allow(clippy::needless_pass_by_value))]
 pub(crate) fn apply<C: Codec, D: Dimension>(
     f: ArrayView<'_, In<C>, D>,
     out: ArrayViewMut<'_, St<C>, D>,
