@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use ndgrad::EdgeOrder;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -107,8 +109,8 @@ pub struct GradArgs {
     pub coords: Vec<String>,
 
     /// Accuracy of the one-sided differences at the boundaries.
-    #[arg(long, default_value = "1", value_parser = ["1", "2"])]
-    pub edge_order: String,
+    #[arg(long, default_value = "1", value_parser = edge_order())]
+    pub edge_order: EdgeOrder,
 
     /// The array of a .npz input to differentiate.
     #[arg(long, value_name = "NAME")]
@@ -172,8 +174,8 @@ pub struct EdgesArgs {
     pub threshold: String,
 
     /// Accuracy of the one-sided differences at the borders.
-    #[arg(long, default_value = "1", value_parser = ["1", "2"])]
-    pub edge_order: String,
+    #[arg(long, default_value = "1", value_parser = edge_order())]
+    pub edge_order: EdgeOrder,
 
     /// Replace output files that exist.
     #[arg(short, long)]
@@ -256,6 +258,18 @@ fn parse_size(s: &str) -> Result<u64, String> {
         return Err(format!("the memory budget must be positive, got '{s}'"));
     }
     Ok(bytes)
+}
+
+/// `--edge-order`: NumPy's `edge_order`, 1 or 2 (listed in `--help` and
+/// in the error for any other value).
+fn edge_order() -> impl TypedValueParser<Value = EdgeOrder> {
+    PossibleValuesParser::new(["1", "2"]).map(|s| {
+        if s == "1" {
+            EdgeOrder::First
+        } else {
+            EdgeOrder::Second
+        }
+    })
 }
 
 #[cfg(test)]

@@ -81,11 +81,6 @@ fn normalize_axis(axis: i64, ndim: usize) -> Result<usize> {
     Ok(usize::try_from(if axis < 0 { axis + n } else { axis }).expect("in range"))
 }
 
-fn edge_order(s: &str) -> Result<EdgeOrder> {
-    let n: i64 = s.parse().context("--edge-order: expected 1 or 2")?;
-    Ok(EdgeOrder::try_from(n)?)
-}
-
 /// Reads `--coords` values: `FILE.npy` or `FILE.csv[:COLUMN]`.
 fn read_coords(spec: &str, delimiter: u8) -> Result<Data> {
     let path = Path::new(spec);
@@ -153,7 +148,7 @@ pub fn run(args: &GradArgs, common: Common) -> Result<()> {
         );
     }
     io::check_output(&args.output, args.force)?;
-    let edge = edge_order(&args.edge_order)?;
+    let edge = args.edge_order;
     let delimiter = u8::try_from(args.delimiter)
         .map_err(|_| anyhow::anyhow!("--delimiter must be one ASCII character"))?;
     match Format::of(&args.input)? {

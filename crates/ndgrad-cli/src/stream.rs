@@ -3,7 +3,8 @@
 //! The file is read through memory maps of one slab at a time: a range of
 //! rows along the outermost axis of its storage order (axis 0 for C order,
 //! the last axis for Fortran order), widened by the halo the stencil needs
-//! (one row each side, three rows at the ends for `edge_order=2`). Each
+//! (the core's [`Scheme::input_rows`]: one row each side, and the rows of
+//! the one-sided window when a slab touches an end). Each
 //! slab's gradient is computed by the core library and the slab's own rows
 //! are appended to the outputs, which are written as they go into temporary
 //! files beside the output and renamed into place at the end.
@@ -21,7 +22,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use ndarray::{ArrayViewD, Axis, IxDyn, ShapeBuilder, Slice};
-use ndgrad::{Element, Options, Spacing};
+use ndgrad::{Element, Options, Scheme, Spacing};
 
 use crate::Common;
 use crate::data::{DType, Elem, decode_into, encode_into, with_dtype};
@@ -68,20 +69,6 @@ fn map_window(file: &File, offset: u64, len: usize) -> Result<memmap2::Mmap> {
     map.context("mapping the input file")
 }
 
-/// The rows a slab of rows `a..b` reads: one more on each side, and the
-/// first or last three rows for the one-sided formulas at the ends.
-fn halo(a: usize, b: usize, n: usize) -> Range<usize> {
-    let mut lo = a.saturating_sub(1);
-    let mut hi = (b + 1).min(n);
-    if a == 0 {
-        hi = hi.max(3.min(n));
-    }
-    if b == n {
-        lo = lo.min(n.saturating_sub(3));
-    }
-    lo..hi
-}
-
 pub fn run(job: &Job<'_>) -> Result<Report> {
     with_dtype!(job.header.dtype, T => run_typed::<T>(job))
 }
@@ -107,7 +94,8 @@ where
     // Memory per row in flight: the mapped bytes, the decoded values, one
     // output per axis, and the encoded bytes of one output.
     let per_row = (row_elems * (2 * in_size + naxes * out_size + out_size)) as u64;
-    let slab_rows = slab_rows(job, n, per_row)?;
+    let scheme = Scheme::numpy(job.spec.edge);
+    let slab_rows = slab_rows(job, &scheme, n, per_row)?;
 
     // The options for one slab: along the slab axis, the whole array's
     // uniform-or-not decision with the slab's own coordinates.
@@ -157,7 +145,9 @@ where
             .collect();
         while a < n {
             let b = (a + slab_rows).min(n);
-            let rows = halo(a, b, n);
+            let rows = scheme
+                .input_rows(a..b, n)
+                .expect("the axis was checked to be long enough for the scheme");
             let map = map_window(
                 &file,
                 job.offset + (rows.start * row_bytes) as u64,
@@ -217,20 +207,33 @@ fn open_checked(job: &Job<'_>) -> Result<File> {
 }
 
 /// Rows per slab within the memory budget, leaving room for the halo.
-fn slab_rows(job: &Job<'_>, n: usize, per_row: u64) -> Result<usize> {
+fn slab_rows(job: &Job<'_>, scheme: &Scheme, n: usize, per_row: u64) -> Result<usize> {
     let fit = usize::try_from(job.memory / per_row.max(1)).unwrap_or(usize::MAX);
-    let min_rows = 3.min(n);
-    if fit < min_rows + 2.min(n - min_rows) {
+    if fit >= n {
+        return Ok(n);
+    }
+    // A slab of `s` rows reads at most `s + extra`: `reach` rows each side
+    // inside, and at an end the whole one-sided window.
+    let extra = halo_rows(scheme);
+    if fit <= extra {
+        let need = (extra + 1).min(n);
         bail!(
-            "--memory {} is too small for '{}': a slab of {} rows with its halo needs {}; \
+            "--memory {} is too small for '{}': one row with the halo of {} needs {} rows ({}); \
              raise --memory",
             size(job.memory),
             job.input.display(),
-            min_rows,
-            size(per_row * (min_rows as u64 + 2))
+            scheme,
+            need,
+            size(per_row * need as u64)
         );
     }
-    Ok((fit - 2).clamp(1, n))
+    Ok(fit - extra)
+}
+
+/// The most rows a slab's halo adds to it: [`Scheme::input_rows`] of any
+/// `s` rows spans at most `s + halo_rows` rows.
+fn halo_rows(scheme: &Scheme) -> usize {
+    (2 * scheme.reach()).max(scheme.min_len() - 1)
 }
 
 /// One temporary `.npy` per output array, its header written, filled as
@@ -279,14 +282,44 @@ fn finish(job: &Job<'_>, mut parts: Vec<Pending>) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::halo;
+    use ndgrad::{EdgeOrder, Scheme};
+
+    use super::halo_rows;
 
     #[test]
     fn halos_reach_the_rows_the_stencils_read() {
-        assert_eq!(halo(0, 1, 10), 0..3);
-        assert_eq!(halo(4, 5, 10), 3..6);
-        assert_eq!(halo(9, 10, 10), 7..10);
-        assert_eq!(halo(0, 10, 10), 0..10);
-        assert_eq!(halo(0, 1, 2), 0..2);
+        let first = Scheme::numpy(EdgeOrder::First);
+        let second = Scheme::numpy(EdgeOrder::Second);
+        assert_eq!(second.input_rows(0..1, 10), Some(0..3));
+        assert_eq!(second.input_rows(4..5, 10), Some(3..6));
+        assert_eq!(second.input_rows(9..10, 10), Some(7..10));
+        assert_eq!(second.input_rows(0..10, 10), Some(0..10));
+        assert_eq!(second.input_rows(0..1, 2), None);
+        assert_eq!(first.input_rows(0..1, 2), Some(0..2));
+        assert_eq!(first.input_rows(0..1, 10), Some(0..2));
+        assert_eq!((halo_rows(&first), halo_rows(&second)), (2, 2));
+    }
+
+    #[test]
+    fn any_slab_fits_its_halo_budget() {
+        for scheme in [
+            Scheme::numpy(EdgeOrder::First),
+            Scheme::numpy(EdgeOrder::Second),
+        ]
+        .into_iter()
+        .chain((1..=4).flat_map(|d| [2, 4, 6, 8].map(|k| Scheme::new(d, k).unwrap())))
+        {
+            let n = 40;
+            for a in 0..n {
+                for b in a + 1..=n {
+                    let rows = scheme.input_rows(a..b, n).unwrap();
+                    assert!(rows.start <= a && rows.end >= b, "{scheme} {a}..{b}");
+                    assert!(
+                        rows.len() <= (b - a) + halo_rows(&scheme),
+                        "{scheme} {a}..{b}"
+                    );
+                }
+            }
+        }
     }
 }
