@@ -55,6 +55,79 @@
 //! divides, no fused multiply-add, the same association. An axis needs at
 //! least [`EdgeOrder::min_len`] samples.
 //!
+//! # Beyond NumPy: higher orders, higher derivatives, periodic axes
+//!
+//! A [`Scheme`] says what is computed along an axis. [`Scheme::numpy`] is
+//! NumPy's gradient with an [`EdgeOrder`] (the default);
+//! [`Scheme::new(d, k)`](Scheme::new) is the derivative of order
+//! `d ∈ 1..=4` at accuracy order `k ∈ {2, 4, 6, 8}`; either can have a
+//! periodic [`Boundary`]. Along an axis of `n` samples:
+//!
+//! ```text
+//! interior        rows h ≤ i ≤ n-1-h:  the central window of w_c = 2⌊(d+1)/2⌋ - 1 + k samples,
+//!                 i-h ..= i+h, with half-width h = (w_c - 1)/2 (Scheme::reach)
+//! one-sided ends  rows i < h:          samples 0 .. k+d      (one window pinned to the end)
+//!                 rows i > n-1-h:      samples n-k-d .. n
+//! periodic        every row:           the central window, indices modulo n; with coordinates
+//!                                      x[j] - period left of x[0], x[j] + period right of x[n-1]
+//! weights         out[i] = Σ_j w_j f[j], w the exact weights of the window's coordinates at x[i]
+//!                 (Fornberg's algorithm); with a step h: w_j = c_j / (den · h^d), c_j integers
+//! ```
+//!
+//! For example `d = 1, k = 4` is `(f[i-2] - 8 f[i-1] + 8 f[i+1] - f[i+2]) / (12 h)`
+//! inside and `(-25 f[0] + 48 f[1] - 36 f[2] + 16 f[3] - 3 f[4]) / (12 h)`
+//! in rows 0 and 1 (each row with its own weights on the same window).
+//! [`Scheme::stencil`] returns the samples and exact weights of any row.
+//! A scheme is exact for polynomials of degree `k + d − 1` at every row.
+//!
+//! With a step the weights are applied as their integer numerators (at
+//! most 66 844 596 in magnitude, for `d = 4, k = 8` at the ends;
+//! denominators up to 30 240; above 2²⁴ they are not all exact in `f32`)
+//! and one division by `den · h^d` (computed in `f64`). The sum and the
+//! division run in the precision NumPy's promotion gives the data and the
+//! step (see [`Spacing`]), at least `f32`; with coordinates the weights
+//! are computed in `f64` from the coordinate differences, once per
+//! coordinate array and window. The result is within `16·u·Σ|w_j f_j|`
+//! of the exact stencil value with a step and `64·u·Σ|w_j f_j|` with
+//! coordinates (`u` the unit roundoff of the output type; `tests/schemes.rs`
+//! checks this against exact rationals). Data types and outputs are those
+//! of the table below; `f16` data is accumulated in `f32` and rounded once.
+//!
+//! Where NumPy defines the answer the result is NumPy's, bit for bit:
+//! `d = 1, k = 2` is `edge_order=2`, and a periodic axis at `d = 1, k = 2`
+//! or with [`Scheme::numpy`] is `numpy.gradient` of the wrap-padded array
+//! (coordinates padded with `x[n-1] - period` and `x[0] + period`), trimmed.
+//! Coordinates for the other schemes must be finite and strictly
+//! monotonic; an axis needs [`Scheme::min_len`] samples (`k + d`
+//! one-sided, `w_c` periodic); a periodic coordinate axis needs a period
+//! greater than `x[n-1] − x[0]`, and a step axis takes none (its period is
+//! `n·h`).
+//!
+//! ```
+//! use ndgrad::ndarray::{Array1, Axis};
+//! use ndgrad::{Boundary, Options, Scheme, Spacing};
+//!
+//! let x = Array1::linspace(0.0, 2.0, 41);
+//! let f = x.mapv(f64::exp);
+//! let err = |s: Scheme| {
+//!     let g = ndgrad::gradient_axis(&f, Axis(0), Spacing::uniform(0.05), s).unwrap();
+//!     (&g - &f).fold(0.0f64, |m, e| m.max(e.abs()))
+//! };
+//! assert!(err(Scheme::new(1, 4)?) < 1e-5); // numpy.gradient: 6e-3 at edge order 2
+//! assert!(err(Scheme::new(1, 8)?) < 1e-10);
+//! assert!(err(Scheme::new(2, 4)?) < 1e-4); // the second derivative
+//!
+//! // A periodic axis, per axis through Options.
+//! let t = Array1::linspace(0.0, 1.0, 65).slice_move(ndgrad::ndarray::s![..64]);
+//! let u = t.mapv(|t| (std::f64::consts::TAU * t).sin());
+//! let periodic = Scheme::new(1, 6)?.with_boundary(Boundary::Periodic { period: Some(1.0) });
+//! let opts = Options::new().spacing(Spacing::coordinates(&t)).scheme(periodic);
+//! let du = ndgrad::gradient_with(&u, &opts)?;
+//! let want = t.mapv(|t| std::f64::consts::TAU * (std::f64::consts::TAU * t).cos());
+//! assert!((&du[0] - &want).iter().all(|e| e.abs() < 1e-6));
+//! # Ok::<(), ndgrad::GradientError>(())
+//! ```
+//!
 //! # Types
 //!
 //! | input element | differences taken in | output |
