@@ -221,6 +221,11 @@ impl Weights<'_> {
             w
         })
     }
+
+    /// Whether [`all`](Weights::all) has been computed.
+    pub(crate) fn is_computed(&self) -> bool {
+        self.all.get().is_some()
+    }
 }
 
 /// Everything the kernel needs to differentiate along one axis.
@@ -628,6 +633,11 @@ impl Coefficients<'_> {
             self.source.fill(1, &mut a, &mut b, &mut c);
             [a, b, c]
         })
+    }
+
+    /// Whether [`all`](Coefficients::all) has been computed.
+    pub(crate) fn is_computed(&self) -> bool {
+        self.all.get().is_some()
     }
 }
 

@@ -23,6 +23,25 @@ const COEF_BLOCK: usize = 2048;
 /// output's memory, for f64).
 const FULL_COEF_LANES: usize = 24;
 
+/// Computes the per-axis coefficients of `plan` up front when the whole
+/// array has many lanes along it (`lanes`), for callers that then work on
+/// pieces too thin to decide that themselves (the slabs of the fused pass:
+/// without this, each slab would recompute the whole axis' weights).
+pub(crate) fn prepare(plan: &AxisPlan<'_>, lanes: usize) {
+    if lanes < FULL_COEF_LANES {
+        return;
+    }
+    match &plan.interior {
+        Interior::NonUniform(c) => {
+            c.all(plan.len);
+        }
+        Interior::Weights(w) if plan.len > 2 * w.reach => {
+            w.all(plan.len);
+        }
+        _ => {}
+    }
+}
+
 /// Shortest lane worth a loop of its own when walking hyperplanes: below
 /// this, the per-hyperplane set-up costs more than the broadcast `Zip`.
 const MIN_ROW: usize = 16;
@@ -149,7 +168,7 @@ fn weights_interior<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     let (count, width) = (out.len_of(axis), w.width());
     let refs: Vec<_> = xs.iter().collect();
     let rows = row_axis(&out, &refs);
-    if rows == Some(axis) && out.len() >= FULL_COEF_LANES * count {
+    if rows == Some(axis) && (w.is_computed() || out.len() >= FULL_COEF_LANES * count) {
         // Many lanes along the axis: the axis' weights once per plan.
         let all = w.all(len);
         let m = len - 2 * w.reach;
@@ -199,7 +218,7 @@ pub(super) fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     let src = &*coefs.source;
     let count = out.len_of(axis);
     let rows = row_axis(&out, &[&fm, &f0, &fp]);
-    if rows == Some(axis) && out.len() >= FULL_COEF_LANES * count {
+    if rows == Some(axis) && (coefs.is_computed() || out.len() >= FULL_COEF_LANES * count) {
         // Many lanes along the axis: the axis' coefficients are computed once
         // per plan (3 per sample of the axis: at most an eighth of the
         // output) and each lane is streamed whole.

@@ -3,7 +3,7 @@
 
 use ndarray::{ArrayView, ArrayViewMut, Axis, Dimension, Slice};
 
-use super::regions::apply_range;
+use super::regions::{apply_range, prepare};
 use super::{Codec, In, St};
 use crate::options::Par;
 use crate::plan::AxisPlan;
@@ -85,6 +85,9 @@ pub(crate) fn apply_all<C: Codec, D: Dimension>(
         }
         return;
     };
+    for (_, plan) in jobs.iter().filter(|&&(axis, _)| axis != s) {
+        prepare(plan, f.len() / plan.len.max(1));
+    }
     let n = f.len_of(s);
     let per_index = (f.len() / n).max(1) * size_of::<In<C>>();
     let slab = (SLAB_BYTES / per_index).clamp(1, n);
