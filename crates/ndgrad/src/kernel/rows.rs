@@ -329,6 +329,17 @@ fn taps_row<C: Codec, P: Compute<Val<C>>>(
     w: &[P],
     div: Option<P>,
 ) {
+    match xs.len() {
+        2 => return taps_fixed::<C, P, 2>(o, xs, w, div),
+        3 => return taps_fixed::<C, P, 3>(o, xs, w, div),
+        4 => return taps_fixed::<C, P, 4>(o, xs, w, div),
+        5 => return taps_fixed::<C, P, 5>(o, xs, w, div),
+        6 => return taps_fixed::<C, P, 6>(o, xs, w, div),
+        7 => return taps_fixed::<C, P, 7>(o, xs, w, div),
+        8 => return taps_fixed::<C, P, 8>(o, xs, w, div),
+        9 => return taps_fixed::<C, P, 9>(o, xs, w, div),
+        _ => {}
+    }
     let n = o.len();
     let mut acc = [P::from_f64(0.0); CHUNK];
     for start in (0..n).step_by(CHUNK) {
@@ -346,10 +357,51 @@ fn taps_row<C: Codec, P: Compute<Val<C>>>(
     }
 }
 
+/// [`taps_row`] for `N` taps known at compile time: the sum stays in
+/// registers (the same operations in the same order, so the same bits).
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn taps_fixed<C: Codec, P: Compute<Val<C>>, const N: usize>(
+    o: &mut [St<C>],
+    xs: &[&[In<C>]],
+    w: &[P],
+    div: Option<P>,
+) {
+    let n = o.len();
+    let x: [&[In<C>]; N] = core::array::from_fn(|j| &xs[j][..n]);
+    let w: [P; N] = core::array::from_fn(|j| w[j]);
+    let sum = |i: usize| {
+        let mut a = w[0].mul(lift::<C, P>(x[0][i]));
+        for j in 1..N {
+            a = a.add(w[j].mul(lift::<C, P>(x[j][i])));
+        }
+        a
+    };
+    match div {
+        Some(d) => {
+            for (i, o) in o.iter_mut().enumerate() {
+                *o = C::store(sum(i).div(d).lower());
+            }
+        }
+        None => {
+            for (i, o) in o.iter_mut().enumerate() {
+                *o = C::store(sum(i).lower());
+            }
+        }
+    }
+}
+
 /// One contiguous row of [`weights_lanes`] (as [`taps_row`], per-row weights).
 #[allow(clippy::inline_always)]
 #[inline(always)]
 fn weights_row<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], xs: &[&[In<C>]], w: &[&[f64]]) {
+    match xs.len() {
+        3 => return weights_fixed::<C, P, 3>(o, xs, w),
+        5 => return weights_fixed::<C, P, 5>(o, xs, w),
+        7 => return weights_fixed::<C, P, 7>(o, xs, w),
+        9 => return weights_fixed::<C, P, 9>(o, xs, w),
+        _ => {}
+    }
     let n = o.len();
     let mut acc = [P::from_f64(0.0); CHUNK];
     for start in (0..n).step_by(CHUNK) {
@@ -366,6 +418,27 @@ fn weights_row<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], xs: &[&[In<C>]], w
             }
         }
         store::<C, P>(&mut o[start..start + m], acc, None);
+    }
+}
+
+/// [`weights_row`] for `N` taps known at compile time (the central windows
+/// of the schemes: 3 to 9 samples), the sum in registers, same bits.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn weights_fixed<C: Codec, P: Compute<Val<C>>, const N: usize>(
+    o: &mut [St<C>],
+    xs: &[&[In<C>]],
+    w: &[&[f64]],
+) {
+    let n = o.len();
+    let x: [&[In<C>]; N] = core::array::from_fn(|j| &xs[j][..n]);
+    let w: [&[f64]; N] = core::array::from_fn(|j| &w[j][..n]);
+    for (i, o) in o.iter_mut().enumerate() {
+        let mut a = P::from_f64(w[0][i]).mul(lift::<C, P>(x[0][i]));
+        for j in 1..N {
+            a = a.add(P::from_f64(w[j][i]).mul(lift::<C, P>(x[j][i])));
+        }
+        *o = C::store(a.lower());
     }
 }
 
