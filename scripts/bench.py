@@ -5,6 +5,7 @@
     .venv/bin/python scripts/bench.py --quick         # smaller arrays, fewer workloads
     .venv/bin/python scripts/bench.py --json out.json
     .venv/bin/python scripts/bench.py --filter dask   # only the Dask rows
+    .venv/bin/python scripts/bench.py --filter schemes  # only the higher-order scheme rows
 
 For every workload the calls are interleaved (NumPy, ndgrad, ndgrad with
 workers=1, ndgrad with out=, NumPy, ...) and the medians compared, so that
@@ -24,6 +25,18 @@ same array, persisted on the same local `distributed` cluster (2 worker
 processes, 1 thread each, loopback only) with the same chunks, all axes:
 from the call to the results being persisted in the workers' memory (graph
 building included, transfer to the client excluded), interleaved, medians.
+
+The scheme rows (``--filter schemes``; issue 11) time ndgrad's higher-order
+schemes on f64 data against ``accuracy=None`` (NumPy's gradient) in the same
+interleaved loop, and against findiff (``Diff(axis, h, acc=k)``, ``**2``,
+``periodic=True``, coordinate grids; one operator per axis, applied in turn)
+on the same arrays. findiff's operators are built once, outside the timed
+calls (its coefficients are computed on the first call, in the warm-up);
+findiff variants whose first call takes more than a second are timed only
+3 times. Results are checked: accuracy None and 2 against numpy.gradient
+(edge_order 1 and 2) bit for bit, every other row against findiff in the
+interior (findiff slides its one-sided windows at the ends, ndgrad pins
+them, so the ends differ), periodic rows everywhere.
 
 Peak memory is measured with tracemalloc, which sees every NumPy allocation
 (ndgrad's outputs are NumPy arrays; its own working memory is a few KiB,
@@ -284,6 +297,173 @@ def dask_row(client: Any, w: dict[str, Any], repeats: int) -> dict[str, Any]:
     }
 
 
+SCHEME_VARIANTS = {
+    # key: (label, ndgrad keyword arguments, coordinates?)
+    "none": ("accuracy=None", {}, False),
+    "acc2": ("accuracy=2", {"accuracy": 2}, False),
+    "acc4": ("accuracy=4", {"accuracy": 4}, False),
+    "acc8": ("accuracy=8", {"accuracy": 8}, False),
+    "d2": ("derivative(order=2)", {"order": 2}, False),
+    "periodic4": ("periodic, accuracy=4", {"accuracy": 4, "boundary": "periodic"}, False),
+    "coords4": ("coordinates, accuracy=4", {"accuracy": 4}, True),
+    "coords8": ("coordinates, accuracy=8", {"accuracy": 8}, True),
+}
+
+
+def scheme_workloads(quick: bool) -> list[dict[str, Any]]:
+    n1, n2, n3 = (10**6, 1024, 96) if quick else (10**7, 4096, 256)
+    return [
+        dict(shape=shape, name=f"schemes {'x'.join(map(str, shape))} f64 all")
+        for shape in ((n2, n2), (n3, n3, n3), (n1,))
+    ]
+
+
+def as_tuple(r: Any) -> tuple[Any, ...]:
+    return tuple(r) if isinstance(r, (tuple, list)) else (r,)
+
+
+def interior_rel_diff(got: tuple[Any, ...], want: tuple[Any, ...], reach: int | None) -> float:
+    """max |got - want| / max |want| over the rows at least ``reach`` from
+    both ends of each output's own axis (``None``: everywhere)."""
+    worst = 0.0
+    for a, (g, x) in enumerate(zip(got, want, strict=True)):
+        if reach is not None:
+            idx: list[slice] = [slice(None)] * g.ndim
+            idx[a] = slice(reach, g.shape[a] - reach)
+            g, x = g[tuple(idx)], x[tuple(idx)]
+        worst = max(worst, float(np.max(np.abs(g - x)) / np.max(np.abs(x))))
+    return worst
+
+
+def run_schemes(w: dict[str, Any], repeats: int, rng: np.random.Generator) -> dict[str, Any]:
+    """ndgrad's schemes against accuracy=None and findiff (see the module doc)."""
+    f = rng.standard_normal(w["shape"])
+    h = 0.1
+    axes = list(range(f.ndim))
+    xs = [np.cumsum(rng.uniform(0.5, 1.5, n)) for n in f.shape]
+
+    def nd_call(kw: dict[str, Any], coords: bool) -> Callable[[], Any]:
+        fn = ndgrad.derivative if "order" in kw else ndgrad.gradient
+        varargs = xs if coords else [h]
+        return lambda: fn(f, *varargs, **kw)
+
+    nd = {k: nd_call(kw, coords) for k, (_, kw, coords) in SCHEME_VARIANTS.items()}
+    fd: dict[str, Callable[[], Any]] = {}
+    try:
+        from findiff import Diff
+    except ImportError:
+        print("findiff columns skipped: pip install findiff")
+    else:
+        ops = {
+            "acc2": [Diff(a, h, acc=2) for a in axes],
+            "acc4": [Diff(a, h, acc=4) for a in axes],
+            "acc8": [Diff(a, h, acc=8) for a in axes],
+            "d2": [Diff(a, h, acc=2) ** 2 for a in axes],
+            "periodic4": [Diff(a, h, acc=4, periodic=True) for a in axes],
+            "coords4": [Diff(a, xs[a], acc=4) for a in axes],
+            "coords8": [Diff(a, xs[a], acc=8) for a in axes],
+        }
+        for k, o in ops.items():
+            fd[k] = lambda o=o: [op(f) for op in o]
+
+    # Checks: NumPy's bits where NumPy defines the answer, findiff elsewhere.
+    for k, edge in (("none", 1), ("acc2", 2)):
+        want = as_tuple(numpy_gradient(f, h, edge_order=edge))
+        got = as_tuple(nd[k]())
+        assert all(np.array_equal(g, x) for g, x in zip(got, want, strict=True)), (w["name"], k)
+    del want, got
+    agree: dict[str, float] = {}
+    # The rows both compute with the central window (None: all of them).
+    reach = {
+        "acc2": 1,
+        "acc4": 2,
+        "acc8": 4,
+        "d2": 1,
+        "periodic4": None,
+        "coords4": 2,
+        "coords8": 4,
+    }
+    for k in fd:
+        agree[k] = interior_rel_diff(as_tuple(nd[k]()), as_tuple(fd[k]()), reach[k])
+        assert agree[k] < 1e-9, (w["name"], k, agree[k])
+
+    threads = os.cpu_count() or 1
+    p_in = np.arange(f.nbytes // 8, dtype=np.float64)
+
+    def probe_fresh() -> None:
+        _ndgrad._stencil_probe(p_in, np.empty_like(p_in), threads)
+
+    # Interleaved: the probe, then each ndgrad variant followed by its findiff twin.
+    calls: dict[str, Callable[[], Any]] = {"probe_fresh": probe_fresh}
+    for k in nd:
+        calls[f"nd_{k}"] = nd[k]
+        if k in fd:
+            calls[f"fd_{k}"] = fd[k]
+    warm = {k: timed(fn) for k, fn in calls.items()}  # warm-up (builds findiff's operators)
+    # findiff variants slower than a second on their first call: 3 timed calls.
+    n_calls = {
+        k: min(repeats, 3) if k.startswith("fd_") and warm[k] > 1.0 else repeats for k in calls
+    }
+    times: dict[str, list[float]] = {k: [] for k in calls}
+    for r in range(repeats):
+        for k, fn in calls.items():
+            if r < n_calls[k]:
+                times[k].append(timed(fn))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    moved = len(axes) * 2 * f.nbytes  # per output: input read once, output written once
+    probe_gbps = 2 * f.nbytes / med["probe_fresh"] / 1e9
+    rows = {}
+    for k, (label, _, _) in SCHEME_VARIANTS.items():
+        t = med[f"nd_{k}"]
+        gbps = moved / t / 1e9
+        row: dict[str, Any] = {
+            "variant": label,
+            "ndgrad_s": t,
+            "ratio_to_none": t / med["nd_none"],
+            "gbps": gbps,
+            "pct_fresh_ceiling": 100 * gbps / probe_gbps,
+            "peak_outputs_ndgrad": peak_memory(nd[k]) / f.nbytes,
+        }
+        if k in fd:
+            row |= {
+                "findiff_s": med[f"fd_{k}"],
+                "findiff_calls": n_calls[f"fd_{k}"],
+                "speedup_vs_findiff": med[f"fd_{k}"] / t,
+                "peak_outputs_findiff": peak_memory(fd[k]) / f.nbytes,
+                "rel_diff_vs_findiff": agree[k],
+            }
+        rows[k] = row
+    return {
+        "workload": w["name"],
+        "shape": list(w["shape"]),
+        "outputs": len(axes),
+        "step": h,
+        "probe_fresh_gbps": probe_gbps,
+        "median_s": med,
+        "timed_calls": n_calls,
+        "variants": rows,
+    }
+
+
+def print_scheme_rows(r: dict[str, Any]) -> None:
+    for k, v in r["variants"].items():
+        if "findiff_s" in v:
+            few = "*" if v["findiff_calls"] < r["timed_calls"]["probe_fresh"] else " "
+            fd = (
+                f"{1e3 * v['findiff_s']:10.1f}{few} {v['speedup_vs_findiff']:6.1f}x "
+                f"{v['peak_outputs_ndgrad']:4.1f}/{v['peak_outputs_findiff']:4.1f} "
+                f"{v['rel_diff_vs_findiff']:8.1e}"
+            )
+        else:
+            check = "numpy's bits" if k == "none" else ""
+            fd = f"{'-':>10}  {'-':>7} {v['peak_outputs_ndgrad']:4.1f}/  -  {check:>8}"
+        print(
+            f"{r['workload']:27} {v['variant']:24} {1e3 * v['ndgrad_s']:9.1f} "
+            f"{v['ratio_to_none']:6.2f} {v['gbps']:6.1f} {v['pct_fresh_ceiling']:5.0f}% {fd}",
+            flush=True,
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -313,11 +493,11 @@ def main() -> None:
     rows = []
     head = (f"{'workload':34} {'numpy ms':>9} {'ndgrad ms':>9} {'ratio':>6} {'w=1':>6} "
             f"{'GB/s':>6} {'%fresh':>6} {'out=':>6} {'%mapd':>6} {'mem np/nd':>10}")  # fmt: skip
-    print(head)
-    print("-" * len(head))
-    for w in workloads(args.quick):
-        if args.filter not in describe(w):
-            continue
+    todo_numpy = [w for w in workloads(args.quick) if args.filter in describe(w)]
+    if todo_numpy:
+        print(head)
+        print("-" * len(head))
+    for w in todo_numpy:
         r = run(w, args.repeats, rng)
         rows.append(r)
         m, g, p = r["median_s"], r["gbps"], r["peak_outputs"]
@@ -328,6 +508,20 @@ def main() -> None:
             f"{r['pct_mapped_ceiling']:5.0f}% {p['numpy']:4.1f}/{p['ndgrad']:4.1f}",
             flush=True,
         )
+    scheme_rows: list[dict[str, Any]] = []
+    todo_schemes = [w for w in scheme_workloads(args.quick) if args.filter in w["name"]]
+    if todo_schemes:
+        head = (f"{'workload':27} {'variant':24} {'ndgrad ms':>9} {'xNone':>6} {'GB/s':>6} "
+                f"{'%fresh':>6} {'findiff ms':>11} {'speedup':>7} {'mem nd/fd':>9} "
+                f"{'vs findiff':>8}")  # fmt: skip
+        print(head)
+        print("-" * len(head))
+        for w in todo_schemes:
+            r = run_schemes(w, args.repeats, rng)
+            scheme_rows.append(r)
+            print_scheme_rows(r)
+        if any(min(r["timed_calls"].values()) < args.repeats for r in scheme_rows):
+            print("* findiff timed 3 times (its first call took more than a second)")
     dask_rows: list[dict[str, Any]] = []
     todo = [w for w in dask_workloads(args.quick) if args.filter in w["name"]]
     if todo:
@@ -353,7 +547,7 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"ceilings_gbps": ceilings, "small_call_us": small, "rows": rows,
-                       "dask_rows": dask_rows,
+                       "scheme_rows": scheme_rows, "dask_rows": dask_rows,
                        "numpy": np.__version__, "ndgrad": ndgrad.__version__, "cpus": threads},
                       fh, indent=1)  # fmt: skip
         print(f"wrote {args.json}")

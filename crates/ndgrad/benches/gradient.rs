@@ -2,7 +2,8 @@
 //!
 //! Run with `cargo bench -p ndgrad` (or `-- <filter>`). Outputs are
 //! preallocated so that the kernels, not page faults, are measured; the
-//! throughput counts the input read once and the output written once.
+//! throughput counts the input read once and the output written once (per
+//! output). `all_axes` times the every-axis call (`gradient_with_into`).
 
 use std::hint::black_box;
 
@@ -10,7 +11,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use ndgrad::half::f16;
 use ndgrad::ndarray::{Array, Array1, ArrayD, ArrayRef, Axis, IxDyn};
 use ndgrad::num_complex::Complex;
-use ndgrad::{EdgeOrder, Element, Par, Spacing, gradient_axis_into};
+use ndgrad::{EdgeOrder, Element, Options, Par, Spacing, gradient_axis_into, gradient_with_into};
 
 /// 2^20 elements per array (8 MiB of f64): larger than the caches, quick to run.
 const N: usize = 1 << 20;
@@ -197,5 +198,44 @@ fn threads(c: &mut Criterion) {
 #[cfg(not(feature = "rayon"))]
 fn threads(_: &mut Criterion) {}
 
-criterion_group!(benches, shapes, edge_orders, dtypes, layouts, threads);
+/// Every axis in one call (`gradient_with_into`): the fused pass that cuts
+/// the array into slabs and computes all axes slab by slab, which is what
+/// `numpy.gradient`-style calls without `axis` run.
+fn all_axes(c: &mut Criterion) {
+    let two = data(&[1024, N / 1024], |v| v);
+    let three = data(&[64, 128, N / (64 * 128)], |v| v);
+    for (name, f) in [("2d", &two), ("3d", &three)] {
+        let xs: Vec<Array1<f64>> = f.shape().iter().map(|&n| coords(n)).collect();
+        let mut outs: Vec<ArrayD<f64>> =
+            (0..f.ndim()).map(|_| ArrayD::zeros(f.raw_dim())).collect();
+        let bytes = f.len() * f.ndim() * 2 * size_of::<f64>();
+        let mut g = c.benchmark_group(format!("f64/all-axes/{name}"));
+        g.throughput(Throughput::Bytes(bytes as u64));
+        for coordinates in [false, true] {
+            let opts = if coordinates {
+                Options::new().spacing_per_axis(xs.iter().map(Spacing::coordinates))
+            } else {
+                Options::new().spacing(Spacing::uniform(0.5))
+            }
+            .par(Par::Seq);
+            let id = if coordinates { "coords" } else { "uniform" };
+            g.bench_function(BenchmarkId::from_parameter(id), |b| {
+                b.iter(|| {
+                    gradient_with_into(black_box(f), &mut outs, &opts).expect("valid arguments");
+                });
+            });
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(
+    benches,
+    shapes,
+    edge_orders,
+    dtypes,
+    layouts,
+    threads,
+    all_axes
+);
 criterion_main!(benches);

@@ -370,25 +370,30 @@ fn taps_fixed<C: Codec, P: Compute<Val<C>>, const N: usize>(
     let n = o.len();
     let x: [&[In<C>]; N] = core::array::from_fn(|j| &xs[j][..n]);
     let w: [P; N] = core::array::from_fn(|j| w[j]);
-    let sum = |i: usize| {
-        let mut a = w[0].mul(lift::<C, P>(x[0][i]));
-        for j in 1..N {
-            a = a.add(w[j].mul(lift::<C, P>(x[j][i])));
-        }
-        a
-    };
     match div {
         Some(d) => {
             for (i, o) in o.iter_mut().enumerate() {
-                *o = C::store(sum(i).div(d).lower());
+                *o = C::store(dot::<C, P, N>(&x, &w, i).div(d).lower());
             }
         }
         None => {
             for (i, o) in o.iter_mut().enumerate() {
-                *o = C::store(sum(i).lower());
+                *o = C::store(dot::<C, P, N>(&x, &w, i).lower());
             }
         }
     }
+}
+
+/// `Σ_j w_j x_j[i]`, left to right (inlined: a call per sample would stop
+/// the loop from vectorising).
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn dot<C: Codec, P: Compute<Val<C>>, const N: usize>(x: &[&[In<C>]; N], w: &[P; N], i: usize) -> P {
+    let mut a = w[0].mul(lift::<C, P>(x[0][i]));
+    for j in 1..N {
+        a = a.add(w[j].mul(lift::<C, P>(x[j][i])));
+    }
+    a
 }
 
 /// One contiguous row of [`weights_lanes`] (as [`taps_row`], per-row weights).
