@@ -159,6 +159,38 @@ def _result(outs: Sequence[NDArray[Any]], count: int) -> Any:
     return outs[0] if count == 1 else tuple(outs)
 
 
+def _compute(
+    f: NDArray[Any],
+    out: object,
+    axes: tuple[int, ...],
+    specs: list[Spec],
+    schemes: list[SchemeArg],
+    n_workers: int,
+) -> Any:
+    """Runs the kernel into fresh outputs or the checked `out=` arrays and
+    returns an array for one axis, a tuple otherwise. Outputs are computed
+    in native byte order; a byte-swapped input gets byte-swapped fresh
+    outputs (as NumPy gives), a non-native `out=` array is filled by copy."""
+    otype = output_dtype(f.dtype)
+    native_otype = otype.newbyteorder("=")
+    if out is None:
+        outs = [np.empty_like(f, dtype=native_otype) for _ in axes]
+        targets = outs
+    else:
+        outs = _outputs(out, f, otype, len(axes))
+        targets = [o if o.dtype.isnative else np.empty_like(o, dtype=native_otype) for o in outs]
+    run(f, targets, axes, specs, schemes, n_workers)
+    if out is None:
+        if not otype.isnative:
+            # NumPy keeps a byte-swapped input's byte order in its output.
+            outs = [o.byteswap(inplace=True).view(otype) for o in outs]
+    else:
+        for o, t in zip(outs, targets, strict=True):
+            if o is not t:
+                np.copyto(o, t)
+    return _result(outs, len(axes))
+
+
 def gradient(
     f: ArrayLike,
     *varargs: Any,
@@ -324,28 +356,8 @@ def gradient(
         specs = [spec(d) for d in args.dx]
     except Fallback:
         return _fallback(f, varargs, axis, edge_order, out)
-    len_axes = len(args.axes)
-
-    otype = output_dtype(f.dtype)
-    native_otype = otype.newbyteorder("=")
-    if out is None:
-        outs = [np.empty_like(f, dtype=native_otype) for _ in args.axes]
-        targets = outs
-    else:
-        outs = _outputs(out, f, otype, len_axes)
-        # Non-native outputs are computed natively and copied at the end.
-        targets = [o if o.dtype.isnative else np.empty_like(o, dtype=native_otype) for o in outs]
-    run(f, targets, args.axes, specs, [numpy_scheme(args.edge_order)] * len_axes, n_workers)
-
-    if out is None:
-        if not otype.isnative:
-            # NumPy keeps a byte-swapped input's byte order in its output.
-            outs = [o.byteswap(inplace=True).view(otype) for o in outs]
-    else:
-        for o, t in zip(outs, targets, strict=True):
-            if o is not t:
-                np.copyto(o, t)
-    return _result(outs, len_axes)
+    numpy_schemes = [numpy_scheme(args.edge_order)] * len(args.axes)
+    return _compute(f, out, args.axes, specs, numpy_schemes, n_workers)
 
 
 def derivative(
@@ -559,23 +571,7 @@ def schemes(
         (d, 0 if k is None else k, args.edge_order, p, per)
         for p, per in zip(periodic, periods, strict=True)
     ]
-    otype = output_dtype(f.dtype)
-    native_otype = otype.newbyteorder("=")
-    if out is None:
-        outs = [np.empty_like(f, dtype=native_otype) for _ in args.axes]
-        targets = outs
-    else:
-        outs = _outputs(out, f, otype, count)
-        targets = [o if o.dtype.isnative else np.empty_like(o, dtype=native_otype) for o in outs]
-    run(f, targets, args.axes, specs, kernel_schemes, n_workers)
-    if out is None:
-        if not otype.isnative:
-            outs = [o.byteswap(inplace=True).view(otype) for o in outs]
-    else:
-        for o, t in zip(outs, targets, strict=True):
-            if o is not t:
-                np.copyto(o, t)
-    return _result(outs, count)
+    return _compute(f, out, args.axes, specs, kernel_schemes, n_workers)
 
 
 class Args(NamedTuple):

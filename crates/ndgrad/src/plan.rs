@@ -568,7 +568,7 @@ impl Planner<'_> {
             len: n,
             reach,
             interior: Interior::Weights(Weights {
-                source: Box::new(Fornberg { x, reach, d }),
+                source: Box::new(CentralWeights { x, reach, d }),
                 reach,
                 all: OnceLock::new(),
             }),
@@ -578,40 +578,28 @@ impl Planner<'_> {
     }
 }
 
-/// Fornberg weights of central windows on coordinates.
-struct Fornberg<'a, S> {
+/// Weights of central windows on coordinates ([`weights::central`]).
+struct CentralWeights<'a, S> {
     x: ArrayView1<'a, S>,
     reach: usize,
     d: usize,
 }
 
-impl<S: SpacingElement> WeightSource for Fornberg<'_, S> {
+impl<S: SpacingElement> WeightSource for CentralWeights<'_, S> {
     fn precision(&self) -> Precision {
         <S::Real as Real>::PRECISION
     }
 
     fn fill(&self, first: usize, m: usize, out: &mut [f64]) {
-        let width = 2 * self.reach + 1;
-        debug_assert_eq!(out.len(), m * width);
-        let mut z = [0.0; weights::MAX_NODES];
-        let mut w = [0.0; weights::MAX_NODES];
-        let (z, w) = (&mut z[..width], &mut w[..width]);
-        let xs = self.x.as_slice();
-        let xf = |i: usize| match xs {
-            Some(s) => s[i].to_real().to_f64(),
-            None => self.x[i].to_real().to_f64(),
+        debug_assert_eq!(out.len(), m * (2 * self.reach + 1));
+        // The coordinates the rows read, as f64.
+        let span = first - self.reach..first + m + self.reach;
+        let xf = |v: &S| v.to_real().to_f64();
+        let x: Vec<f64> = match self.x.as_slice() {
+            Some(s) => s[span].iter().map(xf).collect(),
+            None => self.x.slice(ndarray::s![span]).iter().map(xf).collect(),
         };
-        for r in 0..m {
-            let i = first + r;
-            let xi = xf(i);
-            for (j, z) in z.iter_mut().enumerate() {
-                *z = xf(i + j - self.reach) - xi;
-            }
-            weights::fornberg(z, self.d, w);
-            for (j, &w) in w.iter().enumerate() {
-                out[j * m + r] = w;
-            }
-        }
+        weights::central(&x, self.reach, self.d, out);
     }
 }
 

@@ -301,6 +301,241 @@ pub(crate) fn window(d: usize, k: usize, row: usize, n: usize) -> Range<usize> {
     }
 }
 
+/// Central-window weights of the `d`-th derivative for consecutive rows,
+/// vectorised across rows.
+///
+/// `x` holds the coordinates of `m + 2h` consecutive samples (`m` the
+/// number of rows, `out.len() == m (2h + 1)`). Row `r` is centred on
+/// `x[r + h]` and reads `x[r..=r + 2h]`; its tap `p` goes to
+/// `out[p * m + r]`.
+///
+/// Fornberg's recursion needs `O(W² d)` divisions per row for `W` nodes.
+/// Here the weights come from the Lagrange basis instead, which at a node
+/// has a closed form: with `a_q = x_c − x_q` (`c` the centre) and for
+/// every node `p ≠ c`,
+///
+/// ```text
+/// w_p = d! · e_p / D_p,   D_p = Π_{q≠p} (x_p − x_q),
+///                         e_p = [t^(d−1)] Π_{q≠p,c} (t + a_q),
+/// ```
+///
+/// and `w_c = −Σ_{p≠c} w_p` (a derivative's weights annihilate constants).
+/// The `W − 1` reciprocals of a row cost one division: every `D_p` is split
+/// exactly into a power of two and a mantissa in `[1, 2)`, the mantissas
+/// are inverted together (Montgomery's trick: a product of at most ten of
+/// them cannot overflow) and the powers of two are put back exactly. The
+/// differences `x_p − x_q` are taken from the coordinates themselves, each
+/// rounded once.
+///
+/// A row whose `D_p` is zero, subnormal or beyond `2^1022` in magnitude,
+/// or whose weights are not all finite, is computed by [`fornberg`]
+/// instead: repeated or non-finite coordinates (which give non-finite
+/// weights there too) and differences spread over hundreds of binary
+/// orders of magnitude. Every row is computed by the same sequence of
+/// operations whatever block it falls in, so the result does not depend on
+/// how the rows are split between calls or threads.
+///
+/// Preconditions (checked in debug builds): `1 <= d <= MAX_DERIVATIVE`,
+/// `2h + 1 <= MAX_NODES`, `2h + 1 > d`.
+pub(crate) fn central(x: &[f64], h: usize, d: usize, out: &mut [f64]) {
+    let width = 2 * h + 1;
+    debug_assert!((1..=MAX_DERIVATIVE).contains(&d) && width <= MAX_NODES && width > d);
+    let m = x.len() + 1 - width;
+    debug_assert_eq!(out.len(), m * width, "one weight per row and tap");
+    central_simd(x, h, d, m, out);
+}
+
+fn central_simd(x: &[f64], h: usize, d: usize, m: usize, out: &mut [f64]) {
+    // The window width and the derivative order as constants, so that the
+    // block's loops unroll and its arrays live in registers.
+    macro_rules! dispatch {
+        ($(($w:literal, $d:literal)),*) => {
+            match (2 * h + 1, d) {
+                $(($w, $d) => central_rows::<$w, $d>(x, m, out),)*
+                _ => unreachable!("no central window of width {} for derivative {d}", 2 * h + 1),
+            }
+        };
+    }
+    dispatch!(
+        (3, 1),
+        (5, 1),
+        (7, 1),
+        (9, 1),
+        (3, 2),
+        (5, 2),
+        (7, 2),
+        (9, 2),
+        (5, 3),
+        (7, 3),
+        (9, 3),
+        (11, 3),
+        (5, 4),
+        (7, 4),
+        (9, 4),
+        (11, 4)
+    );
+}
+
+/// Rows [`central_rows`] computes together: every step of the closed form
+/// is a loop over the rows of a block (slices of this length, in L1), which
+/// the compiler turns into vector operations.
+const BLOCK: usize = 120;
+
+/// [`central`] for windows of `W` nodes and derivative order `D`, a block
+/// of rows at a time. Every operation is row-wise, so a row gets the same
+/// bits whatever block it falls in. Rows the closed form rejects are
+/// recomputed by [`fornberg`].
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512dq+avx2", "x86_64+avx2"))]
+#[allow(
+    clippy::needless_range_loop,
+    reason = "row loops the compiler vectorises"
+)]
+fn central_rows<const W: usize, const D: usize>(x: &[f64], m: usize, out: &mut [f64]) {
+    const EXP: u64 = 0x7ff << 52;
+    const ONE: u64 = 0x3ff << 52;
+    const TOO_BIG: u64 = 0x7fe << 52;
+    const TOO_BIG_F: f64 = f64::from_bits(TOO_BIG);
+    let h = W / 2;
+    let mut mant = [[0.0; BLOCK]; W];
+    let mut scale = [[0.0; BLOCK]; W];
+    let mut recip = [[0.0; BLOCK]; W];
+    let mut pre = [[[0.0; BLOCK]; D]; W];
+    let mut suf = [[[0.0; BLOCK]; D]; W];
+    let mut poly = [[0.0; BLOCK]; D];
+    let mut acc = [0.0; BLOCK];
+    let mut lo_e = [0.0; BLOCK];
+    let mut lo = [0.0_f64; BLOCK];
+    let mut hi = [0.0_f64; BLOCK];
+    #[allow(clippy::cast_precision_loss, reason = "at most 4! = 24")]
+    let factorial = (1..=D).product::<usize>() as f64;
+    for r0 in (0..m).step_by(BLOCK) {
+        let b = BLOCK.min(m - r0);
+        let xb = &x[r0..r0 + b + W - 1];
+        // Node p of row r is xs[p][r].
+        let xs: [&[f64]; W] = core::array::from_fn(|p| &xb[p..p + b]);
+        // D_p = Π_{q≠p} (x_p − x_q), split into a mantissa of the same
+        // sign and magnitude in [1, 2), and the power of two 2^-e that
+        // undoes it; lo and hi bound |D_p| (the split is exact, and 2^-e
+        // normal, within [2^-1022, 2^1022)).
+        lo[..b].fill(f64::INFINITY);
+        hi[..b].fill(0.0);
+        for p in (0..W).filter(|&p| p != h) {
+            let dp = &mut acc[..b];
+            dp.fill(1.0);
+            for q in (0..W).filter(|&q| q != p) {
+                for (d, (&xp, &xq)) in dp.iter_mut().zip(xs[p].iter().zip(xs[q])) {
+                    *d *= xp - xq;
+                }
+            }
+            let parts = mant[p][..b].iter_mut().zip(&mut scale[p][..b]);
+            let bounds = lo[..b].iter_mut().zip(&mut hi[..b]);
+            for ((&dp, (m_p, s_p)), (lo, hi)) in dp.iter().zip(parts).zip(bounds) {
+                // Selects, not f64::min/max (whose NaN rules keep the loop
+                // scalar); a NaN D_p makes the weights NaN, rejected below.
+                let mag = dp.abs();
+                *lo = if mag < *lo { mag } else { *lo };
+                *hi = if mag > *hi { mag } else { *hi };
+                let e = dp.to_bits() & EXP;
+                *m_p = f64::from_bits((dp.to_bits() & !EXP) | ONE);
+                // 2^-(E - 1023) has the biased exponent 2046 - E.
+                *s_p = f64::from_bits(TOO_BIG.wrapping_sub(e) & EXP);
+            }
+        }
+        // Montgomery's trick on the mantissas: one division per row.
+        // recip[p] holds the prefix product first.
+        let acc = &mut acc[..b];
+        acc.fill(1.0);
+        for p in (0..W).filter(|&p| p != h) {
+            for ((rc, a), &mp) in recip[p][..b]
+                .iter_mut()
+                .zip(acc.iter_mut())
+                .zip(&mant[p][..b])
+            {
+                *rc = *a;
+                *a *= mp;
+            }
+        }
+        for a in acc.iter_mut() {
+            *a = 1.0 / *a;
+        }
+        for p in (0..W).rev().filter(|&p| p != h) {
+            for ((rc, a), &mp) in recip[p][..b]
+                .iter_mut()
+                .zip(acc.iter_mut())
+                .zip(&mant[p][..b])
+            {
+                *rc *= *a;
+                *a *= mp;
+            }
+        }
+        // e_p from prefix and suffix products of (t + a_q), a_q = x_c − x_q,
+        // over the nodes q ≠ c, truncated to degree D − 1.
+        for (ends, forward) in [(&mut pre, true), (&mut suf, false)] {
+            for c in &mut poly {
+                c[..b].fill(0.0);
+            }
+            poly[0][..b].fill(1.0);
+            let order: [usize; W] = core::array::from_fn(|i| if forward { i } else { W - 1 - i });
+            for p in order.into_iter().filter(|&p| p != h) {
+                ends[p] = poly;
+                let (xp, xc) = (xs[p], xs[h]);
+                for i in (1..D).rev() {
+                    let (lower, upper) = poly.split_at_mut(i);
+                    let terms = upper[0][..b].iter_mut().zip(&lower[i - 1][..b]);
+                    for ((c, &l), (&xc, &xp)) in terms.zip(xc.iter().zip(xp)) {
+                        *c = *c * (xc - xp) + l;
+                    }
+                }
+                for (c, (&xc, &xp)) in poly[0][..b].iter_mut().zip(xc.iter().zip(xp)) {
+                    *c *= xc - xp;
+                }
+            }
+        }
+        // The weights; the centre's is minus the others' sum.
+        let centre = acc;
+        centre.fill(0.0);
+        let e = &mut lo_e[..b];
+        for p in (0..W).filter(|&p| p != h) {
+            e.fill(0.0);
+            for i in 0..D {
+                let terms = pre[p][i][..b].iter().zip(&suf[p][D - 1 - i][..b]);
+                if i == 0 {
+                    for (e, (&a, &s)) in e.iter_mut().zip(terms) {
+                        *e = a * s;
+                    }
+                } else {
+                    for (e, (&a, &s)) in e.iter_mut().zip(terms) {
+                        *e += a * s;
+                    }
+                }
+            }
+            let o = &mut out[p * m + r0..p * m + r0 + b];
+            let factors = recip[p][..b].iter().zip(&scale[p][..b]);
+            for ((o, c), (&e, (&rc, &sc))) in o
+                .iter_mut()
+                .zip(centre.iter_mut())
+                .zip(e.iter().zip(factors))
+            {
+                let w = e * factorial * rc * sc;
+                *o = w;
+                *c -= w;
+            }
+        }
+        out[h * m + r0..h * m + r0 + b].copy_from_slice(&centre[..b]);
+        for r in 0..b {
+            if !(lo[r] >= f64::MIN_POSITIVE && hi[r] < TOO_BIG_F && centre[r].is_finite()) {
+                let row = r0 + r;
+                let z: [f64; W] = core::array::from_fn(|q| x[row + q] - x[row + h]);
+                let mut w = [0.0; W];
+                fornberg(&z, D, &mut w);
+                for (p, w) in w.into_iter().enumerate() {
+                    out[p * m + row] = w;
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(
     clippy::cast_possible_truncation,
@@ -682,6 +917,150 @@ mod tests {
             assert_eq!(window(d, k, row, n), want, "d={d} k={k} row={row} n={n}");
         }
         assert_eq!((central_width(2, 4), one_sided_width(2, 4)), (5, 6));
+    }
+
+    /// Every central window the schemes use: (half-width, derivative).
+    fn central_cases() -> Vec<(usize, usize)> {
+        let mut v = Vec::new();
+        for d in 1..=MAX_DERIVATIVE {
+            for k in ORDERS {
+                v.push((half_width(d, k), d));
+            }
+        }
+        v
+    }
+
+    fn random_grid(rng: &mut Lcg, n: usize, scale: f64) -> Vec<f64> {
+        let mut x = vec![0.0; n];
+        for i in 1..n {
+            x[i] = x[i - 1] + (0.3 + 1.4 * rng.next_f64()) * scale;
+        }
+        x
+    }
+
+    fn fornberg_rows(x: &[f64], h: usize, d: usize) -> Vec<Vec<f64>> {
+        let w = 2 * h + 1;
+        (0..x.len() + 1 - w)
+            .map(|r| {
+                let z: Vec<f64> = (0..w).map(|q| x[r + q] - x[r + h]).collect();
+                let mut out = vec![0.0; w];
+                fornberg(&z, d, &mut out);
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn central_matches_fornberg_on_random_grids() {
+        let mut rng = Lcg(0x00c0_ffee_1234_5678);
+        let mut worst = 0.0_f64;
+        for (h, d) in central_cases() {
+            for scale in [1e-6, 1.0, 3e4] {
+                // 77 rows: two blocks and a partial one, several chunks.
+                let x = random_grid(&mut rng, 2 * h + 277, scale);
+                let w = 2 * h + 1;
+                let m = x.len() + 1 - w;
+                let mut out = vec![0.0; m * w];
+                central(&x, h, d, &mut out);
+                for (r, want) in fornberg_rows(&x, h, d).iter().enumerate() {
+                    let size: f64 = want.iter().map(|v| v.abs()).sum();
+                    for (p, &want) in want.iter().enumerate() {
+                        let err = (out[p * m + r] - want).abs() / size;
+                        worst = worst.max(err);
+                        assert!(
+                            err < 1e-13,
+                            "h={h} d={d} scale={scale} row {r} tap {p}: {} vs Fornberg {want}",
+                            out[p * m + r]
+                        );
+                    }
+                }
+            }
+        }
+        eprintln!("worst difference from Fornberg, relative to Σ|w|: {worst:e}");
+    }
+
+    #[test]
+    fn central_is_exact_on_integer_grids() {
+        // Integer nodes: the weights are the exact tables, to a few ulps.
+        for (h, d) in central_cases() {
+            let x: Vec<f64> = (0..40).map(f64::from).collect();
+            let w = 2 * h + 1;
+            let m = x.len() + 1 - w;
+            let mut out = vec![0.0; m * w];
+            central(&x, h, d, &mut out);
+            let offsets: Vec<i64> = (-(h as i64)..=h as i64).collect();
+            let (nums, den) = exact(&offsets, d);
+            for r in 0..m {
+                for p in 0..w {
+                    let want = nums[p] as f64 / den as f64;
+                    let got = out[p * m + r];
+                    assert!(
+                        (got - want).abs() <= 64.0 * f64::EPSILON * want.abs().max(1.0),
+                        "h={h} d={d} row {r} tap {p}: {got} vs {want}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn central_rows_do_not_depend_on_the_split() {
+        let mut rng = Lcg(99);
+        for (h, d) in central_cases() {
+            let x = random_grid(&mut rng, 2 * h + 300, 1.0);
+            let w = 2 * h + 1;
+            let m = x.len() + 1 - w;
+            let mut whole = vec![0.0; m * w];
+            central(&x, h, d, &mut whole);
+            for (start, len) in [(0, 1), (3, 7), (37, 121), (120, 133), (m - 5, 5)] {
+                let mut part = vec![0.0; len * w];
+                central(&x[start..start + len + w - 1], h, d, &mut part);
+                for r in 0..len {
+                    for p in 0..w {
+                        assert_eq!(
+                            part[p * len + r].to_bits(),
+                            whole[p * m + start + r].to_bits(),
+                            "h={h} d={d} row {} tap {p}",
+                            start + r
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn central_falls_back_to_fornberg_where_the_closed_form_cannot() {
+        // Repeated nodes, non-finite nodes, and differences so large that
+        // the products overflow: those rows are Fornberg's, bit for bit.
+        for (h, d) in central_cases() {
+            let w = 2 * h + 1;
+            let mut x: Vec<f64> = (0..60).map(|i| f64::from(i) * 0.5).collect();
+            x[20] = x[19];
+            x[35] = f64::NAN;
+            for (i, v) in x[45..].iter_mut().enumerate() {
+                *v = 1e200 * (i as f64 + 1.0);
+            }
+            let m = x.len() + 1 - w;
+            let mut out = vec![0.0; m * w];
+            central(&x, h, d, &mut out);
+            for (r, want) in fornberg_rows(&x, h, d).iter().enumerate() {
+                let window = r..r + w;
+                let touched = (window.contains(&19) && window.contains(&20))
+                    || window.contains(&35)
+                    || window.end > 45;
+                if !touched {
+                    continue;
+                }
+                for (p, &want) in want.iter().enumerate() {
+                    let got = out[p * m + r];
+                    assert!(
+                        got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                        "h={h} d={d} row {r} tap {p}: {got} vs Fornberg {want}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
