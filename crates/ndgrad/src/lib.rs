@@ -71,7 +71,8 @@
 //! periodic        every row:           the central window, indices modulo n; with coordinates
 //!                                      x[j] - period left of x[0], x[j] + period right of x[n-1]
 //! weights         out[i] = Σ_j w_j f[j], w the exact weights of the window's coordinates at x[i]
-//!                 (Fornberg's algorithm); with a step h: w_j = c_j / (den · h^d), c_j integers
+//!                 (Fornberg's algorithm, or at interior rows the same weights from the Lagrange
+//!                 basis' closed form); with a step h: w_j = c_j / (den · h^d), c_j integers
 //! ```
 //!
 //! For example `d = 1, k = 4` is `(f[i-2] - 8 f[i-1] + 8 f[i+1] - f[i+2]) / (12 h)`

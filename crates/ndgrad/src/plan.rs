@@ -530,7 +530,8 @@ impl Planner<'_> {
         }
     }
 
-    /// Fornberg weights on the coordinates, row by row.
+    /// Weights on the coordinates: Fornberg's at the boundary rows, the
+    /// interior's a block at a time ([`CentralWeights`]).
     fn fornberg_coordinates<'a, S: SpacingElement>(&self, x: ArrayView1<'a, S>) -> AxisPlan<'a> {
         let (n, reach) = (self.len, self.scheme.reach());
         let d = usize::from(self.scheme.derivative());
