@@ -398,18 +398,15 @@ fn central_rows<const W: usize, const D: usize>(x: &[f64], m: usize, out: &mut [
     const EXP: u64 = 0x7ff << 52;
     const ONE: u64 = 0x3ff << 52;
     const TOO_BIG: u64 = 0x7fe << 52;
-    const TOO_BIG_F: f64 = f64::from_bits(TOO_BIG);
     let h = W / 2;
     let mut mant = [[0.0; BLOCK]; W];
     let mut scale = [[0.0; BLOCK]; W];
     let mut recip = [[0.0; BLOCK]; W];
     let mut pre = [[[0.0; BLOCK]; D]; W];
-    let mut suf = [[[0.0; BLOCK]; D]; W];
     let mut poly = [[0.0; BLOCK]; D];
     let mut acc = [0.0; BLOCK];
-    let mut lo_e = [0.0; BLOCK];
-    let mut lo = [0.0_f64; BLOCK];
-    let mut hi = [0.0_f64; BLOCK];
+    let mut centre = [0.0; BLOCK];
+    let mut bad = [0_u64; BLOCK];
     // left[0] and right[0] are the empty products.
     let mut left = [[1.0; BLOCK + MAX_NODES]; W];
     let mut right = [[1.0; BLOCK + MAX_NODES]; W];
@@ -422,10 +419,9 @@ fn central_rows<const W: usize, const D: usize>(x: &[f64], m: usize, out: &mut [
         let xs: [&[f64]; W] = core::array::from_fn(|p| &xb[p..p + b]);
         // D_p = Π_{q≠p} (x_p − x_q), split into a mantissa of the same
         // sign and magnitude in [1, 2), and the power of two 2^-e that
-        // undoes it; lo and hi bound |D_p| (the split is exact, and 2^-e
-        // normal, within [2^-1022, 2^1022)).
-        lo[..b].fill(f64::INFINITY);
-        hi[..b].fill(0.0);
+        // undoes it; `bad` flags the rows with a D_p outside
+        // [2^-1022, 2^1022), where the split is not exact or 2^-e not normal.
+        bad[..b].fill(0);
         // Each difference x_i − x_j serves up to W − 1 rows: the products
         // of the differences to the c nodes left (right) of node i,
         // left[c][i] (right[c][i]), are computed once per node. Row r's
@@ -452,109 +448,86 @@ fn central_rows<const W: usize, const D: usize>(x: &[f64], m: usize, out: &mut [
                 *r = p * (xi - xj);
             }
         }
-        for p in (0..W).filter(|&p| p != h) {
-            let dp = &mut acc[..b];
-            let (l, r) = (&left[p][p..p + b], &right[W - 1 - p][p..p + b]);
-            for (d, (&l, &r)) in dp.iter_mut().zip(l.iter().zip(r)) {
-                *d = l * r;
-            }
-            let parts = mant[p][..b].iter_mut().zip(&mut scale[p][..b]);
-            let bounds = lo[..b].iter_mut().zip(&mut hi[..b]);
-            for ((&dp, (m_p, s_p)), (lo, hi)) in dp.iter().zip(parts).zip(bounds) {
-                // Selects, not f64::min/max (whose NaN rules keep the loop
-                // scalar); a NaN D_p makes the weights NaN, rejected below.
-                let mag = dp.abs();
-                *lo = if mag < *lo { mag } else { *lo };
-                *hi = if mag > *hi { mag } else { *hi };
-                let e = dp.to_bits() & EXP;
-                *m_p = f64::from_bits((dp.to_bits() & !EXP) | ONE);
-                // 2^-(E - 1023) has the biased exponent 2046 - E.
-                *s_p = f64::from_bits(TOO_BIG.wrapping_sub(e) & EXP);
-            }
-        }
-        // Montgomery's trick on the mantissas: one division per row.
-        // recip[p] holds the prefix product first.
+        // Forward over the nodes: D_p split, the prefix products of the
+        // mantissas (Montgomery's trick, recip[p] holding the prefix), and
+        // the prefix products of (t + a_q), a_q = x_c − x_q, truncated to
+        // degree D − 1 (pre[p]: over the nodes q < p, q ≠ c).
+        let xc = xs[h];
         let acc = &mut acc[..b];
         acc.fill(1.0);
+        for c in &mut poly {
+            c[..b].fill(0.0);
+        }
+        poly[0][..b].fill(1.0);
         for p in (0..W).filter(|&p| p != h) {
-            for ((rc, a), &mp) in recip[p][..b]
-                .iter_mut()
-                .zip(acc.iter_mut())
-                .zip(&mant[p][..b])
-            {
-                *rc = *a;
-                *a *= mp;
+            let (l, rt, xp) = (&left[p][p..p + b], &right[W - 1 - p][p..p + b], xs[p]);
+            let (m_p, s_p, rc_p) = (&mut mant[p][..b], &mut scale[p][..b], &mut recip[p][..b]);
+            let bad = &mut bad[..b];
+            let pre_p = &mut pre[p];
+            for r in 0..b {
+                let dp = l[r] * rt[r];
+                let e = dp.to_bits() & EXP;
+                // Written unconditionally (a select or a branch would cost
+                // the loop its vectors); NaN D_p passes here and makes the
+                // weights NaN, rejected below.
+                bad[r] |= u64::from(e == 0) | u64::from(e >= TOO_BIG);
+                let mant = f64::from_bits((dp.to_bits() & !EXP) | ONE);
+                m_p[r] = mant;
+                // 2^-(E - 1023) has the biased exponent 2046 - E.
+                s_p[r] = f64::from_bits(TOO_BIG.wrapping_sub(e) & EXP);
+                rc_p[r] = acc[r];
+                acc[r] *= mant;
+                let a = xc[r] - xp[r];
+                for i in (0..D).rev() {
+                    pre_p[i][r] = poly[i][r];
+                    poly[i][r] = if i == 0 {
+                        poly[0][r] * a
+                    } else {
+                        poly[i][r] * a + poly[i - 1][r]
+                    };
+                }
             }
         }
         for a in acc.iter_mut() {
             *a = 1.0 / *a;
         }
-        for p in (0..W).rev().filter(|&p| p != h) {
-            for ((rc, a), &mp) in recip[p][..b]
-                .iter_mut()
-                .zip(acc.iter_mut())
-                .zip(&mant[p][..b])
-            {
-                *rc *= *a;
-                *a *= mp;
-            }
+        // Backward over the nodes: the reciprocals, the suffix products
+        // (over q > p, q ≠ c) and with them e_p and the weights. The
+        // centre's weight is minus the others' sum.
+        for c in &mut poly {
+            c[..b].fill(0.0);
         }
-        // e_p from prefix and suffix products of (t + a_q), a_q = x_c − x_q,
-        // over the nodes q ≠ c, truncated to degree D − 1.
-        for (ends, forward) in [(&mut pre, true), (&mut suf, false)] {
-            for c in &mut poly {
-                c[..b].fill(0.0);
-            }
-            poly[0][..b].fill(1.0);
-            let order: [usize; W] = core::array::from_fn(|i| if forward { i } else { W - 1 - i });
-            for p in order.into_iter().filter(|&p| p != h) {
-                ends[p] = poly;
-                let (xp, xc) = (xs[p], xs[h]);
-                for i in (1..D).rev() {
-                    let (lower, upper) = poly.split_at_mut(i);
-                    let terms = upper[0][..b].iter_mut().zip(&lower[i - 1][..b]);
-                    for ((c, &l), (&xc, &xp)) in terms.zip(xc.iter().zip(xp)) {
-                        *c = *c * (xc - xp) + l;
-                    }
-                }
-                for (c, (&xc, &xp)) in poly[0][..b].iter_mut().zip(xc.iter().zip(xp)) {
-                    *c *= xc - xp;
-                }
-            }
-        }
-        // The weights; the centre's is minus the others' sum.
-        let centre = acc;
+        poly[0][..b].fill(1.0);
+        let centre = &mut centre[..b];
         centre.fill(0.0);
-        let e = &mut lo_e[..b];
-        for p in (0..W).filter(|&p| p != h) {
-            e.fill(0.0);
-            for i in 0..D {
-                let terms = pre[p][i][..b].iter().zip(&suf[p][D - 1 - i][..b]);
-                if i == 0 {
-                    for (e, (&a, &s)) in e.iter_mut().zip(terms) {
-                        *e = a * s;
-                    }
-                } else {
-                    for (e, (&a, &s)) in e.iter_mut().zip(terms) {
-                        *e += a * s;
-                    }
-                }
-            }
+        for p in (0..W).rev().filter(|&p| p != h) {
+            let xp = xs[p];
+            let (m_p, s_p, rc_p) = (&mant[p][..b], &scale[p][..b], &recip[p][..b]);
+            let pre_p = &pre[p];
             let o = &mut out[p * m + r0..p * m + r0 + b];
-            let factors = recip[p][..b].iter().zip(&scale[p][..b]);
-            for ((o, c), (&e, (&rc, &sc))) in o
-                .iter_mut()
-                .zip(centre.iter_mut())
-                .zip(e.iter().zip(factors))
-            {
-                let w = e * factorial * rc * sc;
-                *o = w;
-                *c -= w;
+            for r in 0..b {
+                let recip = rc_p[r] * acc[r];
+                acc[r] *= m_p[r];
+                let mut e = pre_p[0][r] * poly[D - 1][r];
+                for i in 1..D {
+                    e += pre_p[i][r] * poly[D - 1 - i][r];
+                }
+                let a = xc[r] - xp[r];
+                for i in (0..D).rev() {
+                    poly[i][r] = if i == 0 {
+                        poly[0][r] * a
+                    } else {
+                        poly[i][r] * a + poly[i - 1][r]
+                    };
+                }
+                let w = e * factorial * recip * s_p[r];
+                o[r] = w;
+                centre[r] -= w;
             }
         }
         out[h * m + r0..h * m + r0 + b].copy_from_slice(&centre[..b]);
         for r in 0..b {
-            if !(lo[r] >= f64::MIN_POSITIVE && hi[r] < TOO_BIG_F && centre[r].is_finite()) {
+            if bad[r] != 0 || !centre[r].is_finite() {
                 let row = r0 + r;
                 let z: [f64; W] = core::array::from_fn(|q| x[row + q] - x[row + h]);
                 let mut w = [0.0; W];
