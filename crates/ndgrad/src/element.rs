@@ -123,6 +123,67 @@ pub trait Scalar: Element<Output = Self> + Debug + PartialEq {
     #[doc(hidden)]
     #[must_use]
     fn sub(self, rhs: Self) -> Self;
+
+    /// NumPy's `add` in this type (how the fused operators sum their terms).
+    #[doc(hidden)]
+    #[must_use]
+    fn add(self, rhs: Self) -> Self;
+}
+
+/// A real [`Scalar`] (`f16`, `f32`, `f64`): the types a gradient magnitude
+/// is defined for. Sealed.
+///
+/// Each operation is NumPy's ufunc in this type: `float16` is computed in
+/// `f32` and rounded once per operation, as NumPy's half loops do.
+///
+/// ```
+/// fn magnitude_type<T: ndgrad::Float>() {}
+/// magnitude_type::<f32>();
+/// ```
+pub trait Float: Scalar {
+    /// NumPy's `multiply` in this type.
+    #[doc(hidden)]
+    #[must_use]
+    fn mul(self, rhs: Self) -> Self;
+
+    /// NumPy's `sqrt` in this type.
+    #[doc(hidden)]
+    #[must_use]
+    fn sqrt(self) -> Self;
+}
+
+impl Float for f16 {
+    #[inline]
+    fn mul(self, rhs: Self) -> Self {
+        // The f32 product of two halves is exact: one rounding, NumPy's.
+        f16::from_f32(f32::from(self) * f32::from(rhs))
+    }
+    #[inline]
+    fn sqrt(self) -> Self {
+        // NumPy's half sqrt: `npy_float_to_half(npy_sqrtf(...))`; f32 has
+        // 24 >= 2*11 + 2 bits, so this double rounding is the correct one.
+        f16::from_f32(f32::from(self).sqrt())
+    }
+}
+impl Float for f32 {
+    #[inline]
+    fn mul(self, rhs: Self) -> Self {
+        self * rhs
+    }
+    #[inline]
+    fn sqrt(self) -> Self {
+        f32::sqrt(self)
+    }
+}
+impl Float for f64 {
+    #[inline]
+    fn mul(self, rhs: Self) -> Self {
+        self * rhs
+    }
+    #[inline]
+    fn sqrt(self) -> Self {
+        f64::sqrt(self)
+    }
 }
 
 /// Correctly rounded `f64` to `f16`, as NumPy's `npy_double_to_half`.
@@ -256,7 +317,8 @@ macro_rules! int_element {
 int_element!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 macro_rules! scalar_element {
-    ($t:ty, $prec:ident, $zero:expr, $h:ty, $s:ty, $d:ty, |$a:ident, $b:ident| $sub:expr) => {
+    ($t:ty, $prec:ident, $zero:expr, $h:ty, $s:ty, $d:ty,
+     |$a:ident, $b:ident| $sub:expr, |$c:ident, $e:ident| $add:expr) => {
         impl sealed::Sealed for $t {}
         impl Element for $t {
             type Output = $t;
@@ -276,12 +338,20 @@ macro_rules! scalar_element {
                 let ($a, $b) = (self, rhs);
                 $sub
             }
+            #[inline(always)]
+            fn add(self, rhs: Self) -> Self {
+                let ($c, $e) = (self, rhs);
+                $add
+            }
         }
     };
 }
-scalar_element!(f16, Half, f16::ZERO, f16, f32, f64, |a, b| a - b);
-scalar_element!(f32, Single, 0.0, f32, f32, f64, |a, b| a - b);
-scalar_element!(f64, Double, 0.0, f64, f64, f64, |a, b| a - b);
+// `half`'s f16 arithmetic goes through f32 and rounds once, as NumPy's
+// half loops do.
+scalar_element!(f16, Half, f16::ZERO, f16, f32, f64, |a, b| a - b, |a, b| a
+    + b);
+scalar_element!(f32, Single, 0.0, f32, f32, f64, |a, b| a - b, |a, b| a + b);
+scalar_element!(f64, Double, 0.0, f64, f64, f64, |a, b| a - b, |a, b| a + b);
 scalar_element!(
     Complex<f32>,
     Single,
@@ -289,7 +359,8 @@ scalar_element!(
     Complex<f32>,
     Complex<f32>,
     Complex<f64>,
-    |a, b| Complex::new(a.re - b.re, a.im - b.im)
+    |a, b| Complex::new(a.re - b.re, a.im - b.im),
+    |a, b| Complex::new(a.re + b.re, a.im + b.im)
 );
 scalar_element!(
     Complex<f64>,
@@ -298,7 +369,8 @@ scalar_element!(
     Complex<f64>,
     Complex<f64>,
     Complex<f64>,
-    |a, b| Complex::new(a.re - b.re, a.im - b.im)
+    |a, b| Complex::new(a.re - b.re, a.im - b.im),
+    |a, b| Complex::new(a.re + b.re, a.im + b.im)
 );
 
 // ------------------------------------------------------ compute precisions

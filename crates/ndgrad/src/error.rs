@@ -156,6 +156,39 @@ pub enum GradientError {
         /// Its coordinate, as `f64`.
         value: f64,
     },
+    /// A vector-calculus operator was given no axis to differentiate along.
+    #[error("{operator} needs at least one axis to differentiate along; got none")]
+    NoAxes {
+        /// The operator (`"magnitude"`, `"laplacian"`, `"divergence"`, `"curl"`).
+        operator: &'static str,
+    },
+    /// A vector field whose number of components differs from the number
+    /// of axes it is differentiated along.
+    #[error("{operator} takes one component per axis: expected {expected}, got {got}")]
+    ComponentCount {
+        /// The operator.
+        operator: &'static str,
+        /// Components given.
+        got: usize,
+        /// Axes differentiated along.
+        expected: usize,
+    },
+    /// A vector field component whose shape differs from the first one's.
+    #[error("component {index} has shape {got:?}, expected {expected:?} (component 0's shape)")]
+    ComponentShape {
+        /// The component.
+        index: usize,
+        /// Its shape.
+        got: Vec<usize>,
+        /// The shape of component 0.
+        expected: Vec<usize>,
+    },
+    /// A curl along a number of axes other than 2 or 3.
+    #[error("curl is defined in 2 or 3 dimensions; got {got} axes")]
+    CurlAxes {
+        /// The number of axes.
+        got: usize,
+    },
     /// An edge order other than 1 or 2.
     #[error("edge order {got} is not supported; expected 1 or 2")]
     InvalidEdgeOrder {

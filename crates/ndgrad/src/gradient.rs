@@ -264,7 +264,7 @@ fn apply_planned<I, D, O>(
     kernel::apply_all::<I, D>(&f.view(), views, &jobs, par);
 }
 
-fn check_output_shape(expected: &[usize], got: &[usize]) -> Result<(), GradientError> {
+pub(crate) fn check_output_shape(expected: &[usize], got: &[usize]) -> Result<(), GradientError> {
     if got == expected {
         Ok(())
     } else {
@@ -317,7 +317,7 @@ pub fn check(shape: &[usize], opts: &Options<'_>) -> Result<(), GradientError> {
 
 /// Validates `opts` against `shape` in NumPy's order (axes, spacing count,
 /// coordinate lengths, axis lengths) and plans every requested axis.
-fn plan_all<'a>(
+pub(crate) fn plan_all<'a>(
     shape: &[usize],
     opts: &Options<'a>,
 ) -> Result<Vec<(Axis, AxisPlan<'a>)>, GradientError> {

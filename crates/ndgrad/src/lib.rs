@@ -184,6 +184,7 @@ mod element;
 mod error;
 mod gradient;
 mod kernel;
+mod operators;
 mod options;
 mod plan;
 mod scheme;
@@ -192,11 +193,15 @@ mod stencil;
 pub mod timedelta;
 mod weights;
 
-pub use element::{Element, Precision, Scalar};
+pub use element::{Element, Float, Precision, Scalar};
 pub use error::GradientError;
 pub use gradient::{
     check, gradient, gradient_axis, gradient_axis_into, gradient_into, gradient_with,
     gradient_with_into,
+};
+pub use operators::{
+    curl, curl_into, divergence, divergence_into, laplacian, laplacian_into, magnitude,
+    magnitude_into,
 };
 pub use options::{EdgeOrder, Options, Par};
 pub use scheme::{ACCURACIES, Accuracy, Boundary, MAX_DERIVATIVE, Scheme, Stencil};

@@ -182,6 +182,20 @@ impl Scheme {
         self
     }
 
+    /// The second derivative with this scheme's accuracy (NumPy's
+    /// gradient counts as accuracy 2) and boundary: a Laplacian's term.
+    pub(crate) const fn second_derivative(self) -> Self {
+        let k = match self.accuracy {
+            Accuracy::Order(k) => k,
+            Accuracy::NumPy(_) => 2,
+        };
+        Scheme {
+            derivative: 2,
+            accuracy: Accuracy::Order(k),
+            boundary: self.boundary,
+        }
+    }
+
     /// The derivative order `d`.
     pub const fn derivative(&self) -> u8 {
         self.derivative

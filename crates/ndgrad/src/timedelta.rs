@@ -73,6 +73,15 @@ impl Scalar for Ticks {
             Ticks(self.0.wrapping_sub(rhs.0))
         }
     }
+
+    /// `TIMEDELTA_mm_m_add`.
+    fn add(self, rhs: Self) -> Self {
+        if self.0 == NAT || rhs.0 == NAT {
+            Ticks(NAT)
+        } else {
+            Ticks(self.0.wrapping_add(rhs.0))
+        }
+    }
 }
 
 /// What the stencil handles for timedelta data: values, float coefficients,

@@ -1,7 +1,8 @@
 //! Applying an [`AxisPlan`] to arrays, in three layers:
 //!
-//! * [`tasks`]: splitting the work (threads, and the fused multi-axis pass
-//!   that reads the input once for every axis);
+//! * [`tasks`]: splitting the work (threads, and the fused pass that reads
+//!   the input once for every axis and combines the derivatives of the
+//!   vector-calculus operators slab by slab);
 //! * [`regions`]: one task's rows of an axis, as regions (the boundary rows
 //!   at each end, one at a time; the interior rows, all at once);
 //! * [`rows`]: the loops, one per stencil shape:
@@ -26,7 +27,7 @@
 
 use crate::element::{Element, Scalar};
 
-pub(crate) use tasks::{apply, apply_all};
+pub(crate) use tasks::{Difference, Norm, Sum, Term, apply, apply_all, apply_fused};
 
 /// How a kernel reads and writes memory: stored input `In`, the `Value`
 /// differences and results are computed as, stored output `Stored`.

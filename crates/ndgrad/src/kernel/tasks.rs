@@ -1,10 +1,12 @@
 //! Splitting the work: threads (rayon tasks over the outermost axis in
 //! memory) and the fused pass over several axes.
 
-use ndarray::{ArrayView, ArrayViewMut, Axis, Dimension, Slice};
+use ndarray::{ArrayView, ArrayViewMut, Axis, Dimension, Slice, Zip};
 
 use super::regions::{apply_range, prepare};
 use super::{Codec, In, St};
+use crate::element::{Element, Float, Scalar};
+use crate::gradient::alloc_like;
 use crate::options::Par;
 use crate::plan::AxisPlan;
 
@@ -64,75 +66,253 @@ fn task_count(par: Par, work: usize) -> usize {
 /// each axis after the first reads the slab from cache.
 const SLAB_BYTES: usize = 256 * 1024;
 
+/// One derivative that an output of the fused pass is made of: input
+/// `input` differentiated along `axis` with `plan`.
+#[derive(Clone, Copy)]
+pub(crate) struct Term<'p, 'a> {
+    pub(crate) input: usize,
+    pub(crate) axis: Axis,
+    pub(crate) plan: &'p AxisPlan<'a>,
+}
+
+/// How the terms of one output are combined, element by element, in the
+/// output type with NumPy's ufuncs: `last(next(…next(first(t0), t1)…, tn))`.
+pub(crate) trait Combine<T>: 'static {
+    /// Whether `first` or `last` are not the identity (a one-term output
+    /// then needs passes of its own).
+    const SHAPES: bool;
+    fn first(v: T) -> T;
+    fn next(acc: T, v: T) -> T;
+    fn last(acc: T) -> T;
+}
+
+/// `t0 + t1 + …`, left to right (divergence, Laplacian; and the plain
+/// gradient, whose outputs have one term each).
+pub(crate) struct Sum;
+
+impl<T: Scalar> Combine<T> for Sum {
+    const SHAPES: bool = false;
+    #[inline]
+    fn first(v: T) -> T {
+        v
+    }
+    #[inline]
+    fn next(acc: T, v: T) -> T {
+        acc.add(v)
+    }
+    #[inline]
+    fn last(acc: T) -> T {
+        acc
+    }
+}
+
+/// `t0 - t1` (curl).
+pub(crate) struct Difference;
+
+impl<T: Scalar> Combine<T> for Difference {
+    const SHAPES: bool = false;
+    #[inline]
+    fn first(v: T) -> T {
+        v
+    }
+    #[inline]
+    fn next(acc: T, v: T) -> T {
+        acc.sub(v)
+    }
+    #[inline]
+    fn last(acc: T) -> T {
+        acc
+    }
+}
+
+/// `sqrt(t0*t0 + t1*t1 + …)` (gradient magnitude).
+pub(crate) struct Norm;
+
+impl<T: Float> Combine<T> for Norm {
+    const SHAPES: bool = true;
+    #[inline]
+    fn first(v: T) -> T {
+        v.mul(v)
+    }
+    #[inline]
+    fn next(acc: T, v: T) -> T {
+        acc.add(v.mul(v))
+    }
+    #[inline]
+    fn last(acc: T) -> T {
+        acc.sqrt()
+    }
+}
+
 /// Several axes in one pass over the input: the array is cut into slabs
 /// along its outermost axis in memory, and every requested axis is
 /// computed slab by slab, so the input comes from memory once rather than
 /// once per axis. `outs[k]` receives the gradient along `jobs[k].0`.
-pub(crate) fn apply_all<C: Codec, D: Dimension>(
-    f: &ArrayView<'_, In<C>, D>,
-    outs: Vec<ArrayViewMut<'_, St<C>, D>>,
+pub(crate) fn apply_all<I: Element, D: Dimension>(
+    f: &ArrayView<'_, I, D>,
+    outs: Vec<ArrayViewMut<'_, I::Output, D>>,
     jobs: &[(Axis, &AxisPlan<'_>)],
     par: Par,
 ) {
     debug_assert_eq!(outs.len(), jobs.len());
-    let slab_axis = (0..f.ndim())
-        .filter(|&k| f.len_of(Axis(k)) >= 2)
-        .max_by_key(|&k| (f.stride_of(Axis(k)).unsigned_abs(), core::cmp::Reverse(k)))
-        .map(Axis);
-    let Some(s) = slab_axis.filter(|_| jobs.len() >= 2 && f.ndim() >= 2) else {
+    if jobs.len() < 2 || f.ndim() < 2 {
         for (out, &(axis, plan)) in outs.into_iter().zip(jobs) {
-            apply::<C, D>(f.view(), out, axis, plan, par);
+            apply::<I, D>(f.view(), out, axis, plan, par);
         }
         return;
-    };
-    for (_, plan) in jobs.iter().filter(|&&(axis, _)| axis != s) {
-        prepare(plan, f.len() / plan.len.max(1));
     }
-    let n = f.len_of(s);
-    let per_index = (f.len() / n).max(1) * size_of::<In<C>>();
-    let slab = (SLAB_BYTES / per_index).clamp(1, n);
-    let tasks = task_count(par, f.len() * jobs.len());
-    slabs::<C, D>(f, outs, jobs, s, 0, slab, tasks);
+    let terms: Vec<Vec<Term<'_, '_>>> = jobs
+        .iter()
+        .map(|&(axis, plan)| {
+            vec![Term {
+                input: 0,
+                axis,
+                plan,
+            }]
+        })
+        .collect();
+    apply_fused::<I, D, Sum>(core::slice::from_ref(f), outs, &terms, par);
 }
 
-/// `outs` cover indices `lo..` of the slab axis `s`; splits them between
-/// `tasks` (rayon) and walks them slab by slab.
-fn slabs<C: Codec, D: Dimension>(
-    f: &ArrayView<'_, In<C>, D>,
-    outs: Vec<ArrayViewMut<'_, St<C>, D>>,
-    jobs: &[(Axis, &AxisPlan<'_>)],
-    s: Axis,
-    lo: usize,
-    slab: usize,
-    tasks: usize,
+/// The fused pass: `outs[k]` receives the terms `jobs[k]` (each a
+/// derivative of one of `inputs`, all of one shape) combined by `K`,
+/// computed slab by slab so that every input comes from memory once. The
+/// first term of an output is computed into the output itself, the others
+/// into one slab-sized scratch array per task: nothing of the array's size
+/// is allocated.
+pub(crate) fn apply_fused<I: Element, D: Dimension, K: Combine<I::Output>>(
+    inputs: &[ArrayView<'_, I, D>],
+    outs: Vec<ArrayViewMut<'_, I::Output, D>>,
+    jobs: &[Vec<Term<'_, '_>>],
+    par: Par,
 ) {
-    let count = outs[0].len_of(s);
-    #[cfg(feature = "rayon")]
-    if tasks >= 2 && count >= 2 {
-        let left_tasks = tasks / 2;
-        let mid = (count * left_tasks / tasks).max(1);
-        let (a, b): (Vec<_>, Vec<_>) = outs.into_iter().map(|o| o.split_at(s, mid)).unzip();
-        rayon::join(
-            || slabs::<C, D>(f, a, jobs, s, lo, slab, left_tasks),
-            || slabs::<C, D>(f, b, jobs, s, lo + mid, slab, tasks - left_tasks),
-        );
+    debug_assert_eq!(outs.len(), jobs.len());
+    let f = &inputs[0];
+    let Some(s) = (0..f.ndim())
+        .filter(|&k| f.len_of(Axis(k)) >= 2)
+        .max_by_key(|&k| (f.stride_of(Axis(k)).unsigned_abs(), core::cmp::Reverse(k)))
+        .map(Axis)
+    else {
+        // Every axis has at most one sample: no axis can be differentiated,
+        // so there is no term (the planner rejects such axes).
+        debug_assert!(jobs.iter().all(Vec::is_empty) || f.is_empty());
         return;
+    };
+    for term in jobs.iter().flatten().filter(|t| t.axis != s) {
+        prepare(term.plan, f.len() / term.plan.len.max(1));
     }
-    let _ = tasks;
-    let mut outs = outs;
-    for start in (0..count).step_by(slab) {
-        let end = (start + slab).min(count);
-        let (g0, g1) = (lo + start, lo + end);
-        let part = f.slice_axis(s, Slice::from(g0..g1));
-        for (out, &(axis, plan)) in outs.iter_mut().zip(jobs) {
-            let o = out.slice_axis_mut(s, Slice::from(start..end));
-            if axis == s {
-                // Along the slab axis: the whole input, for the halo.
-                apply_range::<C, D>(f, o, axis, plan, g0);
-            } else {
-                apply_range::<C, D>(&part, o, axis, plan, 0);
+    let n = f.len_of(s);
+    let per_index = (f.len() / n).max(1) * size_of::<I>() * inputs.len();
+    let slab = (SLAB_BYTES / per_index).clamp(1, n);
+    let work = f.len() * jobs.iter().map(Vec::len).sum::<usize>();
+    let tasks = task_count(par, work);
+    Fused {
+        inputs,
+        jobs,
+        s,
+        slab,
+    }
+    .run::<K>(outs, 0, tasks);
+}
+
+/// What every task of the fused pass shares.
+struct Fused<'r, 'v, 'p, 'a, I, D: Dimension> {
+    inputs: &'r [ArrayView<'v, I, D>],
+    jobs: &'r [Vec<Term<'p, 'a>>],
+    /// The slab axis (outermost in memory).
+    s: Axis,
+    /// Slab length along `s`.
+    slab: usize,
+}
+
+impl<I: Element, D: Dimension> Fused<'_, '_, '_, '_, I, D> {
+    /// `outs` cover indices `lo..` of the slab axis; splits them between
+    /// `tasks` (rayon) and walks them slab by slab.
+    fn run<K: Combine<I::Output>>(
+        &self,
+        outs: Vec<ArrayViewMut<'_, I::Output, D>>,
+        lo: usize,
+        tasks: usize,
+    ) {
+        let s = self.s;
+        let count = outs.first().map_or(0, |o| o.len_of(s));
+        #[cfg(feature = "rayon")]
+        if tasks >= 2 && count >= 2 {
+            let left_tasks = tasks / 2;
+            let mid = (count * left_tasks / tasks).max(1);
+            let (a, b): (Vec<_>, Vec<_>) = outs.into_iter().map(|o| o.split_at(s, mid)).unzip();
+            rayon::join(
+                || self.run::<K>(a, lo, left_tasks),
+                || self.run::<K>(b, lo + mid, tasks - left_tasks),
+            );
+            return;
+        }
+        let _ = tasks;
+        let mut outs = outs;
+        // One slab-sized scratch array per task, in the input's memory order,
+        // for the terms after each output's first.
+        let mut scratch = self.jobs.iter().any(|j| j.len() >= 2).then(|| {
+            let part = self.inputs[0].slice_axis(s, Slice::from(0..self.slab.min(count)));
+            alloc_like(&part, <I::Output as Scalar>::ZERO)
+        });
+        for start in (0..count).step_by(self.slab) {
+            let end = (start + self.slab).min(count);
+            let (g0, g1) = (lo + start, lo + end);
+            for (out, job) in outs.iter_mut().zip(self.jobs) {
+                let mut o = out.slice_axis_mut(s, Slice::from(start..end));
+                let last = job.len().saturating_sub(1);
+                for (k, term) in job.iter().enumerate() {
+                    if k == 0 {
+                        self.term(term, o.view_mut(), g0, g1);
+                        if K::SHAPES && last == 0 {
+                            o.map_inplace(|v| *v = K::last(K::first(*v)));
+                        }
+                        continue;
+                    }
+                    let Some(scratch) = scratch.as_mut() else {
+                        unreachable!("a scratch array exists when an output has two terms");
+                    };
+                    let mut t = scratch.slice_axis_mut(s, Slice::from(0..end - start));
+                    self.term(term, t.view_mut(), g0, g1);
+                    combine::<I::Output, D, K>(&mut o, &t.view(), k == 1, k == last);
+                }
             }
         }
+    }
+
+    /// Rows `g0..g1` (of the slab axis) of one term, into `dest`.
+    fn term(
+        &self,
+        term: &Term<'_, '_>,
+        dest: ArrayViewMut<'_, I::Output, D>,
+        g0: usize,
+        g1: usize,
+    ) {
+        let f = &self.inputs[term.input];
+        if term.axis == self.s {
+            // Along the slab axis: the whole input, for the halo.
+            apply_range::<I, D>(f, dest, term.axis, term.plan, g0);
+        } else {
+            let part = f.slice_axis(self.s, Slice::from(g0..g1));
+            apply_range::<I, D>(&part, dest, term.axis, term.plan, 0);
+        }
+    }
+}
+
+/// `o = K::next(o, t)` element by element, with `K::first` applied to `o`
+/// before (`first`) and `K::last` after (`last`), in one pass.
+fn combine<T: Scalar, D: Dimension, K: Combine<T>>(
+    o: &mut ArrayViewMut<'_, T, D>,
+    t: &ArrayView<'_, T, D>,
+    first: bool,
+    last: bool,
+) {
+    let z = Zip::from(o).and(t);
+    match (first, last) {
+        (true, true) => z.for_each(|a, &b| *a = K::last(K::next(K::first(*a), b))),
+        (true, false) => z.for_each(|a, &b| *a = K::next(K::first(*a), b)),
+        (false, true) => z.for_each(|a, &b| *a = K::last(K::next(*a, b))),
+        (false, false) => z.for_each(|a, &b| *a = K::next(*a, b)),
     }
 }
 
@@ -219,6 +399,93 @@ mod proptests {
             let mut split = ArrayD::<f64>::from_elem(IxDyn(&shape), f64::NAN);
             apply_split::<f64, _>(f.view(), split.view_mut(), axis, &p, 0, tasks);
             prop_assert_eq!(serial, split);
+        }
+
+        /// The fused pass gives the composed bits (each term computed on
+        /// its own, then combined element by element) for any slab length
+        /// and any split into tasks, with terms along the slab axis too.
+        #[test]
+        fn fused_matches_composed(
+            shape in prop::collection::vec(3usize..9, 1..4),
+            wide in any::<bool>(),
+            slab in 1usize..9,
+            tasks in 1usize..9,
+            coords in any::<bool>(),
+            op in 0usize..3,
+            fortran in any::<bool>(),
+        ) {
+            use ndarray::ShapeBuilder;
+            let ndim = shape.len();
+            let make = |seed: usize| {
+                ArrayD::from_shape_fn(IxDyn(&shape).set_f(fortran), |i| {
+                    i.slice().iter().enumerate()
+                        .map(|(k, &v)| ((v * v + 3 * k + seed) % 7) as f64 * 0.37)
+                        .sum::<f64>()
+                })
+            };
+            let inputs: Vec<ArrayD<f64>> = (0..ndim).map(make).collect();
+            let views: Vec<_> = inputs.iter().map(|a| a.view()).collect();
+            let xs: Vec<Array1<f64>> = shape.iter()
+                .map(|&n| Array1::from_iter((0..n).map(|i| (i * i) as f64 * 0.5 + i as f64)))
+                .collect();
+            let plans: Vec<_> = (0..ndim).map(|k| {
+                let spacing = if coords { Spacing::coordinates(&xs[k]) } else { Spacing::uniform(0.7) };
+                let scheme = if wide {
+                    crate::Scheme::new(2, 4).unwrap()
+                } else {
+                    EdgeOrder::Second.into()
+                };
+                plan(&spacing, k, shape[k], &scheme)
+            }).collect();
+            prop_assume!(plans.iter().all(Result::is_ok));
+            let plans: Vec<_> = plans.into_iter().map(Result::unwrap).collect();
+            // op 0: norm of input 0's gradient; 1: divergence; 2: pairwise
+            // differences F[k+1] along k minus F[k] along k+1.
+            let jobs: Vec<Vec<Term<'_, '_>>> = match op {
+                0 => vec![(0..ndim).map(|k| Term { input: 0, axis: Axis(k), plan: &plans[k] }).collect()],
+                1 => vec![(0..ndim).map(|k| Term { input: k, axis: Axis(k), plan: &plans[k] }).collect()],
+                _ => (0..ndim).map(|k| {
+                    let j = (k + 1) % ndim;
+                    vec![
+                        Term { input: j, axis: Axis(k), plan: &plans[k] },
+                        Term { input: k, axis: Axis(j), plan: &plans[j] },
+                    ]
+                }).collect(),
+            };
+            let expected: Vec<ArrayD<f64>> = jobs.iter().map(|job| {
+                let parts: Vec<ArrayD<f64>> = job.iter().map(|t| {
+                    let mut g = ArrayD::<f64>::zeros(IxDyn(&shape));
+                    apply::<f64, _>(views[t.input].view(), g.view_mut(), t.axis, t.plan, Par::Seq);
+                    g
+                }).collect();
+                let mut acc = parts[0].clone();
+                if op == 0 { acc.mapv_inplace(|v| v * v); }
+                for p in &parts[1..] {
+                    ndarray::Zip::from(&mut acc).and(p).for_each(|a, &b| {
+                        *a = match op { 0 => *a + b * b, 1 => *a + b, _ => *a - b };
+                    });
+                }
+                if op == 0 { acc.mapv_inplace(f64::sqrt); }
+                acc
+            }).collect();
+            let mut got: Vec<ArrayD<f64>> = jobs.iter()
+                .map(|_| ArrayD::from_elem(IxDyn(&shape), f64::NAN))
+                .collect();
+            let outs = got.iter_mut().map(|a| a.view_mut()).collect();
+            let s = (0..ndim)
+                .max_by_key(|&k| (views[0].stride_of(Axis(k)).unsigned_abs(), core::cmp::Reverse(k)))
+                .map(Axis)
+                .unwrap();
+            let fused = Fused { inputs: &views, jobs: &jobs, s, slab: slab.min(shape[s.index()]) };
+            match op {
+                0 => fused.run::<Norm>(outs, 0, tasks),
+                1 => fused.run::<Sum>(outs, 0, tasks),
+                _ => fused.run::<Difference>(outs, 0, tasks),
+            }
+            for (g, e) in got.iter().zip(&expected) {
+                let same = g.iter().zip(e).all(|(a, b)| a.to_bits() == b.to_bits());
+                prop_assert!(same, "fused {:?} != composed {:?}", g, e);
+            }
         }
     }
 }
