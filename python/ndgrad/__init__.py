@@ -7,5 +7,14 @@ array([1. , 1.5, 2.5, 3.5, 4.5, 5. ])
 
 from ndgrad._api import derivative, gradient
 from ndgrad._ndgrad import __version__
+from ndgrad._operators import curl, divergence, laplacian, magnitude
 
-__all__ = ["__version__", "derivative", "gradient"]
+__all__ = [
+    "__version__",
+    "curl",
+    "derivative",
+    "divergence",
+    "gradient",
+    "laplacian",
+    "magnitude",
+]

@@ -120,7 +120,7 @@ def _is_weak_zero(d: object) -> bool:
     return type(d) in (int, float, bool) and d == 0
 
 
-def _workers(workers: int | None) -> int:
+def workers_arg(workers: int | None) -> int:
     """0 means "every thread, when the array is large enough"."""
     if workers is None:
         return 0
@@ -335,7 +335,7 @@ def gradient(
     >>> ndgrad.gradient(np.array([0.0, 1.0, 0.0, -1.0]), boundary="periodic")
     array([ 1.,  0., -1.,  0.])
     """
-    if accuracy is not None or not _is_default_boundary(boundary) or period is not None:
+    if accuracy is not None or not is_default_boundary(boundary) or period is not None:
         if accuracy is not None and edge_order is not None:
             raise ValueError(
                 "edge_order must stay None when accuracy is given (accuracy sets the "
@@ -347,7 +347,7 @@ def gradient(
     if edge_order is None:
         edge_order = 1
     f = np.asanyarray(f)
-    n_workers = _workers(workers)
+    n_workers = workers_arg(workers)
     entry = _ENTRY.get((f.dtype.kind, f.dtype.itemsize))
     if type(f) is not np.ndarray or entry is None:
         return _fallback(f, varargs, axis, edge_order, out)
@@ -459,7 +459,7 @@ def derivative(
     )
 
 
-def _is_default_boundary(boundary: object) -> bool:
+def is_default_boundary(boundary: object) -> bool:
     if isinstance(boundary, str):
         return boundary == "one-sided"
     return False
@@ -521,6 +521,64 @@ def _check_step(d: object) -> None:
         raise ValueError(f"a step must be finite and nonzero; got {d!r}")
 
 
+class Plan(NamedTuple):
+    """A checked call, as the kernels take it."""
+
+    f: NDArray[Any]
+    axes: tuple[int, ...]
+    specs: list[Spec]
+    schemes: list[SchemeArg]
+
+
+def scheme_plan(
+    f: ArrayLike,
+    varargs: tuple[Any, ...],
+    axis: Any,
+    order: object,
+    accuracy: object,
+    edge_order: object,
+    boundary: object,
+    period: object,
+    caller: str,
+    what: str = "with accuracy or boundary",
+) -> Plan:
+    """Checks the arguments of the higher-order and periodic schemes (the
+    lengths are left to the kernels, whose error names what is needed)."""
+    d = _check_int("order", order, ORDERS, none_ok=False)
+    assert d is not None
+    k = _check_int("accuracy", accuracy, ACCURACIES, none_ok=d == 1)
+    if k is None and edge_order is not None:
+        edge_order = operator.index(edge_order)  # type: ignore[arg-type]
+    f = np.asanyarray(f)
+    if type(f) is not np.ndarray:
+        raise TypeError(f"{caller} {what} takes plain ndarrays; got {type(f).__name__}")
+    kind = f.dtype.kind
+    if kind in "mM" or kernel(f.dtype) is None:
+        raise TypeError(
+            f"{caller} {what} takes float, complex or integer data; got dtype {f.dtype}"
+        )
+    args = parse(f.shape, varargs, axis, 1 if edge_order is None else edge_order, lengths=False)
+    count = len(args.axes)
+    periodic = _per_axis("boundary", boundary, count, _boundary)
+    periods = _per_axis("period", period, count, _period)
+    if k is not None:
+        for dx in args.dx:
+            if dx is not UNIT:
+                _check_step(dx)
+    try:
+        specs = [spec(dx) for dx in args.dx]
+    except Fallback:
+        raise TypeError(
+            f"{caller} {what} takes float or integer steps and "
+            "coordinates (up to float64, int64 or uint64)"
+        ) from None
+    kernel_schemes: list[SchemeArg] = [
+        (d, 0 if k is None else k, args.edge_order, p, per)
+        for p, per in zip(periodic, periods, strict=True)
+    ]
+    return Plan(f, args.axes, specs, kernel_schemes)
+
+
 def schemes(
     f: ArrayLike,
     varargs: tuple[Any, ...],
@@ -535,43 +593,9 @@ def schemes(
     caller: str,
 ) -> Any:
     """The higher-order and periodic schemes behind ``gradient`` and ``derivative``."""
-    d = _check_int("order", order, ORDERS, none_ok=False)
-    assert d is not None
-    k = _check_int("accuracy", accuracy, ACCURACIES, none_ok=d == 1)
-    if k is None and edge_order is not None:
-        edge_order = operator.index(edge_order)  # type: ignore[arg-type]
-    f = np.asanyarray(f)
-    if type(f) is not np.ndarray:
-        raise TypeError(
-            f"{caller} with accuracy or boundary takes plain ndarrays; got {type(f).__name__}"
-        )
-    n_workers = _workers(workers)
-    kind = f.dtype.kind
-    if kind in "mM" or kernel(f.dtype) is None:
-        raise TypeError(
-            f"{caller} with accuracy or boundary takes float, complex or integer data; "
-            f"got dtype {f.dtype}"
-        )
-    args = parse(f.shape, varargs, axis, 1 if edge_order is None else edge_order, lengths=False)
-    count = len(args.axes)
-    periodic = _per_axis("boundary", boundary, count, _boundary)
-    periods = _per_axis("period", period, count, _period)
-    if k is not None:
-        for dx in args.dx:
-            if dx is not UNIT:
-                _check_step(dx)
-    try:
-        specs = [spec(dx) for dx in args.dx]
-    except Fallback:
-        raise TypeError(
-            f"{caller} with accuracy or boundary takes float or integer steps and "
-            "coordinates (up to float64, int64 or uint64)"
-        ) from None
-    kernel_schemes: list[SchemeArg] = [
-        (d, 0 if k is None else k, args.edge_order, p, per)
-        for p, per in zip(periodic, periods, strict=True)
-    ]
-    return _compute(f, out, args.axes, specs, kernel_schemes, n_workers)
+    n_workers = workers_arg(workers)
+    plan = scheme_plan(f, varargs, axis, order, accuracy, edge_order, boundary, period, caller)
+    return _compute(plan.f, out, plan.axes, plan.specs, plan.schemes, n_workers)
 
 
 class Args(NamedTuple):

@@ -157,4 +157,121 @@ def gradient_m8(
 def _stencil_probe(f: NDArray[np.float64], out: NDArray[np.float64], threads: int) -> None:
     """The benchmark's bandwidth ceiling: ``out[i] = (f[i+1] - f[i-1]) / 2``."""
 
+def operator_f2(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_f4(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_f8(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_c8(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_c16(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_i1(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_i2(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_i4(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_i8(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_u1(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_u2(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_u4(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def operator_u8(
+    op: str,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
 def input_rows(scheme_arg: _Scheme, start: int, stop: int, n: int) -> tuple[int, int] | None: ...

@@ -22,7 +22,15 @@ def test_version_and_typing_files_ship() -> None:
     files = resources.files("ndgrad")
     assert (files / "py.typed").is_file()
     assert (files / "_ndgrad.pyi").is_file()
-    assert ndgrad.__all__ == ["__version__", "derivative", "gradient"]
+    assert ndgrad.__all__ == [
+        "__version__",
+        "curl",
+        "derivative",
+        "divergence",
+        "gradient",
+        "laplacian",
+        "magnitude",
+    ]
 
 
 def test_out_arrays_are_filled_and_returned(rng: np.random.Generator) -> None:

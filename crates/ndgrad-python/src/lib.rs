@@ -10,7 +10,7 @@
 #![deny(elided_lifetimes_in_paths)]
 
 use half::f16;
-use ndgrad::ndarray::{ArrayRef, ArrayViewMutD, Axis, IxDyn};
+use ndgrad::ndarray::{ArrayRef, ArrayViewD, ArrayViewMutD, Axis, IxDyn};
 use ndgrad::{
     Accuracy, Boundary, Coords, EdgeOrder, GradientError, Options, Par, Scheme, Spacing, Step,
 };
@@ -309,6 +309,154 @@ entry_points! {
     gradient_m8: i64 => i64, timedelta_axes;
 }
 
+/// How one dtype's operators are computed: `magnitude` only for real
+/// outputs.
+type OperatorFn<I, O> = fn(
+    &str,
+    &[ArrayViewD<'_, I>],
+    &mut [ArrayViewMutD<'_, O>],
+    &Options<'_>,
+) -> Result<(), OperatorError>;
+
+/// A failed operator call: a core error, or an operator this dtype lacks.
+enum OperatorError {
+    Gradient(GradientError),
+    Unsupported(String),
+}
+
+impl From<GradientError> for OperatorError {
+    fn from(e: GradientError) -> Self {
+        OperatorError::Gradient(e)
+    }
+}
+
+/// Laplacian, divergence and curl: defined for every dtype.
+fn linear_operators<I: ndgrad::Element>(
+    op: &str,
+    fields: &[ArrayViewD<'_, I>],
+    outs: &mut [ArrayViewMutD<'_, I::Output>],
+    opts: &Options<'_>,
+) -> Result<(), OperatorError> {
+    match (op, fields, outs) {
+        ("laplacian", [f], [out]) => Ok(ndgrad::laplacian_into(f, out, opts)?),
+        ("divergence", fields, [out]) => Ok(ndgrad::divergence_into(fields, out, opts)?),
+        ("curl", fields, outs) => Ok(ndgrad::curl_into(fields, outs, opts)?),
+        (op, fields, outs) => Err(OperatorError::Unsupported(format!(
+            "no operator {op:?} for this dtype with {} inputs and {} outputs",
+            fields.len(),
+            outs.len()
+        ))),
+    }
+}
+
+/// Every operator, magnitude included: real data.
+fn real_operators<I>(
+    op: &str,
+    fields: &[ArrayViewD<'_, I>],
+    outs: &mut [ArrayViewMutD<'_, I::Output>],
+    opts: &Options<'_>,
+) -> Result<(), OperatorError>
+where
+    I: ndgrad::Element,
+    I::Output: ndgrad::Float,
+{
+    match (op, fields, outs) {
+        ("magnitude", [f], [out]) => Ok(ndgrad::magnitude_into(f, out, opts)?),
+        ("magnitude", ..) => Err(OperatorError::Unsupported(
+            "magnitude takes one array and one output".into(),
+        )),
+        (op, fields, outs) => linear_operators(op, fields, outs, opts),
+    }
+}
+
+/// Runs operator `op` of `fields` into `outs`, with the GIL released.
+#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+fn run_operator<'py, I, O>(
+    py: Python<'py>,
+    op: &str,
+    fields: Vec<PyReadonlyArrayDyn<'py, I>>,
+    outs: Vec<Bound<'py, PyArrayDyn<O>>>,
+    axes: Vec<usize>,
+    spacings: Vec<SpacingArg<'py>>,
+    schemes: Vec<SchemeArg>,
+    workers: usize,
+    compute: OperatorFn<I, O>,
+) -> PyResult<()>
+where
+    I: numpy::Element + Sync,
+    O: numpy::Element + Send,
+{
+    if spacings.len() != axes.len() || schemes.len() != axes.len() {
+        return Err(PyValueError::new_err(
+            "one spacing and one scheme per axis are needed",
+        ));
+    }
+    let schemes = schemes
+        .iter()
+        .map(|s| scheme(py, s))
+        .collect::<PyResult<Vec<_>>>()?;
+    let held = spacings.iter().map(hold).collect::<PyResult<Vec<_>>>()?;
+    let mut writable = outs
+        .iter()
+        .map(|o| {
+            o.try_readwrite().map_err(|e| {
+                PyValueError::new_err(format!(
+                    "output array is not writable or overlaps another: {e}"
+                ))
+            })
+        })
+        .collect::<PyResult<Vec<PyReadwriteArrayDyn<'py, O>>>>()?;
+    let inputs: Vec<_> = fields.iter().map(|f| f.as_array()).collect();
+    let mut views: Vec<_> = writable.iter_mut().map(|o| o.as_array_mut()).collect();
+    let opts = Options::new()
+        .axes(axes.iter().map(|&a| Axis(a)))
+        .spacing_per_axis(held.iter().map(Held::spacing))
+        .scheme_per_axis(schemes)
+        .par(par(workers));
+    py.detach(|| compute(op, &inputs, &mut views, &opts))
+        .map_err(|e| match e {
+            OperatorError::Gradient(e) => to_py(py, &e),
+            OperatorError::Unsupported(msg) => PyTypeError::new_err(msg),
+        })
+}
+
+macro_rules! operator_entry_points {
+    ($($name:ident: $in:ty => $out:ty, $compute:expr;)*) => {$(
+        /// The vector-calculus operator `op` (`magnitude`, `laplacian`,
+        /// `divergence` or `curl`) of `fields`, for one input dtype, into
+        /// `outs` (see `ndgrad._operators`).
+        #[pyfunction]
+        #[allow(clippy::needless_pass_by_value, clippy::too_many_arguments)]
+        fn $name<'py>(
+            py: Python<'py>,
+            op: &str,
+            fields: Vec<PyReadonlyArrayDyn<'py, $in>>,
+            outs: Vec<Bound<'py, PyArrayDyn<$out>>>,
+            axes: Vec<usize>,
+            spacings: Vec<SpacingArg<'py>>,
+            schemes: Vec<SchemeArg>,
+            workers: usize,
+        ) -> PyResult<()> {
+            run_operator(py, op, fields, outs, axes, spacings, schemes, workers, $compute)
+        }
+    )*};
+}
+operator_entry_points! {
+    operator_f2: f16 => f16, real_operators;
+    operator_f4: f32 => f32, real_operators;
+    operator_f8: f64 => f64, real_operators;
+    operator_c8: Complex<f32> => Complex<f32>, linear_operators;
+    operator_c16: Complex<f64> => Complex<f64>, linear_operators;
+    operator_i1: i8 => f64, real_operators;
+    operator_i2: i16 => f64, real_operators;
+    operator_i4: i32 => f64, real_operators;
+    operator_i8: i64 => f64, real_operators;
+    operator_u1: u8 => f64, real_operators;
+    operator_u2: u16 => f64, real_operators;
+    operator_u4: u32 => f64, real_operators;
+    operator_u8: u64 => f64, real_operators;
+}
+
 /// The machine's ceiling for a streaming 3-point stencil, for the
 /// benchmark script: `out[i] = (f[i+1] - f[i-1]) / 2` over contiguous f64
 /// arrays on `threads` threads, the simplest loop that does a gradient's
@@ -373,6 +521,12 @@ mod _ndgrad {
     use super::{
         gradient_c8, gradient_c16, gradient_f2, gradient_f4, gradient_f8, gradient_i1, gradient_i2,
         gradient_i4, gradient_i8, gradient_m8, gradient_u1, gradient_u2, gradient_u4, gradient_u8,
+    };
+
+    #[pymodule_export]
+    use super::{
+        operator_c8, operator_c16, operator_f2, operator_f4, operator_f8, operator_i1, operator_i2,
+        operator_i4, operator_i8, operator_u1, operator_u2, operator_u4, operator_u8,
     };
 
     #[pymodule_init]

@@ -151,3 +151,52 @@ fn broadcast_inputs_are_read_without_copying() {
     let across = gradient_axis(&f, Axis(0), Spacing::Unit, EdgeOrder::First).unwrap();
     assert!(across.iter().all(|&v| v == 0.0));
 }
+
+/// The fused operators allocate their outputs and, per task, one scratch
+/// slab (at most 256 KiB of input's worth): nothing else of the array's size.
+#[test]
+fn operators_allocate_only_their_outputs() {
+    let _g = SERIAL.lock().unwrap();
+    #[cfg(feature = "rayon")]
+    rayon::broadcast(|_| ());
+    let shape = (128, 128, 128);
+    let comps: Vec<_> = (0..3)
+        .map(|c| ndarray::Array3::from_shape_fn(shape, |(i, j, k)| (i * (c + 1) + j * k) as f64))
+        .collect();
+    let views: Vec<_> = comps.iter().map(|c| c.view()).collect();
+    let out_bytes = comps[0].len() * size_of::<f64>();
+    let scratch = 8 * 256 * 1024;
+    for par in [Par::Seq, Par::rayon(2)] {
+        let opts = Options::new().spacing(Spacing::uniform(0.5)).par(par);
+        let cases: [(&str, usize, Box<dyn Fn()>); 4] = [
+            (
+                "magnitude",
+                1,
+                Box::new(|| drop(ndgrad::magnitude(&comps[0], &opts).unwrap())),
+            ),
+            (
+                "laplacian",
+                1,
+                Box::new(|| drop(ndgrad::laplacian(&comps[0], &opts).unwrap())),
+            ),
+            (
+                "divergence",
+                1,
+                Box::new(|| drop(ndgrad::divergence(&views, &opts).unwrap())),
+            ),
+            (
+                "curl",
+                3,
+                Box::new(|| drop(ndgrad::curl(&views, &opts).unwrap())),
+            ),
+        ];
+        for (name, outputs, run) in cases {
+            let extra = peak_extra(run);
+            let want = outputs * out_bytes;
+            assert!(
+                (want..want + scratch + SMALL).contains(&extra),
+                "{name} {par:?}: {extra} bytes for {outputs} outputs of {out_bytes}"
+            );
+        }
+    }
+}

@@ -1,0 +1,455 @@
+"""Vector calculus in one pass: ``magnitude``, ``laplacian``, ``divergence``
+and ``curl``.
+
+Each is what a NumPy user composes from ``numpy.gradient`` calls, computed
+by the Rust core in one pass over the input(s) in cache-sized slabs, with
+the output(s) as the only allocations of the array's size. The results are
+the bits of the composed expressions (see each docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ndgrad import _ndgrad
+from ndgrad._api import (
+    Fallback,
+    Plan,
+    code,
+    is_default_boundary,
+    native,
+    numpy_scheme,
+    output_dtype,
+    parse,
+    scheme_plan,
+    spec,
+    workers_arg,
+)
+
+_Entry = Callable[..., None]
+
+_OPERATOR: dict[str, _Entry] = {
+    "f2": _ndgrad.operator_f2,
+    "f4": _ndgrad.operator_f4,
+    "f8": _ndgrad.operator_f8,
+    "c8": _ndgrad.operator_c8,
+    "c16": _ndgrad.operator_c16,
+    "i1": _ndgrad.operator_i1,
+    "i2": _ndgrad.operator_i2,
+    "i4": _ndgrad.operator_i4,
+    "i8": _ndgrad.operator_i8,
+    "u1": _ndgrad.operator_u1,
+    "u2": _ndgrad.operator_u2,
+    "u4": _ndgrad.operator_u4,
+    "u8": _ndgrad.operator_u8,
+}
+
+_INDEXINGS = ("ij", "xy")
+
+
+def _data(f: ArrayLike, caller: str, real: bool) -> NDArray[Any]:
+    """``f`` as an ndarray of a dtype the operators take."""
+    a = np.asanyarray(f)
+    if type(a) is not np.ndarray:
+        raise TypeError(f"{caller} takes plain ndarrays; got {type(a).__name__}")
+    if real and a.dtype.kind == "c":
+        raise TypeError(
+            f"{caller} takes real data; got dtype {a.dtype} (for complex data, "
+            "np.sqrt(sum(abs(g) ** 2 for g in gradients)) is the modulus of the gradient)"
+        )
+    if code(a.dtype) not in _OPERATOR:
+        kinds = "float or integer" if real else "float, complex or integer"
+        raise TypeError(f"{caller} takes {kinds} data; got dtype {a.dtype}")
+    return a
+
+
+def _plan(
+    f: NDArray[Any],
+    varargs: tuple[Any, ...],
+    axis: Any,
+    order: int,
+    accuracy: object,
+    edge_order: object,
+    boundary: object,
+    period: object,
+    caller: str,
+) -> Plan:
+    """The checked axes, spacings and schemes: ``numpy.gradient``'s rules and
+    messages for NumPy's scheme, the higher-order rules otherwise."""
+    numpy_path = (
+        order == 1 and accuracy is None and is_default_boundary(boundary) and period is None
+    )
+    if numpy_path:
+        try:
+            args = parse(f.shape, varargs, axis, 1 if edge_order is None else edge_order)
+            specs = [spec(d) for d in args.dx]
+        except Fallback:
+            raise TypeError(
+                f"{caller} takes float or integer steps and coordinates of length >= 2 "
+                "(up to float64, int64 or uint64)"
+            ) from None
+        return Plan(f, args.axes, specs, [numpy_scheme(args.edge_order)] * len(args.axes))
+    if accuracy is not None and edge_order is not None:
+        raise ValueError(
+            "edge_order must stay None when accuracy is given (accuracy sets the "
+            f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
+        )
+    return scheme_plan(
+        f, varargs, axis, order, accuracy, edge_order, boundary, period, caller, what="with these"
+    )
+
+
+def _outputs(out: object, shape: tuple[int, ...], otype: np.dtype[Any], count: int) -> list[Any]:
+    """Fresh outputs, or the checked ``out=`` arrays."""
+    if out is None:
+        return [None] * count
+    if isinstance(out, np.ndarray):
+        outs: list[Any] = [out]
+    elif isinstance(out, (tuple, list)):
+        outs = list(out)
+    else:
+        raise TypeError(f"out must be an ndarray or a tuple of ndarrays, not {type(out).__name__}")
+    if len(outs) != count:
+        raise ValueError(f"out must have {count} array(s); got {len(outs)}")
+    for o in outs:
+        if not isinstance(o, np.ndarray):
+            raise TypeError(f"out must hold ndarrays, not {type(o).__name__}")
+        if o.shape != shape:
+            raise ValueError(f"out array has shape {o.shape}, expected {shape}")
+        if o.dtype != otype:
+            raise TypeError(f"out array has dtype {o.dtype}, expected {otype}")
+        if not o.flags.writeable:
+            raise ValueError("out array is read-only")
+    return outs
+
+
+def _run(
+    op: str,
+    fields: Sequence[NDArray[Any]],
+    plan: Plan,
+    out: object,
+    count: int,
+    workers: int,
+) -> Any:
+    """Runs operator ``op`` into fresh outputs (``count`` of them, in the
+    first field's memory order) or ``out=``; one array, or a tuple of three."""
+    if not plan.axes:
+        raise ValueError(f"{op} needs at least one axis to differentiate along; got none")
+    f = fields[0]
+    otype = output_dtype(f.dtype).newbyteorder("=")
+    given = _outputs(out, f.shape, otype, count)
+    outs = [np.empty_like(f, dtype=otype) if o is None else o for o in given]
+    targets = [o if o.dtype.isnative else np.empty_like(o, dtype=otype) for o in outs]
+    entry = _OPERATOR[code(f.dtype)]
+    entry(
+        op,
+        [native(a) for a in fields],
+        targets,
+        list(plan.axes),
+        list(plan.specs),
+        list(plan.schemes),
+        workers,
+    )
+    for o, t in zip(outs, targets, strict=True):
+        if o is not t:
+            np.copyto(o, t)
+    return outs[0] if count == 1 else tuple(outs)
+
+
+def magnitude(
+    f: ArrayLike,
+    *varargs: Any,
+    axis: int | Sequence[int] | None = None,
+    edge_order: int | None = None,
+    accuracy: int | None = None,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
+    out: NDArray[Any] | None = None,
+    workers: int | None = None,
+) -> NDArray[Any]:
+    """
+    Return the gradient magnitude ``sqrt(g0*g0 + g1*g1 + ...)``, in one pass.
+
+    ``gi`` is the derivative along the i-th requested axis, exactly as
+    :func:`ndgrad.gradient` computes it with the same arguments, and the
+    squares are summed in the order of the axes. The result has the bits of
+    ``np.sqrt(g0*g0 + g1*g1 + ...)`` on those gradients (not ``hypot``: a
+    square that overflows gives ``inf``, as it does in NumPy), without
+    computing any of them as an array: the input is read once, in
+    cache-sized slabs, and the output is the only allocation of its size.
+
+    Parameters
+    ----------
+    f : array_like
+        Real data: float16/32/64 or integers (which give float64).
+    *varargs, axis, edge_order, accuracy, boundary, period, workers
+        As for :func:`ndgrad.gradient`.
+    out : ndarray, optional
+        The array to write into (``f``'s shape, the returned dtype).
+
+    Returns
+    -------
+    ndarray
+        ``|grad f|``, of ``f``'s shape (one array, whatever the number of
+        axes).
+
+    Raises
+    ------
+    TypeError
+        Complex data (whose gradient has a modulus, not a square root of
+        squares: use ``np.sqrt(sum(abs(g) ** 2 for g in gradients))``),
+        and the types :func:`ndgrad.gradient` rejects.
+    ValueError
+        No axis, and the errors of :func:`ndgrad.gradient`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ndgrad
+    >>> y, x = np.mgrid[0:4, 0:5].astype(float)
+    >>> ndgrad.magnitude(3 * x + 4 * y)  # a plane of slope 5
+    array([[5., 5., 5., 5., 5.],
+           [5., 5., 5., 5., 5.],
+           [5., 5., 5., 5., 5.],
+           [5., 5., 5., 5., 5.]])
+    """
+    n_workers = workers_arg(workers)
+    a = _data(f, "magnitude", real=True)
+    plan = _plan(a, varargs, axis, 1, accuracy, edge_order, boundary, period, "magnitude")
+    return _run("magnitude", [a], plan, out, 1, n_workers)  # type: ignore[no-any-return]
+
+
+def laplacian(
+    f: ArrayLike,
+    *varargs: Any,
+    axis: int | Sequence[int] | None = None,
+    accuracy: int = 2,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
+    out: NDArray[Any] | None = None,
+    workers: int | None = None,
+) -> NDArray[Any]:
+    """
+    Return the Laplacian: the sum of the second derivatives along the axes.
+
+    Each second derivative is the direct stencil of
+    ``ndgrad.derivative(f, ..., order=2, accuracy=accuracy, axis=i)`` (the
+    3-point ``(f[i-1] - 2 f[i] + f[i+1]) / h**2`` inside at accuracy 2), not
+    the gradient applied twice, and the result has the bits of adding those
+    derivatives in the order of the axes. One pass over the input; the
+    output is the only allocation of its size.
+
+    Parameters
+    ----------
+    f : array_like
+        Float, complex or integer data.
+    *varargs : scalar or array, optional
+        The spacing, as for :func:`ndgrad.gradient`.
+    axis : None or int or tuple of ints, optional
+        The axes to sum over (default: all).
+    accuracy : {2, 4, 6, 8}, optional
+        The accuracy order of every second derivative, ends included.
+    boundary, period, workers
+        As for :func:`ndgrad.derivative`.
+    out : ndarray, optional
+        The array to write into.
+
+    Returns
+    -------
+    ndarray
+        The Laplacian, of ``f``'s shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ndgrad
+    >>> x = np.arange(6) * 0.5
+    >>> X, Y = np.meshgrid(x, x, indexing="ij")
+    >>> ndgrad.laplacian(X**2 + Y**2, 0.5)  # 4 everywhere, ends included
+    array([[4., 4., 4., 4., 4., 4.],
+           [4., 4., 4., 4., 4., 4.],
+           [4., 4., 4., 4., 4., 4.],
+           [4., 4., 4., 4., 4., 4.],
+           [4., 4., 4., 4., 4., 4.],
+           [4., 4., 4., 4., 4., 4.]])
+    """
+    n_workers = workers_arg(workers)
+    a = _data(f, "laplacian", real=False)
+    plan = scheme_plan(
+        a, varargs, axis, 2, accuracy, None, boundary, period, "laplacian", what="with these"
+    )
+    return _run("laplacian", [a], plan, out, 1, n_workers)  # type: ignore[no-any-return]
+
+
+def _components(F: Any, caller: str) -> list[NDArray[Any]]:
+    """A vector field: a sequence of N arrays of one N-D shape, or one array
+    whose leading axis (of length N) holds the components."""
+    if isinstance(F, np.ndarray):
+        if F.ndim < 2 or F.shape[0] != F.ndim - 1:
+            raise ValueError(
+                f"{caller} of one array takes its components along the leading axis, whose "
+                f"length must be the number of the remaining axes; got shape {F.shape}"
+            )
+        comps = [_data(F[i], caller, real=False) for i in range(F.shape[0])]
+    elif isinstance(F, (list, tuple)):
+        comps = [_data(c, caller, real=False) for c in F]
+    else:
+        raise TypeError(
+            f"{caller} takes a sequence of arrays or one array with a leading component axis; "
+            f"got {type(F).__name__}"
+        )
+    if not comps:
+        raise ValueError(f"{caller} needs at least one component; got none")
+    first = comps[0]
+    for i, c in enumerate(comps[1:], start=1):
+        if c.shape != first.shape:
+            raise ValueError(
+                f"component {i} has shape {c.shape}, expected {first.shape} (component 0's shape)"
+            )
+        if c.dtype != first.dtype:
+            raise TypeError(
+                f"component {i} has dtype {c.dtype}, expected {first.dtype} (component 0's dtype)"
+            )
+    if len(comps) != first.ndim:
+        raise ValueError(
+            f"{caller} takes one component per axis: {first.ndim}-D components need "
+            f"{first.ndim}, got {len(comps)}"
+        )
+    return comps
+
+
+def _field_axes(ndim: int, indexing: object) -> tuple[int, ...]:
+    """The axis each component is differentiated along."""
+    if indexing not in _INDEXINGS:
+        raise ValueError(f"indexing must be 'ij' or 'xy'; got {indexing!r}")
+    axes = list(range(ndim))
+    if indexing == "xy" and ndim >= 2:
+        axes[0], axes[1] = 1, 0
+    return tuple(axes)
+
+
+def divergence(
+    F: Any,
+    *varargs: Any,
+    edge_order: int | None = None,
+    accuracy: int | None = None,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
+    out: NDArray[Any] | None = None,
+    workers: int | None = None,
+    indexing: str = "ij",
+) -> NDArray[Any]:
+    """
+    Return the divergence ``dF0/dx0 + dF1/dx1 + ...`` of a vector field.
+
+    Component i is differentiated along axis i exactly as
+    ``ndgrad.gradient(F[i], h_i, axis=i, ...)`` computes it, and the result
+    has the bits of adding those N derivatives in axis order. One pass over
+    the components; the output is the only allocation of its size.
+
+    Parameters
+    ----------
+    F : sequence of array_like, or ndarray
+        N arrays of one N-D shape and dtype, or one array whose leading axis
+        (of length N) holds the components.
+    *varargs : scalar or array, optional
+        The spacing: nothing, one scalar, or one scalar or 1-D coordinate
+        array per axis (per component, in component order).
+    edge_order, accuracy, boundary, period, workers
+        As for :func:`ndgrad.gradient` (``boundary`` and ``period`` per
+        component).
+    out : ndarray, optional
+        The array to write into.
+    indexing : {"ij", "xy"}, optional
+        "ij" (default): component i along axis i. "xy": the layout of
+        ``np.meshgrid``'s default, where axis 0 is y and axis 1 is x:
+        component 0 (x) is differentiated along axis 1 and component 1 (y)
+        along axis 0.
+
+    Returns
+    -------
+    ndarray
+        The divergence, of the components' shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ndgrad
+    >>> X, Y, Z = np.meshgrid(np.arange(3.0), np.arange(4.0), np.arange(5.0), indexing="ij")
+    >>> bool((ndgrad.divergence([X, Y, Z]) == 3).all())
+    True
+    """
+    n_workers = workers_arg(workers)
+    comps = _components(F, "divergence")
+    axes = _field_axes(comps[0].ndim, indexing)
+    plan = _plan(comps[0], varargs, axes, 1, accuracy, edge_order, boundary, period, "divergence")
+    return _run("divergence", comps, plan, out, 1, n_workers)  # type: ignore[no-any-return]
+
+
+def curl(
+    F: Any,
+    *varargs: Any,
+    edge_order: int | None = None,
+    accuracy: int | None = None,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
+    out: NDArray[Any] | Sequence[NDArray[Any]] | None = None,
+    workers: int | None = None,
+    indexing: str = "ij",
+) -> Any:
+    """
+    Return the curl of a 2-D or 3-D vector field, component i along axis i.
+
+    - 2-D: one array, ``dF1/dx0 - dF0/dx1``.
+    - 3-D: three arrays, ``(dF2/dx1 - dF1/dx2, dF0/dx2 - dF2/dx0,
+      dF1/dx0 - dF0/dx1)``.
+
+    Each derivative is ``ndgrad.gradient``'s with the same arguments, and
+    each result has the bits of the composed difference. One pass over the
+    components; the outputs are the only allocations of their size.
+
+    Parameters
+    ----------
+    F : sequence of array_like, or ndarray
+        2 arrays of one 2-D shape or 3 of one 3-D shape (one dtype), or one
+        array whose leading axis holds the components.
+    *varargs : scalar or array, optional
+        The spacing, per component in component order, as for
+        :func:`divergence`.
+    edge_order, accuracy, boundary, period, workers
+        As for :func:`ndgrad.gradient`.
+    out : ndarray or tuple of 3 ndarrays, optional
+        The array(s) to write into.
+    indexing : {"ij", "xy"}, optional
+        "xy" for ``np.meshgrid``'s default layout (axis 0 is y, axis 1 is
+        x), with the components and spacings still in (x, y, z) order: the
+        result is the same field as with "ij" on transposed data.
+
+    Returns
+    -------
+    ndarray or tuple of 3 ndarrays
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import ndgrad
+    >>> x = np.arange(5.0)
+    >>> X, Y = np.meshgrid(x, x, indexing="ij")
+    >>> bool((ndgrad.curl([-Y, X]) == 2).all())  # a rotation
+    True
+    >>> Xm, Ym = np.meshgrid(x, x)  # "xy": rows are y
+    >>> bool((ndgrad.curl([-Ym, Xm], indexing="xy") == 2).all())
+    True
+    """
+    n_workers = workers_arg(workers)
+    comps = _components(F, "curl")
+    ndim = comps[0].ndim
+    if ndim not in (2, 3):
+        raise ValueError(f"curl is defined for 2-D and 3-D fields; got {ndim}-D components")
+    axes = _field_axes(ndim, indexing)
+    plan = _plan(comps[0], varargs, axes, 1, accuracy, edge_order, boundary, period, "curl")
+    return _run("curl", comps, plan, out, 1 if ndim == 2 else 3, n_workers)
