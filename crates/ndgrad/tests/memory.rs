@@ -168,7 +168,8 @@ fn operators_allocate_only_their_outputs() {
     let scratch = 8 * 256 * 1024;
     for par in [Par::Seq, Par::rayon(2)] {
         let opts = Options::new().spacing(Spacing::uniform(0.5)).par(par);
-        let cases: [(&str, usize, Box<dyn Fn()>); 4] = [
+        type Case<'a> = (&'static str, usize, Box<dyn Fn() + 'a>);
+        let cases: [Case<'_>; 4] = [
             (
                 "magnitude",
                 1,
