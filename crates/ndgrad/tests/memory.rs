@@ -152,6 +152,9 @@ fn broadcast_inputs_are_read_without_copying() {
     assert!(across.iter().all(|&v| v == 0.0));
 }
 
+/// An operator's name, its number of outputs, and a call.
+type Case<'a> = (&'static str, usize, Box<dyn Fn() + 'a>);
+
 /// The fused operators allocate their outputs and, per task, one scratch
 /// slab (at most 256 KiB of input's worth): nothing else of the array's size.
 #[test]
@@ -168,7 +171,6 @@ fn operators_allocate_only_their_outputs() {
     let scratch = 8 * 256 * 1024;
     for par in [Par::Seq, Par::rayon(2)] {
         let opts = Options::new().spacing(Spacing::uniform(0.5)).par(par);
-        type Case<'a> = (&'static str, usize, Box<dyn Fn() + 'a>);
         let cases: [Case<'_>; 4] = [
             (
                 "magnitude",
