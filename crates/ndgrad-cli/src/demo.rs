@@ -152,6 +152,10 @@ fn edges(out: &mut String, dir: &Path, par: Par) -> Result<()> {
     )?;
     writeln!(
         out,
+        "   |grad| = magnitude(img): sqrt(gy*gy + gx*gx) in one pass, no gradient arrays"
+    )?;
+    writeln!(
+        out,
         "   clean image: |grad| on columns {}..{} = {}   (the step shows on the two columns beside it)",
         edge_col - 2,
         edge_col + 1,

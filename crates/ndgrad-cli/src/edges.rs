@@ -11,31 +11,31 @@ use crate::cli::EdgesArgs;
 use crate::data::Data;
 use crate::io::{self, Format, image, npy};
 
-/// The gradient of an image and what edge detection derives from it.
+/// What edge detection derives from an image's gradient.
 pub struct Edges {
-    /// d/d(row), `numpy.gradient(img)[0]`.
-    pub gy: Array2<f64>,
-    /// d/d(column), `numpy.gradient(img)[1]`.
-    pub gx: Array2<f64>,
-    /// `sqrt(gx*gx + gy*gy)`, element by element (NumPy evaluates the same
-    /// expression to the same bits).
+    /// `sqrt(gy*gy + gx*gx)` with `gy, gx = numpy.gradient(img)`, to the
+    /// bit, from the fused [`ndgrad::magnitude`]: one pass over the image,
+    /// no gradient arrays.
     pub magnitude: Array2<f64>,
 }
 
 impl Edges {
-    /// Differentiates `img` (unit spacing) along both axes.
+    /// The gradient magnitude of `img` (unit spacing).
     pub fn of(img: &Array2<f64>, edge: EdgeOrder, par: Par) -> Result<Self> {
-        let mut g = ndgrad::gradient_with(img, &Options::new().edge_order(edge).par(par))?;
-        let gx = g.pop().expect("two axes");
-        let gy = g.pop().expect("two axes");
-        let magnitude = Array2::from_shape_fn(gx.dim(), |i| (gx[i] * gx[i] + gy[i] * gy[i]).sqrt());
-        Ok(Edges { gy, gx, magnitude })
+        let magnitude = ndgrad::magnitude(img, &Options::new().edge_order(edge).par(par))?;
+        Ok(Edges { magnitude })
     }
+}
 
-    /// `atan2(gy, gx)` in radians.
-    pub fn direction(&self) -> Array2<f64> {
-        Array2::from_shape_fn(self.gx.dim(), |i| self.gy[i].atan2(self.gx[i]))
-    }
+/// The gradient direction `atan2(gy, gx)` of `img`, in radians.
+pub fn direction(img: &Array2<f64>, edge: EdgeOrder, par: Par) -> Result<Array2<f64>> {
+    let g = ndgrad::gradient_with(img, &Options::new().edge_order(edge).par(par))?;
+    let [gy, gx] = g.as_slice() else {
+        bail!("an image has two axes, got {} gradients", g.len());
+    };
+    Ok(ndarray::Zip::from(gy)
+        .and(gx)
+        .map_collect(|y, x| y.atan2(*x)))
 }
 
 /// `mean + 2 * std` of the finite values (population standard deviation).
@@ -128,7 +128,8 @@ pub fn run(args: &EdgesArgs, common: Common) -> Result<()> {
         image::to_gray8(&e.magnitude)
     })?;
     if let Some(p) = &args.direction {
-        let dir = e.direction();
+        let dir = direction(&img, edge, common.par)
+            .with_context(|| format!("'{}'", args.image.display()))?;
         // -pi..pi onto 0..255.
         write_map(p, args.force, &dir, || {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
