@@ -6,6 +6,7 @@
     .venv/bin/python scripts/bench.py --json out.json
     .venv/bin/python scripts/bench.py --filter dask   # only the Dask rows
     .venv/bin/python scripts/bench.py --filter schemes  # only the higher-order scheme rows
+    .venv/bin/python scripts/bench.py --filter operators  # only the fused operator rows
 
 For every workload the calls are interleaved (NumPy, ndgrad, ndgrad with
 workers=1, ndgrad with out=, NumPy, ...) and the medians compared, so that
@@ -37,6 +38,15 @@ findiff variants whose first call takes more than a second are timed only
 (edge_order 1 and 2) bit for bit, every other row against findiff in the
 interior (findiff slides its one-sided windows at the ends, ndgrad pins
 them, so the ends differ), periodic rows everywhere.
+
+The operator rows (``--filter operators``; issue 12) time the fused
+``magnitude``, ``divergence``, ``curl`` and ``laplacian`` (f64, unit step,
+default threads) against what a user composes otherwise: NumPy's gradient
+calls and ufuncs (``np.sqrt(g0*g0 + g1*g1)``, ``sum(np.gradient(F[i],
+axis=i))``, the curl's differences), ``scipy.ndimage.laplace`` and
+findiff's ``Laplacian``/``Divergence``, interleaved, medians. The composed
+NumPy results are checked bit for bit; scipy and findiff in the interior
+(their ends differ: scipy reflects, findiff slides its windows).
 
 Peak memory is measured with tracemalloc, which sees every NumPy allocation
 (ndgrad's outputs are NumPy arrays; its own working memory is a few KiB,
@@ -464,6 +474,116 @@ def print_scheme_rows(r: dict[str, Any]) -> None:
         )
 
 
+def operator_workloads(quick: bool) -> list[dict[str, Any]]:
+    n2, n3 = (1024, 96) if quick else (4096, 256)
+    return [
+        dict(op="magnitude", shape=(n2, n2), name=f"operators magnitude {n2}x{n2}"),
+        dict(op="divergence", shape=(n3, n3, n3), name=f"operators divergence 3x{n3}^3"),
+        dict(op="curl", shape=(n3, n3, n3), name=f"operators curl 3x{n3}^3"),
+        dict(op="laplacian", shape=(n3, n3, n3), name=f"operators laplacian {n3}^3"),
+    ]
+
+
+def run_operator(w: dict[str, Any], repeats: int, rng: np.random.Generator) -> dict[str, Any]:
+    """One fused operator against its composed and peer equivalents."""
+    op, shape = w["op"], w["shape"]
+    ndim = len(shape)
+    if op == "magnitude" or op == "laplacian":
+        f = rng.standard_normal(shape)
+        arg: Any = f
+    else:
+        F = [rng.standard_normal(shape) for _ in range(ndim)]
+        arg = F
+    nbytes = 8 * int(np.prod(shape))
+    peers: dict[str, Callable[[], Any]] = {}
+    exact: str | None = None
+    if op == "magnitude":
+
+        def composed() -> Any:
+            gs = numpy_gradient(f)
+            total = gs[0] * gs[0]
+            for g in gs[1:]:
+                total = total + g * g
+            return np.sqrt(total)
+
+        peers["numpy"] = composed
+        exact = "numpy"
+    elif op == "divergence":
+        peers["numpy"] = lambda: sum(
+            (numpy_gradient(F[i], axis=i) for i in range(1, ndim)),
+            start=numpy_gradient(F[0], axis=0),
+        )
+        exact = "numpy"
+        try:
+            import findiff
+
+            div = findiff.Divergence(h=[1.0] * ndim, acc=2)
+            stacked = np.stack(F)
+            peers["findiff"] = lambda: div(stacked)
+        except ImportError:
+            pass
+    elif op == "curl":
+
+        def d(c: int, a: int) -> Any:
+            return numpy_gradient(F[c], axis=a)
+
+        peers["numpy"] = lambda: (d(2, 1) - d(1, 2), d(0, 2) - d(2, 0), d(1, 0) - d(0, 1))
+        exact = "numpy"
+    else:
+        try:
+            import scipy.ndimage
+
+            peers["scipy"] = lambda: scipy.ndimage.laplace(f)
+        except ImportError:
+            pass
+        try:
+            import findiff
+
+            lap = findiff.Laplacian(h=[1.0] * ndim, acc=2)
+            peers["findiff"] = lambda: lap(f)
+        except ImportError:
+            pass
+    fn = getattr(ndgrad, op)
+    nd = lambda: fn(arg)  # noqa: E731
+    got = as_tuple(nd())
+    checks: dict[str, Any] = {}
+    for k, peer in peers.items():
+        want = as_tuple(peer())
+        if k == exact:
+            checks[k] = all(np.array_equal(g, x) for g, x in zip(got, want, strict=True))
+            assert checks[k], (w["name"], k)
+        else:
+            inner = (slice(1, -1),) * ndim
+            diff = max(
+                float(np.max(np.abs(g[inner] - x[inner])) / np.max(np.abs(x[inner])))
+                for g, x in zip(got, want, strict=True)
+            )
+            checks[k] = diff
+            assert diff < 1e-12, (w["name"], k, diff)
+    del got
+    calls = {"ndgrad": nd} | peers
+    for fn_ in calls.values():
+        timed(fn_)
+    times: dict[str, list[float]] = {k: [] for k in calls}
+    for _ in range(repeats):
+        for k, fn_ in calls.items():
+            times[k].append(timed(fn_))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    outputs = 3 if op == "curl" else 1
+    inputs = 1 if op in ("magnitude", "laplacian") else ndim
+    moved = (inputs + outputs) * nbytes  # each input read once, each output written once
+    return {
+        "workload": w["name"],
+        "op": op,
+        "shape": list(shape),
+        "median_s": med,
+        "ratio": {k: med["ndgrad"] / med[k] for k in peers},
+        "gbps": moved / med["ndgrad"] / 1e9,
+        "checks": checks,
+        "peak_outputs": {k: peak_memory(c) / nbytes for k, c in calls.items()},
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -522,6 +642,26 @@ def main() -> None:
             print_scheme_rows(r)
         if any(min(r["timed_calls"].values()) < args.repeats for r in scheme_rows):
             print("* findiff timed 3 times (its first call took more than a second)")
+    operator_rows: list[dict[str, Any]] = []
+    todo_ops = [w for w in operator_workloads(args.quick) if args.filter in w["name"]]
+    if todo_ops:
+        head = (f"{'workload':30} {'ndgrad ms':>9} {'GB/s':>6} {'peer':>8} {'peer ms':>9} "
+                f"{'nd/peer':>7} {'mem nd/peer':>11}  check")  # fmt: skip
+        print(head)
+        print("-" * len(head))
+        for w in todo_ops:
+            r = run_operator(w, args.repeats, rng)
+            operator_rows.append(r)
+            m, mem = r["median_s"], r["peak_outputs"]
+            for k in r["ratio"]:
+                c = r["checks"][k]
+                check = "same bits" if c is True else f"interior {c:.1e}"
+                print(
+                    f"{r['workload']:30} {1e3 * m['ndgrad']:9.1f} {r['gbps']:6.1f} {k:>8} "
+                    f"{1e3 * m[k]:9.1f} {r['ratio'][k]:7.3f} {mem['ndgrad']:5.1f}/{mem[k]:5.1f}"
+                    f"  {check}",
+                    flush=True,
+                )
     dask_rows: list[dict[str, Any]] = []
     todo = [w for w in dask_workloads(args.quick) if args.filter in w["name"]]
     if todo:
@@ -547,7 +687,8 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"ceilings_gbps": ceilings, "small_call_us": small, "rows": rows,
-                       "scheme_rows": scheme_rows, "dask_rows": dask_rows,
+                       "scheme_rows": scheme_rows, "operator_rows": operator_rows,
+                       "dask_rows": dask_rows,
                        "numpy": np.__version__, "ndgrad": ndgrad.__version__, "cpus": threads},
                       fh, indent=1)  # fmt: skip
         print(f"wrote {args.json}")
