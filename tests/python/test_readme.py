@@ -12,12 +12,30 @@ import numpy as np
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def beyond_numpy_block() -> str:
+def python_block(heading: str) -> str:
     text = README.read_text(encoding="utf-8")
-    section = text.split("## Beyond NumPy", 1)[1].split("\n## ", 1)[0]
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
     match = re.search(r"```python\n(.*?)```", section, re.S)
-    assert match, "the Beyond NumPy section has a Python example"
+    assert match, f"the section {heading!r} has a Python example"
     return match.group(1)
+
+
+def beyond_numpy_block() -> str:
+    return python_block("## Beyond NumPy")
+
+
+def test_vector_calculus_example_prints_what_it_says() -> None:
+    code = python_block("## Vector calculus in one pass")
+    printed = io.StringIO()
+    scope: dict[str, object] = {}
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, str(README), "exec"), scope)
+    claimed = re.search(r"^# (\[.*\])\s\s", code, re.M)
+    assert claimed, "the example states its output"
+    assert printed.getvalue().strip() == claimed.group(1).strip()
+    # The "xy" call is the same field as the "ij" one, transposed.
+    rot_xy, rot = scope["rot_xy"], scope["rot"]
+    assert np.array_equal(rot_xy, np.asarray(rot).T)
 
 
 def test_beyond_numpy_example_prints_its_table() -> None:

@@ -27,6 +27,9 @@
 //! | [`gradient_axis(&f, axis, spacing, edge)`](gradient_axis) | `np.gradient(f, spacing, axis=axis, edge_order=edge)` |
 //! | [`gradient_axis_into(&f, &mut out, …)`](gradient_axis_into) | the same, into an existing array |
 //!
+//! and, beyond NumPy, the fused [`magnitude`], [`laplacian`], [`divergence`]
+//! and [`curl`] (see [Vector calculus in one pass](#vector-calculus-in-one-pass)).
+//!
 //! Each allocating call has an `_into` twin writing into caller-owned
 //! arrays of any layout. Inputs are `&ArrayRef`, so owned arrays, views
 //! (transposed, step-sliced, negative strides, broadcast) and shared arrays
@@ -126,6 +129,42 @@
 //! let du = ndgrad::gradient_with(&u, &opts)?;
 //! let want = t.mapv(|t| std::f64::consts::TAU * (std::f64::consts::TAU * t).cos());
 //! assert!((&du[0] - &want).iter().all(|e| e.abs() < 1e-6));
+//! # Ok::<(), ndgrad::GradientError>(())
+//! ```
+//!
+//! # Vector calculus in one pass
+//!
+//! | call | composed from gradients (NumPy's arithmetic, in this order) |
+//! | --- | --- |
+//! | [`magnitude(&f, &opts)`](magnitude) | `sqrt(g0*g0 + g1*g1 + …)`, `gᵢ` along the i-th requested axis (real data) |
+//! | [`laplacian(&f, &opts)`](laplacian) | `∂²f/∂x0² + ∂²f/∂x1² + …`, direct second-derivative stencils at each axis' accuracy |
+//! | [`divergence(&[F0, F1, …], &opts)`](divergence) | `∂F0/∂x0 + ∂F1/∂x1 + …` |
+//! | [`curl(&[F0, F1], &opts)`](curl) | `∂F1/∂x0 − ∂F0/∂x1` (2 axes); the three components (3 axes) |
+//!
+//! Each takes every option of [`gradient_with`] and gives the bits of the
+//! composed expression: the derivatives are the gradients
+//! [`gradient_with`] returns, combined element by element in the output
+//! type. They are computed slab by slab (cache-sized pieces of the input
+//! along its outermost axis in memory), so every input is read from
+//! memory once and the outputs are the only allocations of the array's
+//! size; `_into` twins write into arrays you own.
+//!
+//! ```
+//! use ndgrad::ndarray::Array2;
+//! use ndgrad::{Options, Spacing};
+//!
+//! // A dyadic grid, step 0.25: the arithmetic is exact.
+//! let grid = |g: fn(f64, f64) -> f64| {
+//!     Array2::from_shape_fn((17, 17), |(i, j)| g(0.25 * i as f64 - 2.0, 0.25 * j as f64 - 2.0))
+//! };
+//! let opts = Options::new().spacing(Spacing::uniform(0.25));
+//! let lap = ndgrad::laplacian(&grid(|x, y| x * x + y * y), &opts)?;
+//! assert!(lap.iter().all(|&v| v == 4.0)); // ends included
+//! let (fx, fy) = (grid(|_, y| -y), grid(|x, _| x)); // a rotation
+//! let rot = ndgrad::curl(&[fx.view(), fy.view()], &opts)?;
+//! assert!(rot[0].iter().all(|&v| v == 2.0));
+//! let mag = ndgrad::magnitude(&grid(|x, y| 3.0 * x + 4.0 * y), &opts)?;
+//! assert!(mag.iter().all(|&v| v == 5.0));
 //! # Ok::<(), ndgrad::GradientError>(())
 //! ```
 //!
