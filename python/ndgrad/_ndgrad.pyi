@@ -35,6 +35,19 @@ __all__ = [
     "gradient_u4",
     "gradient_u8",
     "input_rows",
+    "operator_c8",
+    "operator_c16",
+    "operator_f2",
+    "operator_f4",
+    "operator_f8",
+    "operator_i1",
+    "operator_i2",
+    "operator_i4",
+    "operator_i8",
+    "operator_u1",
+    "operator_u2",
+    "operator_u4",
+    "operator_u8",
 ]
 
 __version__: str

@@ -169,7 +169,11 @@ fn operators_allocate_only_their_outputs() {
     let views: Vec<_> = comps.iter().map(|c| c.view()).collect();
     let out_bytes = comps[0].len() * size_of::<f64>();
     let scratch = 8 * 256 * 1024;
-    for par in [Par::Seq, Par::rayon(2)] {
+    #[cfg(feature = "rayon")]
+    let pars = [Par::Seq, Par::rayon(2)];
+    #[cfg(not(feature = "rayon"))]
+    let pars = [Par::Seq];
+    for par in pars {
         let opts = Options::new().spacing(Spacing::uniform(0.5)).par(par);
         let cases: [Case<'_>; 4] = [
             (
