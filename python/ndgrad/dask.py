@@ -16,10 +16,10 @@ even where the slice happens to be equally spaced. With Dask coordinates the
 decision is a task of the graph (from one small summary per coordinate
 block), so nothing is computed before ``.compute()``.
 
-Data the Rust kernels do not cover (object, longdouble and clongdouble
-arrays, complex or longdouble spacings) is differentiated block by block by
-``numpy.gradient`` itself, with the same halos and the same whole-array
-uniform decision.
+Data the Rust kernels do not cover (object, longdouble, clongdouble, bool
+and string arrays; complex or longdouble spacings) is refused with a
+TypeError at call time: differentiate such data in memory
+(``ndgrad.gradient`` hands it to ``numpy.gradient``), or convert it.
 
 This module needs Dask (``pip install 'ndgrad[dask]'``); ``import ndgrad``
 does not.
@@ -101,11 +101,13 @@ def gradient(
     one kernel call per block. The kernel runs single-threaded in each task:
     Dask runs the blocks in parallel.
 
-    Object, longdouble and clongdouble data, and complex or longdouble
-    spacings, are computed per block by ``numpy.gradient`` itself (with the
-    same halos). Like ``ndgrad.gradient``, no floating-point
-    ``RuntimeWarning`` is emitted. Chunks whose type is not
-    ``numpy.ndarray`` (masked or GPU arrays) raise ``TypeError``.
+    Data the kernels do not take (object, longdouble, clongdouble, bool,
+    strings) and complex or longdouble spacings raise ``TypeError`` when
+    the graph is built: differentiate them in memory with
+    ``ndgrad.gradient`` (which hands them to ``numpy.gradient``). Like
+    ``ndgrad.gradient``, no floating-point ``RuntimeWarning`` is emitted.
+    Chunks whose type is not ``numpy.ndarray`` (masked or GPU arrays) raise
+    ``TypeError``.
 
     Examples
     --------
@@ -144,6 +146,12 @@ def gradient(
             "ndgrad.dask.gradient works on Dask arrays of numpy.ndarray chunks, "
             f"not of {type(f._meta).__name__}"
         )
+    if _api.kernel(f.dtype) is None:
+        raise TypeError(
+            "ndgrad.dask.gradient takes float (up to float64), complex (up to complex128), "
+            f"integer, timedelta64 and datetime64 data; got dtype {f.dtype} (differentiate it "
+            "in memory with ndgrad.gradient, or convert it)"
+        )
     try:
         args = _api.parse(f.shape, varargs, axis, edge_order, asarray=_lazy_asarray)
     except _api.Fallback:
@@ -152,12 +160,7 @@ def gradient(
         return ()
 
     spacings = [_axis_spacing(d) for d in args.dx]
-    use_numpy = _api.kernel(f.dtype) is None or any(s.fallback for s in spacings)
-    if use_numpy:
-        otype = _numpy_output_dtype(f, args, spacings, edge_order)
-    else:
-        otype = _api.output_dtype(f.dtype)
-    graph = _Graph(f, args, spacings, edge_order, use_numpy, otype)
+    graph = _Graph(f, args, spacings, edge_order, _api.output_dtype(f.dtype))
     outs = graph.outputs()
     return outs[0] if len(outs) == 1 else tuple(outs)
 
@@ -183,50 +186,73 @@ def _uniform_step(x: NDArray[Any]) -> Any:
 
 
 @dataclass(frozen=True)
-class _Spacing:
-    """One axis' spacing, as far as it is known when the graph is built.
-
-    Exactly one of ``step`` (a scalar step NumPy uses as is, or the step of
-    equally spaced NumPy coordinates), ``coords`` (non-uniform NumPy
-    coordinates) and ``lazy`` (Dask coordinates, decided in the graph) is
-    set, or none of them for unit spacing.
-    """
-
-    step: Any = None
-    coords: NDArray[Any] | None = None
-    lazy: Any = None
-    unit: bool = False
-    fallback: bool = False
-    """The Rust kernels cannot take this spacing: numpy.gradient must."""
+class _Unit:
+    """NumPy's default spacing: 1.0."""
 
 
-def _axis_spacing(d: object) -> _Spacing:
+@dataclass(frozen=True)
+class _Step:
+    """A scalar step, as given, or the step ``diff(x)[0]`` of equally spaced
+    NumPy coordinates (NumPy's collapse, decided on the whole array)."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class _Coords:
+    """Non-uniform NumPy coordinates: each block gets its slice."""
+
+    x: NDArray[Any]
+
+
+@dataclass(frozen=True)
+class _LazyCoords:
+    """Dask coordinates: uniform or not is decided by a task of the graph."""
+
+    x: Any
+
+
+_AxisSpacing = _Unit | _Step | _Coords | _LazyCoords
+
+
+def _axis_spacing(d: object) -> _AxisSpacing:
+    """One axis' spacing, as far as it is known when the graph is built;
+    a TypeError for spacings the kernels do not take."""
     if d is _api.UNIT:
-        return _Spacing(unit=True)
+        return _Unit()
     if isinstance(d, da.Array):
         if d.ndim == 0:
             return _axis_spacing(np.asarray(d.compute()))
-        x_dtype = _float_coords(np.empty(0, dtype=d.dtype)).dtype
-        return _Spacing(lazy=d, fallback=not _kernel_coords(x_dtype))
+        _check_coords_dtype(_float_coords(np.empty(0, dtype=d.dtype)).dtype)
+        return _LazyCoords(d)
     if isinstance(d, np.ndarray) and d.ndim == 1:
         step = _uniform_step(d)
         if step is not None:
-            return _Spacing(step=step, fallback=_not_for_kernels(step))
-        fallback = type(d) is not np.ndarray or not _kernel_coords(d.dtype)
-        return _Spacing(coords=d, fallback=fallback)
-    return _Spacing(step=d, fallback=_not_for_kernels(d))
+            return _Step(_checked_step(step))
+        if type(d) is not np.ndarray:
+            raise TypeError(f"coordinates must be plain ndarrays; got {type(d).__name__}")
+        _check_coords_dtype(d.dtype)
+        return _Coords(d)
+    return _Step(_checked_step(d))
 
 
-def _kernel_coords(dtype: np.dtype[Any]) -> bool:
-    return (dtype.kind, dtype.itemsize) in _api.SPACING_KINDS
+def _check_coords_dtype(dtype: np.dtype[Any]) -> None:
+    if (dtype.kind, dtype.itemsize) not in _api.SPACING_KINDS:
+        raise TypeError(
+            "ndgrad.dask.gradient takes float (up to float64) and integer coordinates; "
+            f"got dtype {dtype}"
+        )
 
 
-def _not_for_kernels(step: object) -> bool:
+def _checked_step(step: Any) -> Any:
     try:
         _api.spec(step)
     except _api.Fallback:
-        return True
-    return False
+        raise TypeError(
+            "ndgrad.dask.gradient takes real steps (float up to float64, or integers "
+            f"within int64); got {step!r}"
+        ) from None
+    return step
 
 
 def _raise_numpys_index_error(
@@ -246,28 +272,6 @@ def _raise_numpys_index_error(
 
 def _lazy_compute(d: Any) -> Any:
     return d.compute() if isinstance(d, da.Array) else d
-
-
-def _numpy_output_dtype(
-    f: da.Array, args: _api.Args, spacings: list[_Spacing], edge_order: Any
-) -> np.dtype[Any]:
-    """The dtype numpy.gradient returns here, and its eager errors: a run on
-    three samples per requested axis (bool data raises NumPy's TypeError)."""
-    shape = [1] * f.ndim
-    for ax in args.axes:
-        shape[ax] = 3
-    proxy = np.zeros(shape, dtype=f.dtype)
-    steps = [
-        np.arange(3).astype(s.lazy.dtype if s.lazy is not None else s.coords.dtype)  # type: ignore[union-attr]
-        if s.lazy is not None or s.coords is not None
-        else (1.0 if s.unit else s.step)
-        for s in spacings
-    ]
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        res = _numpy_gradient(proxy, *steps, axis=args.axes, edge_order=edge_order)
-    first = res[0] if isinstance(res, tuple) else res
-    return np.dtype(first.dtype)
 
 
 # ------------------------------------------------------------------ the graph
@@ -350,11 +354,10 @@ class _Block:
     spans: tuple[_Span, ...]
     """One per requested axis."""
     spacings: tuple[Any, ...]
-    """Per requested axis: ``_api.spec`` tuple (kernels) or step (NumPy) when
-    known, the coordinate slice ``[lo, hi)`` for NumPy coordinates, or None
-    (Dask coordinates: the slice and the decision are task inputs)."""
+    """Per requested axis: the ``_api.spec`` tuple of a step, the coordinate
+    slice ``[lo, hi)`` of NumPy coordinates, or None (Dask coordinates: the
+    slice and the decision are task inputs)."""
     edge_order: Any
-    use_numpy: bool
     otype: np.dtype[Any]
 
 
@@ -365,20 +368,16 @@ class _Graph:
         self,
         f: da.Array,
         args: _api.Args,
-        spacings: list[_Spacing],
+        spacings: list[_AxisSpacing],
         edge_order: Any,
-        use_numpy: bool,
         otype: np.dtype[Any],
     ) -> None:
         self.f = f
         self.args = args
         self.spacings = spacings
         self.edge_order = edge_order
-        self.use_numpy = use_numpy
         self.otype = otype
-        token = tokenize(
-            f, args.axes, [_token_of(s) for s in spacings], edge_order, use_numpy, otype
-        )
+        token = tokenize(f, args.axes, [_token_of(s) for s in spacings], edge_order, otype)
         self.name = f"ndgrad-gradient-{token}"
         self.halo = f"ndgrad-halo-{token}"
         self.dsk: dict[_Key, Any] = {}
@@ -420,9 +419,9 @@ class _Graph:
     def outputs(self) -> list[da.Array]:
         f, args = self.f, self.args
         coord_prefix = {
-            k: self._coords_tasks(k, s.lazy)
+            k: self._coords_tasks(k, s.x)
             for k, s in enumerate(self.spacings)
-            if s.lazy is not None
+            if isinstance(s, _LazyCoords)
         }
         self.faces: dict[tuple[int, ...], list[_Cut]] = {}
         for index in itertools.product(*(range(len(c)) for c in f.chunks)):
@@ -431,7 +430,7 @@ class _Graph:
             self.dsk[(self.halo, *source)] = (_faces, (f.name, *source), _Faces(tuple(cuts)))
         layers: dict[str, Any] = {self.name: MaterializedLayer(self.dsk)}
         deps: dict[str, set[str]] = {self.name: set()}
-        collections = [f, *(s.lazy for s in self.spacings if s.lazy is not None)]
+        collections = [f, *(s.x for s in self.spacings if isinstance(s, _LazyCoords))]
         for c in collections:
             g = c.__dask_graph__()
             layers.update(g.layers)
@@ -497,18 +496,19 @@ class _Graph:
         coords: list[Any] = []
         spacings: list[Any] = []
         for k, (sp, span) in enumerate(zip(self.spacings, spans, strict=True)):
-            if sp.lazy is not None:
-                prefix = coord_prefix[k]
-                coords.append([(f"{prefix}-slice", index[span.dim]), (f"{prefix}-step", 0)])
-                spacings.append(None)
-                continue
+            match sp:
+                case _LazyCoords():
+                    prefix = coord_prefix[k]
+                    coords.append([(f"{prefix}-slice", index[span.dim]), (f"{prefix}-step", 0)])
+                    spacings.append(None)
+                    continue
+                case _Coords(x):
+                    spacings.append(x[span.lo : span.hi])
+                case _Step(value):
+                    spacings.append(_api.spec(value))
+                case _Unit():
+                    spacings.append(_api.spec(_api.UNIT))
             coords.append(None)
-            if sp.coords is not None:
-                spacings.append(sp.coords[span.lo : span.hi])
-            elif self.use_numpy:
-                spacings.append(1.0 if sp.unit else sp.step)
-            else:
-                spacings.append(_api.spec(_api.UNIT if sp.unit else sp.step))
         plan = _Block(
             shape=shape,
             ext_shape=tuple(ext_shape),
@@ -518,7 +518,6 @@ class _Graph:
             spans=spans,
             spacings=tuple(spacings),
             edge_order=self.edge_order,
-            use_numpy=self.use_numpy,
             otype=self.otype,
         )
         self.dsk[(self.name, *index)] = (_block, plan, pieces, coords)
@@ -530,12 +529,16 @@ def _with(b: int, ax: int, ndim: int) -> tuple[int, ...]:
     return tuple(index)
 
 
-def _token_of(s: _Spacing) -> Any:
-    if s.lazy is not None:
-        return ("lazy", s.lazy.name)
-    if s.coords is not None:
-        return ("coords", s.coords)
-    return ("step", s.unit, type(s.step).__name__, repr(s.step))
+def _token_of(s: _AxisSpacing) -> Any:
+    match s:
+        case _LazyCoords(x):
+            return ("lazy", x.name)
+        case _Coords(x):
+            return ("coords", x)
+        case _Step(value):
+            return ("step", type(value).__name__, repr(value))
+        case _Unit():
+            return ("unit",)
 
 
 # ------------------------------------------------------------------ the tasks
@@ -583,12 +586,10 @@ def _block(
     for k, c in enumerate(coords):
         if c is not None:
             x, step = c
-            spacings[k] = x if step is None else step if plan.use_numpy else _api.spec(step)
+            spacings[k] = x if step is None else _api.spec(step)
     keep = [slice(None)] * ext.ndim
     for s in plan.spans:
         keep[s.dim] = slice(s.start - s.lo, s.stop - s.lo)
-    if plan.use_numpy:
-        return _numpy_block(plan, ext, spacings, keep)
     specs = [
         ("nonuniform", _api.code(s.dtype), _api.native(s)) if isinstance(s, np.ndarray) else s
         for s in spacings
@@ -601,57 +602,3 @@ def _block(
     kept = [o[tuple(keep)] for o in outs]
     # NumPy keeps a byte-swapped input's byte order in its output.
     return tuple(k if plan.otype.isnative else k.astype(plan.otype) for k in kept)
-
-
-def _numpy_block(
-    plan: _Block, ext: NDArray[Any], spacings: list[Any], keep: list[slice]
-) -> tuple[NDArray[Any], ...]:
-    """numpy.gradient on the extended block, for what the kernels do not take."""
-    steps = []
-    for s, span in zip(spacings, plan.spans, strict=True):
-        if isinstance(s, np.ndarray) and s.ndim == 1:
-            s = _float_coords(s)
-            if _uniform_step(s) is not None:
-                # The whole coordinate array is not equally spaced but this
-                # slice is: numpy.gradient would switch to the uniform formulas.
-                ext, s, shift = _break_uniformity(ext, s, span)
-                cut = keep[span.dim]
-                keep[span.dim] = slice(cut.start + shift, cut.stop + shift)
-        steps.append(s)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        res = _numpy_gradient(
-            ext, *steps, axis=tuple(s.dim for s in plan.spans), edge_order=plan.edge_order
-        )
-    results = res if isinstance(res, tuple) else (res,)
-    return tuple(r[tuple(keep)] for r in results)
-
-
-def _break_uniformity(
-    ext: NDArray[Any], x: NDArray[Any], span: _Span
-) -> tuple[NDArray[Any], NDArray[Any], int]:
-    """Adds one made-up sample (data 0) beyond the halo, on a side that is not
-    an end of the axis, with a coordinate whose step differs from the
-    slice's: numpy.gradient then keeps the non-uniform formulas. Only the
-    halo sample next to it changes, and it is trimmed. Returns the new data,
-    coordinates and the shift of the kept samples."""
-    if span.lo > 0:
-        side, x0, sign = 0, x[0], -1
-    elif span.hi < span.n:
-        side, x0, sign = 1, x[-1], 1
-    else:  # pragma: no cover - the whole array would be equally spaced
-        raise AssertionError("a slice of the whole axis is the whole axis")
-    d = x[1] - x[0]
-    with np.errstate(all="ignore"):
-        for cand in (x0 + sign * 2 * d, x0, x0 + sign, -x0 + sign):
-            fake = np.array([cand], dtype=x.dtype)
-            padded = np.concatenate([fake, x] if side == 0 else [x, fake])
-            if _uniform_step(padded) is None:
-                break
-        else:  # pragma: no cover
-            raise AssertionError(f"no coordinate breaks the uniformity of {x!r}")
-    plane = list(ext.shape)
-    plane[span.dim] = 1
-    zero = np.zeros(plane, dtype=ext.dtype)
-    ext = np.concatenate([zero, ext] if side == 0 else [ext, zero], axis=span.dim)
-    return ext, padded, 1 if side == 0 else 0
