@@ -465,7 +465,7 @@ def is_default_boundary(boundary: object) -> bool:
     return False
 
 
-def _check_int(name: str, value: object, allowed: Sequence[int], none_ok: bool) -> int | None:
+def check_int(name: str, value: object, allowed: Sequence[int], none_ok: bool) -> int | None:
     """``value`` as an int from ``allowed`` (or None when ``none_ok``)."""
     want = ", ".join(map(str, allowed)) + (" or None" if none_ok else "")
     if value is None and none_ok:
@@ -507,7 +507,7 @@ def _period(value: object) -> float | None:
     return float(value)
 
 
-def _check_step(d: object) -> None:
+def check_step(d: object) -> None:
     """A scalar step of the higher-order schemes: finite and nonzero."""
     if isinstance(d, np.ndarray) and d.ndim == 1:
         return
@@ -544,9 +544,9 @@ def scheme_plan(
 ) -> Plan:
     """Checks the arguments of the higher-order and periodic schemes (the
     lengths are left to the kernels, whose error names what is needed)."""
-    d = _check_int("order", order, ORDERS, none_ok=False)
+    d = check_int("order", order, ORDERS, none_ok=False)
     assert d is not None
-    k = _check_int("accuracy", accuracy, ACCURACIES, none_ok=d == 1)
+    k = check_int("accuracy", accuracy, ACCURACIES, none_ok=d == 1)
     if k is None and edge_order is not None:
         edge_order = operator.index(edge_order)  # type: ignore[arg-type]
     f = np.asanyarray(f)
@@ -564,7 +564,7 @@ def scheme_plan(
     if k is not None:
         for dx in args.dx:
             if dx is not UNIT:
-                _check_step(dx)
+                check_step(dx)
     try:
         specs = [spec(dx) for dx in args.dx]
     except Fallback:

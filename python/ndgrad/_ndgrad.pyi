@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 __all__ = [
     "__version__",
     "_stencil_probe",
+    "check",
     "gradient_c8",
     "gradient_c16",
     "gradient_f2",
@@ -286,5 +287,11 @@ def operator_u8(
     spacings: list[_Spacing],
     schemes: list[_Scheme],
     workers: int,
+) -> None: ...
+def check(
+    shape: list[int],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
 ) -> None: ...
 def input_rows(scheme_arg: _Scheme, start: int, stop: int, n: int) -> tuple[int, int] | None: ...

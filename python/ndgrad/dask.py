@@ -51,7 +51,7 @@ except ImportError as e:  # pragma: no cover - exercised in a subprocess test
 
 from ndgrad import _api, _ndgrad
 
-__all__ = ["gradient"]
+__all__ = ["derivative", "gradient"]
 
 _Key = tuple[Any, ...]
 
@@ -60,7 +60,8 @@ def gradient(
     f: Any,
     *varargs: Any,
     axis: int | Sequence[int] | None = None,
-    edge_order: int = 1,
+    edge_order: int | None = None,
+    accuracy: int | None = None,
 ) -> Any:
     """
     Return the gradient of a Dask array: ``numpy.gradient``, block by block.
@@ -84,7 +85,12 @@ def gradient(
         The axes to differentiate along (all by default); negative values
         count from the last axis.
     edge_order : {1, 2}, optional
-        Accuracy of the one-sided differences at the boundaries. Default: 1.
+        Accuracy of the one-sided differences at the boundaries. Default
+        (None): 1, NumPy's. Must stay None when ``accuracy`` is given.
+    accuracy : {None, 2, 4, 6, 8}, optional
+        None (the default) is ``numpy.gradient``; an even order k is
+        ``ndgrad.gradient(..., accuracy=k)``: k-th order differences at
+        every sample, bit for bit as in memory, for every chunking.
 
     Returns
     -------
@@ -136,33 +142,134 @@ def gradient(
     array([[1. , 2.5, 4. ],
            [1. , 1. , 1. ]])
     """
+    if accuracy is not None and edge_order is not None:
+        raise ValueError(
+            "edge_order must stay None when accuracy is given (accuracy sets the "
+            f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
+        )
+    return _differentiate(f, varargs, axis, 1, accuracy, edge_order, "ndgrad.dask.gradient")
+
+
+def derivative(
+    f: Any,
+    *varargs: Any,
+    order: int,
+    axis: int | Sequence[int] | None = None,
+    accuracy: int | None = 2,
+) -> Any:
+    """
+    Return the ``order``-th derivative of a Dask array along each axis.
+
+    ``ndgrad.derivative`` block by block: the same arguments (but
+    ``boundary`` and ``period``, not yet taken here), the same results to
+    the bit for every chunking, lazily. Each block gathers the halo the
+    scheme's stencils read (``k + d`` samples at the array's ends), from as
+    many neighbouring blocks as that takes.
+
+    Parameters
+    ----------
+    f : dask.array.Array or array_like
+        Float, complex or integer data.
+    *varargs : list of scalar or array, optional
+        The spacing, as for :func:`gradient` (coordinates may be Dask
+        arrays; they must be finite and strictly monotonic, which is checked
+        when the graph is built for NumPy coordinates and when the blocks
+        run for Dask ones).
+    order : {1, 2, 3, 4}
+        The derivative order.
+    axis : None or int or tuple of ints, optional
+        The axes to differentiate along (default: all).
+    accuracy : {2, 4, 6, 8}, optional
+        The accuracy order (default 2); None with ``order=1`` is
+        ``numpy.gradient``.
+
+    Returns
+    -------
+    dask.array.Array or tuple of dask.array.Array
+        One array per requested axis (a single array for one axis), with
+        ``f``'s shape and chunks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import dask.array as da
+    >>> import ndgrad.dask
+    >>> f = da.from_array(np.arange(8.0) ** 3, chunks=3)
+    >>> ndgrad.dask.derivative(f, order=2).compute()  # exact for cubics
+    array([ 0.,  6., 12., 18., 24., 30., 36., 42.])
+    """
+    return _differentiate(f, varargs, axis, order, accuracy, None, "ndgrad.dask.derivative")
+
+
+def _differentiate(
+    f: Any,
+    varargs: tuple[Any, ...],
+    axis: Any,
+    order: object,
+    accuracy: object,
+    edge_order: Any,
+    caller: str,
+) -> Any:
+    """The graph of ``gradient`` or ``derivative``: NumPy's rules and errors
+    for NumPy's gradient, the schemes' rules otherwise, checked on the whole
+    array before any block runs."""
     f = da.asarray(f)
     if any(np.isnan(c) for cs in f.chunks for c in cs):
-        raise ValueError(
-            "ndgrad.dask.gradient needs known chunk sizes; call `f.compute_chunk_sizes()` first"
-        )
+        raise ValueError(f"{caller} needs known chunk sizes; call `f.compute_chunk_sizes()` first")
     if type(f._meta) is not np.ndarray:
         raise TypeError(
-            "ndgrad.dask.gradient works on Dask arrays of numpy.ndarray chunks, "
+            f"{caller} works on Dask arrays of numpy.ndarray chunks, "
             f"not of {type(f._meta).__name__}"
         )
-    if _api.kernel(f.dtype) is None:
+    numpy_path = order == 1 and accuracy is None
+    if _api.kernel(f.dtype) is None or (not numpy_path and f.dtype.kind in "mM"):
+        kinds = "integer, timedelta64 and datetime64" if numpy_path else "and integer"
         raise TypeError(
-            "ndgrad.dask.gradient takes float (up to float64), complex (up to complex128), "
-            f"integer, timedelta64 and datetime64 data; got dtype {f.dtype} (differentiate it "
-            "in memory with ndgrad.gradient, or convert it)"
+            f"{caller} takes float (up to float64), complex (up to complex128), {kinds} "
+            f"data; got dtype {f.dtype} (differentiate it in memory with ndgrad, or convert it)"
         )
-    try:
-        args = _api.parse(f.shape, varargs, axis, edge_order, asarray=_lazy_asarray)
-    except _api.Fallback:
-        _raise_numpys_index_error(f, varargs, axis, edge_order)
+    schemes: list[_api.SchemeArg]
+    if numpy_path:
+        edge = 1 if edge_order is None else edge_order
+        try:
+            args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray)
+        except _api.Fallback:
+            _raise_numpys_index_error(f, varargs, axis, edge)
+        schemes = [_api.numpy_scheme(args.edge_order)] * len(args.axes)
+    else:
+        d = _api.check_int("order", order, _api.ORDERS, none_ok=False)
+        k = _api.check_int("accuracy", accuracy, _api.ACCURACIES, none_ok=d == 1)
+        assert d is not None
+        if k is None and edge_order is not None:
+            edge_order = operator.index(edge_order)
+        edge = 1 if edge_order is None else edge_order
+        args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray, lengths=False)
+        schemes = [(d, 0 if k is None else k, args.edge_order, False, None)] * len(args.axes)
     if not args.axes:
         return ()
-
-    spacings = [_axis_spacing(d) for d in args.dx]
-    graph = _Graph(f, args, spacings, edge_order, _api.output_dtype(f.dtype))
+    spacings = [_axis_spacing(dx) for dx in args.dx]
+    if not numpy_path and schemes[0][1] != 0:
+        for sp in spacings:
+            if isinstance(sp, _Step):
+                _api.check_step(sp.value)
+    # The whole array's errors (axis lengths, NumPy coordinates), now.
+    _ndgrad.check(list(f.shape), list(args.axes), [_whole_spec(s) for s in spacings], schemes)
+    graph = _Graph(f, args, spacings, schemes, _api.output_dtype(f.dtype))
     outs = graph.outputs()
     return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+def _whole_spec(s: _AxisSpacing) -> _api.Spec:
+    """The spacing to check the whole array with (Dask coordinates are only
+    known in the graph: their length was checked, their values are checked
+    per block)."""
+    match s:
+        case _Coords(x):
+            return ("coords", _api.code(x.dtype), _api.native(x))
+        case _Step(value):
+            return _api.spec(value)
+        case _:
+            return _api.spec(_api.UNIT)
 
 
 # ------------------------------------------------------------ spacing, eagerly
@@ -327,11 +434,11 @@ class _Span:
     n: int
 
 
-def _span(dim: int, start: int, stop: int, n: int, edge_order: int) -> _Span:
+def _span(dim: int, start: int, stop: int, n: int, scheme: _api.SchemeArg) -> _Span:
     """The samples block ``[start, stop)`` needs, as the core's scheme says
-    (``Scheme::input_rows``): one each side, and at an end of the axis the
-    2 or 3 samples its one-sided formula reads."""
-    rows = _ndgrad.input_rows(_api.numpy_scheme(edge_order), start, stop, n)
+    (``Scheme::input_rows``): the stencil's reach each side, and at an end
+    of the axis the samples its one-sided window reads."""
+    rows = _ndgrad.input_rows(scheme, start, stop, n)
     lo, hi = (start, stop) if rows is None else rows
     return _Span(dim, start, stop, lo, hi, n)
 
@@ -357,7 +464,8 @@ class _Block:
     """Per requested axis: the ``_api.spec`` tuple of a step, the coordinate
     slice ``[lo, hi)`` of NumPy coordinates, or None (Dask coordinates: the
     slice and the decision are task inputs)."""
-    edge_order: Any
+    schemes: tuple[_api.SchemeArg, ...]
+    """One per requested axis, as the kernels take it."""
     otype: np.dtype[Any]
 
 
@@ -369,15 +477,15 @@ class _Graph:
         f: da.Array,
         args: _api.Args,
         spacings: list[_AxisSpacing],
-        edge_order: Any,
+        schemes: list[_api.SchemeArg],
         otype: np.dtype[Any],
     ) -> None:
         self.f = f
         self.args = args
         self.spacings = spacings
-        self.edge_order = edge_order
+        self.schemes = schemes
         self.otype = otype
-        token = tokenize(f, args.axes, [_token_of(s) for s in spacings], edge_order, otype)
+        token = tokenize(f, args.axes, [_token_of(s) for s in spacings], schemes, otype)
         self.name = f"ndgrad-gradient-{token}"
         self.halo = f"ndgrad-halo-{token}"
         self.dsk: dict[_Key, Any] = {}
@@ -385,10 +493,10 @@ class _Graph:
 
     def _spans(self, index: tuple[int, ...]) -> tuple[_Span, ...]:
         spans = []
-        for ax in self.args.axes:
+        for ax, scheme in zip(self.args.axes, self.schemes, strict=True):
             start = self.starts[ax][index[ax]]
             stop = start + self.f.chunks[ax][index[ax]]
-            spans.append(_span(ax, start, stop, self.f.shape[ax], self.args.edge_order))
+            spans.append(_span(ax, start, stop, self.f.shape[ax], scheme))
         return tuple(spans)
 
     def _coords_tasks(self, k: int, x: da.Array) -> str:
@@ -517,7 +625,7 @@ class _Graph:
             zeros=tuple(zeros),
             spans=spans,
             spacings=tuple(spacings),
-            edge_order=self.edge_order,
+            schemes=tuple(self.schemes),
             otype=self.otype,
         )
         self.dsk[(self.name, *index)] = (_block, plan, pieces, coords)
@@ -597,8 +705,7 @@ def _block(
     native = plan.otype.newbyteorder("=")
     outs = [np.empty(ext.shape, dtype=native) for _ in plan.spans]
     axes = [s.dim for s in plan.spans]
-    schemes = [_api.numpy_scheme(plan.edge_order)] * len(axes)
-    _api.run(ext, outs, axes, specs, schemes, 1)
+    _api.run(ext, outs, axes, specs, list(plan.schemes), 1)
     kept = [o[tuple(keep)] for o in outs]
     # NumPy keeps a byte-swapped input's byte order in its output.
     return tuple(k if plan.otype.isnative else k.astype(plan.otype) for k in kept)

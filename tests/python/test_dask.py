@@ -406,3 +406,122 @@ def test_import_error_without_dask() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "pip install 'ndgrad[dask]'" in out.stdout
     assert "dask[array]" in out.stdout
+
+
+# ------------------------------------------------------- higher-order schemes
+
+
+def scheme_call(dask_side: bool, f: Any, varargs: tuple[Any, ...], kw: dict[str, Any]) -> Any:
+    """``gradient`` (with ``accuracy``) or ``derivative`` (with ``order``),
+    in memory or on Dask."""
+    if dask_side:
+        mod: Any = ndgrad.dask
+        args = tuple(
+            da.from_array(v[0], chunks=v[1]) if isinstance(v, DaskCoords) else v for v in varargs
+        )
+    else:
+        mod = ndgrad
+        args = tuple(v[0] if isinstance(v, DaskCoords) else v for v in varargs)
+    fn = mod.derivative if "order" in kw else mod.gradient
+    return fn(f, *args, **kw)
+
+
+def test_schemes_match_the_in_memory_bits_for_every_chunking(
+    compute: Compute, rng: np.random.Generator
+) -> None:
+    """accuracy 2-8 and derivative orders 1-4 on Dask give ndgrad's
+    in-memory bits: chunks of one sample, uneven and random chunks, steps,
+    NumPy and Dask coordinates (non-uniform, and equally spaced ones, which
+    become a step on the whole array)."""
+    shape = (9, 11)
+    f64 = rng.standard_normal(shape)
+    x = np.cumsum(rng.uniform(0.5, 1.5, 11))
+    spacings: list[tuple[Any, ...]] = [
+        (),
+        (0.5, x),
+        (np.float32(0.25), DaskCoords((x, 4))),
+        (0.5, 0.25 * np.arange(11)),  # equally spaced: a step
+    ]
+    every = (
+        {"accuracy": 4},
+        {"accuracy": 8},
+        {"accuracy": 2, "axis": 1},
+        {"order": 2, "accuracy": 4},
+        {"order": 3, "accuracy": 2},
+        {"order": 4, "accuracy": 6, "axis": -1},
+        {"order": 1, "accuracy": None},
+    )
+    runs: list[tuple[str, np.ndarray, Any, list[tuple[Any, ...]], tuple[dict[str, Any], ...]]]
+    if compute.on_cluster:
+        runs = [("f64", f64, ((4, 5), (3, 1, 7)), spacings, every)]
+    else:
+        runs = [
+            ("f64", f64, chunks, spacings, every)
+            for chunks in [1, (1, (3, 1, 6, 1)), (random_chunks(9, rng), random_chunks(11, rng))]
+        ]
+        runs += [
+            (name, f, (2, (5, 6)), spacings[1:3], every[::3])
+            for name, f in (
+                ("f32", rng.standard_normal(shape).astype(np.float32)),
+                ("i16", rng.integers(-50, 50, shape).astype(np.int16)),
+            )
+        ]
+    cases: list[tuple[str, Any, Any]] = []
+    for name, f, chunks, sps, kws in runs:
+        df = da.from_array(f, chunks=chunks)
+        for sp in sps:
+            for kw in kws:
+                one = sp[1:] if "axis" in kw and len(sp) > 1 else sp  # one per axis
+                what = f"{name} {chunks} {len(one)} spacings {kw}"
+                cases.append((what, scheme_call(True, df, one, kw), scheme_call(False, f, one, kw)))
+    flat = [g for _, got, _ in cases for g in as_result(got)]
+    done = iter(compute(flat))
+    for what, got, want in cases:
+        res = tuple(next(done) for _ in as_result(got))
+        assert_same_outcome(res if isinstance(got, tuple) else res[0], want, what)
+
+
+def test_one_dimensional_schemes_with_chunks_of_one(rng: np.random.Generator) -> None:
+    f = rng.standard_normal(23)
+    x = np.cumsum(rng.uniform(0.5, 1.5, 23))
+    for k in (2, 4, 6, 8):
+        for d in (1, 2, 3, 4):
+            if k + d > 23:
+                continue
+            got = ndgrad.dask.derivative(da.from_array(f, chunks=1), x, order=d, accuracy=k)
+            want = ndgrad.derivative(f, x, order=d, accuracy=k)
+            assert_same_outcome(got.compute(scheduler="sync"), want, f"d={d} k={k}")
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "message"),
+    [
+        (lambda f: ndgrad.dask.gradient(f, accuracy=3), ValueError, "accuracy"),
+        (lambda f: ndgrad.dask.gradient(f, accuracy=4, edge_order=2), ValueError, "edge_order"),
+        (lambda f: ndgrad.dask.derivative(f, order=5), ValueError, "order"),
+        (lambda f: ndgrad.dask.derivative(f, order=2, accuracy=8), ValueError, "needs at least"),
+        (lambda f: ndgrad.dask.gradient(f, 0.0, accuracy=4), ValueError, "finite and nonzero"),
+        (
+            lambda f: ndgrad.dask.gradient(f, np.array([0, 1, 3, 2, 4, 5, 6.0]), 1.0, accuracy=4),
+            ValueError,
+            "strictly monotonic",
+        ),
+        (
+            lambda f: ndgrad.dask.gradient(f.astype("m8[s]"), accuracy=4),
+            TypeError,
+            "timedelta64",
+        ),
+    ],
+)
+def test_scheme_errors_are_raised_at_call_time(call: Any, exc: type, message: str) -> None:
+    f = da.from_array(np.arange(56.0).reshape(7, 8), chunks=2)
+    with dask.config.set(scheduler=_no_compute), pytest.raises(exc, match=message):
+        call(f)
+
+
+def test_lazy_coordinates_are_checked_when_the_blocks_run() -> None:
+    f = da.from_array(np.arange(8.0), chunks=3)
+    x = da.from_array(np.array([0.0, 1, 2, 3, 2, 5, 6, 7]), chunks=3)
+    g = ndgrad.dask.gradient(f, x, accuracy=4)  # nothing computed yet
+    with pytest.raises(ValueError, match="strictly monotonic"):
+        g.compute(scheduler="sync")

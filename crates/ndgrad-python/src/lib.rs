@@ -157,6 +157,35 @@ fn input_rows(
     Ok(s.input_rows(start..stop, n).map(|r| (r.start, r.end)))
 }
 
+/// Checks a whole array's axes, spacings and schemes as the kernels would
+/// ([`ndgrad::check`]), without computing: the Dask adapter reports the
+/// whole array's error at call time, before any block runs.
+#[pyfunction]
+#[allow(clippy::needless_pass_by_value)]
+fn check<'py>(
+    py: Python<'py>,
+    shape: Vec<usize>,
+    axes: Vec<usize>,
+    spacings: Vec<SpacingArg<'py>>,
+    schemes: Vec<SchemeArg>,
+) -> PyResult<()> {
+    if spacings.len() != axes.len() || schemes.len() != axes.len() {
+        return Err(PyValueError::new_err(
+            "one spacing and one scheme per axis are needed",
+        ));
+    }
+    let schemes = schemes
+        .iter()
+        .map(|s| scheme(py, s))
+        .collect::<PyResult<Vec<_>>>()?;
+    let held = spacings.iter().map(hold).collect::<PyResult<Vec<_>>>()?;
+    let opts = Options::new()
+        .axes(axes.iter().map(|&a| Axis(a)))
+        .spacing_per_axis(held.iter().map(Held::spacing))
+        .scheme_per_axis(schemes);
+    ndgrad::check(&shape, &opts).map_err(|e| to_py(py, &e))
+}
+
 /// The exception NumPy raises for each error.
 fn to_py(py: Python<'_>, err: &GradientError) -> PyErr {
     match *err {
@@ -515,7 +544,7 @@ mod _ndgrad {
     use pyo3::prelude::*;
 
     #[pymodule_export]
-    use super::{_stencil_probe, input_rows};
+    use super::{_stencil_probe, check, input_rows};
 
     #[pymodule_export]
     use super::{
