@@ -322,7 +322,7 @@ def _components(F: Any, caller: str) -> list[NDArray[Any]]:
     return comps
 
 
-def _field_axes(ndim: int, indexing: object) -> tuple[int, ...]:
+def field_axes(ndim: int, indexing: object) -> tuple[int, ...]:
     """The axis each component is differentiated along."""
     if indexing not in _INDEXINGS:
         raise ValueError(f"indexing must be 'ij' or 'xy'; got {indexing!r}")
@@ -385,7 +385,7 @@ def divergence(
     """
     n_workers = workers_arg(workers)
     comps = _components(F, "divergence")
-    axes = _field_axes(comps[0].ndim, indexing)
+    axes = field_axes(comps[0].ndim, indexing)
     plan = _plan(comps[0], varargs, axes, 1, accuracy, edge_order, boundary, period, "divergence")
     return _run("divergence", comps, plan, out, 1, n_workers)  # type: ignore[no-any-return]
 
@@ -450,6 +450,6 @@ def curl(
     ndim = comps[0].ndim
     if ndim not in (2, 3):
         raise ValueError(f"curl is defined for 2-D and 3-D fields; got {ndim}-D components")
-    axes = _field_axes(ndim, indexing)
+    axes = field_axes(ndim, indexing)
     plan = _plan(comps[0], varargs, axes, 1, accuracy, edge_order, boundary, period, "curl")
     return _run("curl", comps, plan, out, 1 if ndim == 2 else 3, n_workers)

@@ -49,9 +49,9 @@ except ImportError as e:  # pragma: no cover - exercised in a subprocess test
         "(or `pip install 'dask[array]'`)"
     ) from e
 
-from ndgrad import _api, _ndgrad
+from ndgrad import _api, _ndgrad, _operators
 
-__all__ = ["derivative", "gradient"]
+__all__ = ["curl", "derivative", "divergence", "gradient", "laplacian", "magnitude"]
 
 _Key = tuple[Any, ...]
 
@@ -210,10 +210,28 @@ def _differentiate(
     edge_order: Any,
     caller: str,
 ) -> Any:
-    """The graph of ``gradient`` or ``derivative``: NumPy's rules and errors
-    for NumPy's gradient, the schemes' rules otherwise, checked on the whole
-    array before any block runs."""
+    """The graph of ``gradient`` or ``derivative``."""
     f = da.asarray(f)
+    args, spacings, schemes = _prepare(f, varargs, axis, order, accuracy, edge_order, caller)
+    if not args.axes:
+        return ()
+    graph = _Graph([f], args, spacings, schemes, _api.output_dtype(f.dtype))
+    outs = graph.outputs()
+    return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+def _prepare(
+    f: da.Array,
+    varargs: tuple[Any, ...],
+    axis: Any,
+    order: object,
+    accuracy: object,
+    edge_order: Any,
+    caller: str,
+) -> tuple[_api.Args, list[_AxisSpacing], list[_api.SchemeArg]]:
+    """The checked axes, spacings and schemes: NumPy's rules and errors for
+    NumPy's gradient, the schemes' rules otherwise, checked on the whole
+    array before any block runs."""
     if any(np.isnan(c) for cs in f.chunks for c in cs):
         raise ValueError(f"{caller} needs known chunk sizes; call `f.compute_chunk_sizes()` first")
     if type(f._meta) is not np.ndarray:
@@ -245,18 +263,201 @@ def _differentiate(
         edge = 1 if edge_order is None else edge_order
         args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray, lengths=False)
         schemes = [(d, 0 if k is None else k, args.edge_order, False, None)] * len(args.axes)
-    if not args.axes:
-        return ()
     spacings = [_axis_spacing(dx) for dx in args.dx]
-    if not numpy_path and schemes[0][1] != 0:
+    if not numpy_path and schemes and schemes[0][1] != 0:
         for sp in spacings:
             if isinstance(sp, _Step):
                 _api.check_step(sp.value)
     # The whole array's errors (axis lengths, NumPy coordinates), now.
     _ndgrad.check(list(f.shape), list(args.axes), [_whole_spec(s) for s in spacings], schemes)
-    graph = _Graph(f, args, spacings, schemes, _api.output_dtype(f.dtype))
-    outs = graph.outputs()
-    return outs[0] if len(outs) == 1 else tuple(outs)
+    return args, spacings, schemes
+
+
+# ------------------------------------------------------------- the operators
+
+
+def _no_edge_order_with_accuracy(edge_order: Any, accuracy: Any) -> None:
+    if accuracy is not None and edge_order is not None:
+        raise ValueError(
+            "edge_order must stay None when accuracy is given (accuracy sets the "
+            f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
+        )
+
+
+def _operator(
+    op: str,
+    inputs: list[da.Array],
+    varargs: tuple[Any, ...],
+    axis: Any,
+    order: int,
+    accuracy: object,
+    edge_order: Any,
+    n_out: int,
+) -> list[da.Array]:
+    """The graph of a fused operator of ``inputs`` (one chunking)."""
+    caller = f"ndgrad.dask.{op}"
+    f = inputs[0]
+    args, spacings, schemes = _prepare(f, varargs, axis, order, accuracy, edge_order, caller)
+    if not args.axes:
+        raise ValueError(f"{op} needs at least one axis to differentiate along; got none")
+    graph = _Graph(inputs, args, spacings, schemes, _api.output_dtype(f.dtype), op, n_out)
+    return graph.outputs()
+
+
+def magnitude(
+    f: Any,
+    *varargs: Any,
+    axis: int | Sequence[int] | None = None,
+    edge_order: int | None = None,
+    accuracy: int | None = None,
+) -> Any:
+    """
+    Return the gradient magnitude of a Dask array: ``ndgrad.magnitude``,
+    block by block, with its bits for every chunking.
+
+    ``sqrt(g0*g0 + g1*g1 + ...)`` over the requested axes, each block in one
+    fused pass over its data and halo. Real data only (complex data is a
+    TypeError, as in memory). The other arguments are those of
+    :func:`gradient`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import dask.array as da
+    >>> import ndgrad.dask
+    >>> y, x = np.mgrid[0:4, 0:5].astype(float)
+    >>> m = ndgrad.dask.magnitude(da.from_array(3 * x + 4 * y, chunks=2))
+    >>> bool((m.compute() == 5).all())
+    True
+    """
+    _no_edge_order_with_accuracy(edge_order, accuracy)
+    f = da.asarray(f)
+    if f.dtype.kind == "c":
+        raise TypeError(f"magnitude takes real data; got dtype {f.dtype}")
+    return _operator("magnitude", [f], varargs, axis, 1, accuracy, edge_order, 1)[0]
+
+
+def laplacian(
+    f: Any,
+    *varargs: Any,
+    axis: int | Sequence[int] | None = None,
+    accuracy: int = 2,
+) -> Any:
+    """
+    Return the Laplacian of a Dask array: ``ndgrad.laplacian``, block by
+    block, with its bits for every chunking.
+
+    The sum over the requested axes of the direct second-derivative
+    stencils at ``accuracy`` (2, 4, 6 or 8), one fused pass per block.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import dask.array as da
+    >>> import ndgrad.dask
+    >>> x = np.arange(6) * 0.5
+    >>> X, Y = np.meshgrid(x, x, indexing="ij")
+    >>> lap = ndgrad.dask.laplacian(da.from_array(X**2 + Y**2, chunks=2), 0.5)
+    >>> bool((lap.compute() == 4).all())
+    True
+    """
+    f = da.asarray(f)
+    return _operator("laplacian", [f], varargs, axis, 2, accuracy, None, 1)[0]
+
+
+def _dask_components(F: Any, caller: str) -> list[da.Array]:
+    """A vector field as Dask arrays of one shape, dtype and chunking: a
+    sequence of N arrays of one N-D shape, or one array whose leading axis
+    (of length N) holds the components."""
+    if isinstance(F, (list, tuple)):
+        comps = [da.asarray(c) for c in F]
+    else:
+        a = da.asarray(F)
+        if a.ndim < 2 or a.shape[0] != a.ndim - 1:
+            raise ValueError(
+                f"{caller} of one array takes its components along the leading axis, whose "
+                f"length must be the number of the remaining axes; got shape {a.shape}"
+            )
+        comps = [a[i] for i in range(a.shape[0])]
+    if not comps:
+        raise ValueError(f"{caller} needs at least one component; got none")
+    first = comps[0]
+    for i, c in enumerate(comps[1:], start=1):
+        if c.shape != first.shape:
+            raise ValueError(
+                f"component {i} has shape {c.shape}, expected {first.shape} (component 0's shape)"
+            )
+        if c.dtype != first.dtype:
+            raise TypeError(
+                f"component {i} has dtype {c.dtype}, expected {first.dtype} (component 0's dtype)"
+            )
+    if len(comps) != first.ndim:
+        raise ValueError(
+            f"{caller} takes one component per axis: {first.ndim}-D components need "
+            f"{first.ndim}, got {len(comps)}"
+        )
+    # One chunking for all: the first component's.
+    return [c if c.chunks == first.chunks else c.rechunk(first.chunks) for c in comps]
+
+
+def divergence(
+    F: Any,
+    *varargs: Any,
+    edge_order: int | None = None,
+    accuracy: int | None = None,
+    indexing: str = "ij",
+) -> Any:
+    """
+    Return the divergence of a Dask vector field: ``ndgrad.divergence``,
+    block by block, with its bits for every chunking (components are
+    rechunked to the first one's chunks).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import dask.array as da
+    >>> import ndgrad.dask
+    >>> P = [da.from_array(c, chunks=2) for c in np.meshgrid(*[np.arange(4.0)] * 3, indexing="ij")]
+    >>> bool((ndgrad.dask.divergence(P).compute() == 3).all())
+    True
+    """
+    _no_edge_order_with_accuracy(edge_order, accuracy)
+    comps = _dask_components(F, "divergence")
+    axes = _operators.field_axes(comps[0].ndim, indexing)
+    return _operator("divergence", comps, varargs, axes, 1, accuracy, edge_order, 1)[0]
+
+
+def curl(
+    F: Any,
+    *varargs: Any,
+    edge_order: int | None = None,
+    accuracy: int | None = None,
+    indexing: str = "ij",
+) -> Any:
+    """
+    Return the curl of a 2-D or 3-D Dask vector field: ``ndgrad.curl``,
+    block by block, with its bits for every chunking (one array in 2-D, a
+    tuple of three in 3-D).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import dask.array as da
+    >>> import ndgrad.dask
+    >>> X, Y = np.meshgrid(np.arange(5.0), np.arange(5.0), indexing="ij")
+    >>> F = [da.from_array(c, chunks=2) for c in (-Y, X)]
+    >>> bool((ndgrad.dask.curl(F).compute() == 2).all())
+    True
+    """
+    _no_edge_order_with_accuracy(edge_order, accuracy)
+    comps = _dask_components(F, "curl")
+    ndim = comps[0].ndim
+    if ndim not in (2, 3):
+        raise ValueError(f"curl is defined for 2-D and 3-D fields; got {ndim}-D components")
+    axes = _operators.field_axes(ndim, indexing)
+    n_out = 1 if ndim == 2 else 3
+    outs = _operator("curl", comps, varargs, axes, 1, accuracy, edge_order, n_out)
+    return outs[0] if n_out == 1 else tuple(outs)
 
 
 def _whole_spec(s: _AxisSpacing) -> _api.Spec:
@@ -467,26 +668,38 @@ class _Block:
     schemes: tuple[_api.SchemeArg, ...]
     """One per requested axis, as the kernels take it."""
     otype: np.dtype[Any]
+    op: str | None
+    """None for the gradient (one output per axis), else the fused operator."""
+    n_out: int
 
 
 class _Graph:
-    """The tasks of one ``gradient`` call."""
+    """The tasks of one call: per output block, one task that assembles each
+    input's block with its halo and runs the kernel (the gradient, or the
+    fused operator ``op`` of all inputs, which share their chunks)."""
 
     def __init__(
         self,
-        f: da.Array,
+        inputs: list[da.Array],
         args: _api.Args,
         spacings: list[_AxisSpacing],
         schemes: list[_api.SchemeArg],
         otype: np.dtype[Any],
+        op: str | None = None,
+        n_out: int = 0,
     ) -> None:
+        f = inputs[0]
+        self.inputs = inputs
         self.f = f
         self.args = args
         self.spacings = spacings
         self.schemes = schemes
         self.otype = otype
-        token = tokenize(f, args.axes, [_token_of(s) for s in spacings], schemes, otype)
-        self.name = f"ndgrad-gradient-{token}"
+        self.op = op
+        self.n_out = len(args.axes) if op is None else n_out
+        names = [x.name for x in inputs]
+        token = tokenize(names, args.axes, [_token_of(s) for s in spacings], schemes, otype, op)
+        self.name = f"ndgrad-{op or 'gradient'}-{token}"
         self.halo = f"ndgrad-halo-{token}"
         self.dsk: dict[_Key, Any] = {}
         self.starts = [_starts(c) for c in f.chunks]
@@ -525,7 +738,7 @@ class _Graph:
         return prefix
 
     def outputs(self) -> list[da.Array]:
-        f, args = self.f, self.args
+        f = self.f
         coord_prefix = {
             k: self._coords_tasks(k, s.x)
             for k, s in enumerate(self.spacings)
@@ -535,10 +748,16 @@ class _Graph:
         for index in itertools.product(*(range(len(c)) for c in f.chunks)):
             self._block_task(index, coord_prefix)
         for source, cuts in self.faces.items():
-            self.dsk[(self.halo, *source)] = (_faces, (f.name, *source), _Faces(tuple(cuts)))
+            for i, x in enumerate(self.inputs):
+                self.dsk[(f"{self.halo}-{i}", *source)] = (
+                    _faces,
+                    (x.name, *source),
+                    _Faces(tuple(cuts)),
+                )
         layers: dict[str, Any] = {self.name: MaterializedLayer(self.dsk)}
         deps: dict[str, set[str]] = {self.name: set()}
-        collections = [f, *(s.x for s in self.spacings if isinstance(s, _LazyCoords))]
+        lazy = [s.x for s in self.spacings if isinstance(s, _LazyCoords)]
+        collections = [*self.inputs, *lazy]
         for c in collections:
             g = c.__dask_graph__()
             layers.update(g.layers)
@@ -546,7 +765,7 @@ class _Graph:
             deps[self.name] |= set(c.__dask_layers__())
         meta = np.empty((0,) * f.ndim, dtype=self.otype)
         outs = []
-        for k in range(len(args.axes)):
+        for k in range(self.n_out):
             out = f"{self.name}-{k}"
             layer = {
                 (out, *index): (operator.getitem, (self.name, *index), k)
@@ -580,7 +799,7 @@ class _Graph:
             )
             origin.append(s.lo)
         ext_shape = [sum(b - a for _, _, a, b in dim) for dim in per_dim]
-        pieces: list[_Key] = []
+        pieces: list[list[_Key]] = [[] for _ in self.inputs]
         picks: list[int | None] = []
         dests = []
         zeros = []
@@ -589,14 +808,16 @@ class _Graph:
             source = tuple(i for i, _, _, _ in combo)
             moved = sum(i != j for i, j in zip(source, index, strict=True))
             if moved == 0:
-                pieces.append((f.name, *index))
+                for i, x in enumerate(self.inputs):
+                    pieces[i].append((x.name, *index))
                 picks.append(None)
             elif moved == 1:
                 cut = tuple(slice(a - st, b - st) for _, st, a, b in combo)
                 faces = self.faces.setdefault(source, [])
                 picks.append(len(faces))
                 faces.append(_Cut(cut))
-                pieces.append((self.halo, *source))
+                for i in range(len(self.inputs)):
+                    pieces[i].append((f"{self.halo}-{i}", *source))
             else:
                 zeros.append(dest)
                 continue
@@ -610,8 +831,8 @@ class _Graph:
                     coords.append([(f"{prefix}-slice", index[span.dim]), (f"{prefix}-step", 0)])
                     spacings.append(None)
                     continue
-                case _Coords(x):
-                    spacings.append(x[span.lo : span.hi])
+                case _Coords(cx):
+                    spacings.append(cx[span.lo : span.hi])
                 case _Step(value):
                     spacings.append(_api.spec(value))
                 case _Unit():
@@ -626,6 +847,8 @@ class _Graph:
             spans=spans,
             spacings=tuple(spacings),
             schemes=tuple(self.schemes),
+            op=self.op,
+            n_out=self.n_out,
             otype=self.otype,
         )
         self.dsk[(self.name, *index)] = (_block, plan, pieces, coords)
@@ -675,21 +898,28 @@ def _decide(summaries: list[tuple[Any, bool] | None]) -> Any:
     return first[0] if uniform else None
 
 
-def _block(
-    plan: _Block, pieces: list[NDArray[Any]], coords: list[list[Any] | None]
-) -> tuple[NDArray[Any], ...]:
-    """The gradient of one output block along every requested axis."""
-    if 0 in plan.shape:
-        return tuple(np.empty(plan.shape, dtype=plan.otype) for _ in plan.spans)
+def _extended(plan: _Block, pieces: list[NDArray[Any]]) -> NDArray[Any]:
+    """One input's block with its halo, from the pieces of its neighbours."""
     pieces = [p if k is None else p[k] for p, k in zip(pieces, plan.picks, strict=True)]
     if len(pieces) == 1 and pieces[0].shape == plan.ext_shape:
-        ext = pieces[0]
-    else:
-        ext = np.empty(plan.ext_shape, dtype=pieces[0].dtype)
-        for piece, dest in zip(pieces, plan.dests, strict=True):
-            ext[dest] = piece
-        for dest in plan.zeros:
-            ext[dest] = 0
+        return pieces[0]
+    ext = np.empty(plan.ext_shape, dtype=pieces[0].dtype)
+    for piece, dest in zip(pieces, plan.dests, strict=True):
+        ext[dest] = piece
+    for dest in plan.zeros:
+        ext[dest] = 0
+    return ext
+
+
+def _block(
+    plan: _Block, pieces: list[list[NDArray[Any]]], coords: list[list[Any] | None]
+) -> tuple[NDArray[Any], ...]:
+    """One output block: the gradient along every requested axis, or the
+    operator's output(s)."""
+    if 0 in plan.shape:
+        return tuple(np.empty(plan.shape, dtype=plan.otype) for _ in range(plan.n_out))
+    exts = [_extended(plan, p) for p in pieces]
+    ext = exts[0]
     spacings = list(plan.spacings)
     for k, c in enumerate(coords):
         if c is not None:
@@ -703,9 +933,13 @@ def _block(
         for s in spacings
     ]
     native = plan.otype.newbyteorder("=")
-    outs = [np.empty(ext.shape, dtype=native) for _ in plan.spans]
+    outs = [np.empty(ext.shape, dtype=native) for _ in range(plan.n_out)]
     axes = [s.dim for s in plan.spans]
-    _api.run(ext, outs, axes, specs, list(plan.schemes), 1)
+    if plan.op is None:
+        _api.run(ext, outs, axes, specs, list(plan.schemes), 1)
+    else:
+        entry = getattr(_ndgrad, f"operator_{_api.code(ext.dtype)}")
+        entry(plan.op, [_api.native(e) for e in exts], outs, axes, specs, list(plan.schemes), 1)
     kept = [o[tuple(keep)] for o in outs]
     # NumPy keeps a byte-swapped input's byte order in its output.
     return tuple(k if plan.otype.isnative else k.astype(plan.otype) for k in kept)

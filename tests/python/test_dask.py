@@ -525,3 +525,89 @@ def test_lazy_coordinates_are_checked_when_the_blocks_run() -> None:
     g = ndgrad.dask.gradient(f, x, accuracy=4)  # nothing computed yet
     with pytest.raises(ValueError, match="strictly monotonic"):
         g.compute(scheduler="sync")
+
+
+# ------------------------------------------------------------------ operators
+
+
+def test_operators_match_the_in_memory_bits_for_every_chunking(
+    compute: Compute, rng: np.random.Generator
+) -> None:
+    """magnitude, laplacian, divergence and curl on Dask give the in-memory
+    operators' bits: chunks of one, uneven chunks, components chunked
+    differently, steps and NumPy or Dask coordinates, accuracy None and k."""
+    shape = (9, 10, 11)
+    x = np.cumsum(rng.uniform(0.5, 1.5, 10))
+    F = [rng.standard_normal(shape) for _ in range(3)]
+    f = F[0]
+    chunkings: list[Any] = [((4, 5), (3, 1, 6), 11)]
+    if not compute.on_cluster:
+        chunkings += [(2, (1, 9), (5, 6))]
+    spacing_sets: list[tuple[Any, ...]] = [(), (0.5, x, 0.25), (0.5, DaskCoords((x, 3)), 0.25)]
+    cases: list[tuple[str, Any, Any]] = []
+
+    def add(what: str, name: str, d_args: Any, m_args: Any, sp: tuple[Any, ...], **kw: Any) -> None:
+        dsp = tuple(
+            da.from_array(v[0], chunks=v[1]) if isinstance(v, DaskCoords) else v for v in sp
+        )
+        msp = tuple(v[0] if isinstance(v, DaskCoords) else v for v in sp)
+        got = getattr(ndgrad.dask, name)(d_args, *dsp, **kw)
+        want = getattr(ndgrad, name)(m_args, *msp, **kw)
+        cases.append((f"{what} {name} {len(sp)} {kw}", got, want))
+
+    for chunks in chunkings:
+        df = da.from_array(f, chunks=chunks)
+        dF = [da.from_array(c, chunks=chunks) for c in F]
+        for sp in spacing_sets:
+            for kw in ({}, {"accuracy": 4}, {"edge_order": 2}):
+                add(str(chunks), "magnitude", df, f, sp, **kw)
+                add(str(chunks), "divergence", dF, F, sp, **kw)
+                add(str(chunks), "curl", dF, F, sp, **kw)
+            for acc in (2, 6):
+                add(str(chunks), "laplacian", df, f, sp, accuracy=acc)
+    # Chunks of one sample (a smaller field: 210 blocks per call).
+    small = [c[:5, :6, :7] for c in F]
+    ones = [da.from_array(c, chunks=1) for c in small]
+    for name, d_arg, m_arg in (
+        ("magnitude", ones[0], small[0]),
+        ("laplacian", ones[0], small[0]),
+        ("divergence", ones, small),
+        ("curl", ones, small),
+    ):
+        add("ones", name, d_arg, m_arg, (0.5, x[:6], 0.25))
+    # Components chunked differently, a stacked field, xy indexing, 2-D curl.
+    mixed = [da.from_array(c, chunks=ch) for c, ch in zip(F, (3, 4, (9, 5, 11)), strict=True)]
+    add("mixed chunks", "divergence", mixed, F, ())
+    add("stacked", "curl", da.from_array(np.stack(F), chunks=(1, 4, 5, 6)), np.stack(F), ())
+    add("xy", "curl", [c[0] for c in mixed[:2]], [c[0] for c in F[:2]], (), indexing="xy")
+    flat = [g for _, got, _ in cases for g in as_result(got)]
+    done = iter(compute(flat))
+    for what, got, want in cases:
+        res = tuple(next(done) for _ in as_result(got))
+        assert_same_outcome(res if isinstance(got, tuple) else res[0], want, what)
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "message"),
+    [
+        (lambda: ndgrad.dask.magnitude(da.ones((4, 4), dtype=complex)), TypeError, "real data"),
+        (lambda: ndgrad.dask.magnitude(da.ones((4, 4)), axis=()), ValueError, "at least one"),
+        (lambda: ndgrad.dask.laplacian(da.ones((4, 3))), ValueError, "needs at least 4"),
+        (lambda: ndgrad.dask.divergence([da.ones((4, 4))]), ValueError, "one component per axis"),
+        (
+            lambda: ndgrad.dask.divergence([da.ones((4, 4)), da.ones((4, 5))]),
+            ValueError,
+            "shape",
+        ),
+        (lambda: ndgrad.dask.curl([da.ones(5)]), ValueError, "2-D and 3-D"),
+        (lambda: ndgrad.dask.curl(da.ones((2, 4, 4)), indexing="yx"), ValueError, "indexing"),
+        (
+            lambda: ndgrad.dask.curl([da.ones((4, 4))] * 2, accuracy=4, edge_order=2),
+            ValueError,
+            "edge_order",
+        ),
+    ],
+)
+def test_operator_errors_are_raised_at_call_time(call: Any, exc: type, message: str) -> None:
+    with dask.config.set(scheduler=_no_compute), pytest.raises(exc, match=message):
+        call()
