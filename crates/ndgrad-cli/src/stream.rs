@@ -26,9 +26,9 @@ use ndgrad::{Element, Options, Scheme, Spacing};
 
 use crate::Common;
 use crate::data::{DType, Elem, decode_into, encode_into, with_dtype};
-use crate::grad::{ArrayJob, AxisSpec, coords, size};
 use crate::io::npy::{NpyHeader, write_header};
 use crate::io::{Format, Pending, npz};
+use crate::job::{ArrayJob, AxisSpec, coords, size};
 use crate::progress;
 
 /// A streamed gradient: the input, what to compute, where to write.
