@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use ndgrad::EdgeOrder;
 
@@ -109,8 +108,8 @@ pub struct GradArgs {
     pub coords: Vec<String>,
 
     /// Accuracy of the one-sided differences at the boundaries.
-    #[arg(long, default_value = "1", value_parser = edge_order())]
-    pub edge_order: EdgeOrder,
+    #[arg(long, value_enum, default_value_t = EdgeOrderArg::First, value_name = "ORDER")]
+    pub edge_order: EdgeOrderArg,
 
     /// The array of a .npz input to differentiate.
     #[arg(long, value_name = "NAME")]
@@ -174,8 +173,8 @@ pub struct EdgesArgs {
     pub threshold: String,
 
     /// Accuracy of the one-sided differences at the borders.
-    #[arg(long, default_value = "1", value_parser = edge_order())]
-    pub edge_order: EdgeOrder,
+    #[arg(long, value_enum, default_value_t = EdgeOrderArg::First, value_name = "ORDER")]
+    pub edge_order: EdgeOrderArg,
 
     /// Replace output files that exist.
     #[arg(short, long)]
@@ -262,14 +261,23 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 /// `--edge-order`: NumPy's `edge_order`, 1 or 2 (listed in `--help` and
 /// in the error for any other value).
-fn edge_order() -> impl TypedValueParser<Value = EdgeOrder> {
-    PossibleValuesParser::new(["1", "2"]).map(|s| {
-        if s == "1" {
-            EdgeOrder::First
-        } else {
-            EdgeOrder::Second
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EdgeOrderArg {
+    /// First-order one-sided differences (NumPy's default).
+    #[value(name = "1")]
+    First,
+    /// Second-order one-sided differences.
+    #[value(name = "2")]
+    Second,
+}
+
+impl From<EdgeOrderArg> for EdgeOrder {
+    fn from(e: EdgeOrderArg) -> Self {
+        match e {
+            EdgeOrderArg::First => EdgeOrder::First,
+            EdgeOrderArg::Second => EdgeOrder::Second,
         }
-    })
+    }
 }
 
 #[cfg(test)]
@@ -280,6 +288,25 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Args::command().debug_assert();
+    }
+
+    #[test]
+    fn edge_orders_parse_to_the_core_type() {
+        let parse = |extra: &[&str]| {
+            let args = [&["ndgrad", "grad", "f.npy", "-o", "g.npz"][..], extra].concat();
+            match Args::try_parse_from(args).map(|a| a.command) {
+                Ok(Command::Grad(g)) => Ok(EdgeOrder::from(g.edge_order)),
+                Ok(_) => unreachable!("a grad command line"),
+                Err(e) => Err(e.kind()),
+            }
+        };
+        assert_eq!(parse(&[]), Ok(EdgeOrder::First));
+        assert_eq!(parse(&["--edge-order", "1"]), Ok(EdgeOrder::First));
+        assert_eq!(parse(&["--edge-order", "2"]), Ok(EdgeOrder::Second));
+        assert_eq!(
+            parse(&["--edge-order", "3"]),
+            Err(clap::error::ErrorKind::InvalidValue)
+        );
     }
 
     #[test]

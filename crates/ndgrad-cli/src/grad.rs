@@ -37,7 +37,7 @@ pub fn run(args: &GradArgs, common: Common) -> Result<()> {
         );
     }
     io::check_output(&args.output, args.force)?;
-    let edge = args.edge_order;
+    let edge = EdgeOrder::from(args.edge_order);
     let delimiter = u8::try_from(args.delimiter)
         .map_err(|_| anyhow::anyhow!("--delimiter must be one ASCII character"))?;
     match Format::of(&args.input)? {
