@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use ndgrad::EdgeOrder;
 
@@ -61,6 +62,10 @@ Spacing works as in numpy.gradient(f, *varargs): --spacing H is a Python number 
 (one for every axis, or one per differentiated axis), --coords AXIS=FILE gives sample
 coordinates along one axis (a 1-D .npy, or a CSV column as FILE.csv:COLUMN).
 
+Beyond numpy.gradient: --accuracy K uses differences of order K (2, 4, 6 or 8)
+everywhere, ends included; --boundary periodic makes an axis wrap around (its
+period is n*h with a step; with coordinates give it with --period AXIS=VALUE).
+
 Outputs: .npy (one differentiated axis), .npz (one array per axis, named axis0,
 axis1, ...), .csv (1-D or 2-D). A .npy input larger than --memory is streamed
 through a memory map in slabs; the result is the same to the bit.
@@ -71,6 +76,10 @@ Examples:
   ndgrad grad field.npy -o g.npz --spacing 0.1,0.2
   ndgrad grad temps.npy -o g.npz --coords 0=depths.npy
   ndgrad grad big.npy -o dz.npy --axis 0 --memory 256MiB
+  ndgrad grad field.npy -o g.npz --accuracy 6
+  ndgrad grad ring.npy -o g.npz --boundary periodic --spacing 0.1
+  ndgrad grad lat_lon.npy -o g.npz --coords 1=lon.npy --boundary 1=periodic --period 1=360
+  ndgrad grad track.csv -o v.csv --x t --accuracy 4
   ndgrad grad runs.npz --array pressure -o dp.npz
   ndgrad grad track.csv -o velocity.csv --x t --y s";
 
@@ -107,9 +116,32 @@ pub struct GradArgs {
     #[arg(long, value_name = "AXIS=FILE")]
     pub coords: Vec<String>,
 
-    /// Accuracy of the one-sided differences at the boundaries.
-    #[arg(long, value_enum, default_value_t = EdgeOrderArg::First, value_name = "ORDER")]
+    /// Accuracy of the one-sided differences at the boundaries (NumPy's
+    /// `edge_order`; not with --accuracy).
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = EdgeOrderArg::First,
+        value_name = "ORDER",
+        conflicts_with = "accuracy"
+    )]
     pub edge_order: EdgeOrderArg,
+
+    /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8 (beyond
+    /// NumPy; 2 is --edge-order 2).
+    #[arg(long, value_name = "K", value_parser = accuracy())]
+    pub accuracy: Option<u8>,
+
+    /// How axis ends are differentiated: one-sided (the default) or periodic
+    /// (the axis wraps around). Without AXIS= for every differentiated axis;
+    /// repeat for several axes, later ones win (`--boundary 1=periodic`).
+    #[arg(long, value_name = "[AXIS=]KIND")]
+    pub boundary: Vec<String>,
+
+    /// The period of a periodic axis with coordinates, in their unit
+    /// (`--period 1=360`); required for it. An axis with a step has period n*h.
+    #[arg(long, value_name = "AXIS=VALUE")]
+    pub period: Vec<String>,
 
     /// The array of a .npz input to differentiate.
     #[arg(long, value_name = "NAME")]
@@ -257,6 +289,13 @@ fn parse_size(s: &str) -> Result<u64, String> {
         return Err(format!("the memory budget must be positive, got '{s}'"));
     }
     Ok(bytes)
+}
+
+/// `--accuracy`: 2, 4, 6 or 8 (listed in `--help` and in the error for any
+/// other value).
+fn accuracy() -> impl TypedValueParser<Value = u8> {
+    PossibleValuesParser::new(["2", "4", "6", "8"])
+        .map(|s| s.parse().expect("one of the listed values"))
 }
 
 /// `--edge-order`: NumPy's `edge_order`, 1 or 2 (listed in `--help` and

@@ -5,13 +5,13 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use ndarray::{Array2, ArrayD, IxDyn};
-use ndgrad::{EdgeOrder, Options};
+use ndgrad::Options;
 
 use crate::Common;
 use crate::cli::GradArgs;
 use crate::data::Data;
 use crate::io::{self, Format, csv, npy, npz};
-use crate::job::{ArrayJob, AxisSpec, parse_step, size};
+use crate::job::{self, ArrayJob, AxisSpec, parse_step, size};
 use crate::stream;
 
 /// Peak resident memory of this process so far (Linux `VmHWM`).
@@ -37,12 +37,11 @@ pub fn run(args: &GradArgs, common: Common) -> Result<()> {
         );
     }
     io::check_output(&args.output, args.force)?;
-    let edge = EdgeOrder::from(args.edge_order);
     let delimiter = u8::try_from(args.delimiter)
         .map_err(|_| anyhow::anyhow!("--delimiter must be one ASCII character"))?;
     match Format::of(&args.input)? {
-        Format::Csv => csv_job(args, out_format, edge, delimiter, common),
-        Format::Npy | Format::Npz => array_job(args, out_format, edge, delimiter, common),
+        Format::Csv => csv_job(args, out_format, delimiter, common),
+        Format::Npy | Format::Npz => array_job(args, out_format, delimiter, common),
         Format::Png => bail!(
             "'{}' is an image: use `ndgrad edges` (or save it as .npy)",
             args.input.display()
@@ -50,13 +49,7 @@ pub fn run(args: &GradArgs, common: Common) -> Result<()> {
     }
 }
 
-fn array_job(
-    args: &GradArgs,
-    out_format: Format,
-    edge: EdgeOrder,
-    delimiter: u8,
-    common: Common,
-) -> Result<()> {
+fn array_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -> Result<()> {
     if args.x.is_some() || !args.y.is_empty() {
         bail!("--x and --y choose CSV columns, but the input is not a CSV file");
     }
@@ -68,7 +61,7 @@ fn array_job(
         let mut file = io::open(&args.input)?;
         let (header, offset) = npy::read_header_at(&mut std::io::BufReader::new(&mut file))
             .with_context(|| format!("reading '{}'", args.input.display()))?;
-        let job = ArrayJob::new(args, header.shape.len(), edge, delimiter)?;
+        let job = ArrayJob::new(args, header.shape.len(), delimiter)?;
         let out_bytes = header.len() as u64 * header.dtype.gradient_dtype().size() as u64;
         let need = header.data_bytes() + out_bytes * job.axes.len() as u64;
         if need > args.memory && header.len() > 0 && !header.shape.is_empty() {
@@ -108,7 +101,7 @@ fn array_job(
         }
     }
     let data = io::read_array(&args.input, args.array.as_deref())?;
-    let job = ArrayJob::new(args, data.shape().len(), edge, delimiter)?;
+    let job = ArrayJob::new(args, data.shape().len(), delimiter)?;
     let grads = data.gradient(&job.options(common)?)?;
     let names = output_names(&job.axes);
     write_outputs(&args.output, out_format, args.force, &names, &grads)?;
@@ -160,13 +153,7 @@ fn write_outputs(
     }
 }
 
-fn csv_job(
-    args: &GradArgs,
-    out_format: Format,
-    edge: EdgeOrder,
-    delimiter: u8,
-    common: Common,
-) -> Result<()> {
+fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -> Result<()> {
     if !(args.axis.is_empty() || args.axis == [0]) {
         bail!("a CSV table is differentiated down its columns (axis 0); drop --axis");
     }
@@ -205,7 +192,7 @@ fn csv_job(
     };
     let opts = Options::new()
         .spacing(spec.spacing()?)
-        .edge_order(edge)
+        .scheme_per_axis(job::schemes(args, &[0], 1)?)
         .par(common.par);
     let mut grads = Vec::with_capacity(ys.len());
     for &c in &ys {

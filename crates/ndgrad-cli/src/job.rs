@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use ndarray::{ArrayD, Axis, Ix1, IxDyn};
-use ndgrad::{Coords, EdgeOrder, Options, Spacing, Step};
+use ndgrad::{Boundary, Coords, EdgeOrder, Options, Scheme, Spacing, Step};
 
 use crate::Common;
 use crate::cli::GradArgs;
@@ -63,8 +63,10 @@ pub fn coords(d: &Data) -> Result<Coords<'_>> {
 /// The checked arguments of a gradient of an array file.
 pub struct ArrayJob {
     pub axes: Vec<usize>,
+    /// The spacing of each differentiated axis, in the order of `axes`.
     pub specs: Vec<AxisSpec>,
-    pub edge: EdgeOrder,
+    /// The scheme of each differentiated axis, in the order of `axes`.
+    pub schemes: Vec<Scheme>,
 }
 
 impl ArrayJob {
@@ -78,11 +80,11 @@ impl ArrayJob {
         Ok(Options::new()
             .axes(self.axes.iter().map(|&a| Axis(a)))
             .spacing_per_axis(spacing)
-            .edge_order(self.edge)
+            .scheme_per_axis(self.schemes.iter().copied())
             .par(common.par))
     }
 
-    pub fn new(args: &GradArgs, ndim: usize, edge: EdgeOrder, delimiter: u8) -> Result<Self> {
+    pub fn new(args: &GradArgs, ndim: usize, delimiter: u8) -> Result<Self> {
         let axes = if args.axis.is_empty() {
             (0..ndim).collect()
         } else {
@@ -109,18 +111,88 @@ impl ArrayJob {
             let (axis, file) = c
                 .split_once('=')
                 .with_context(|| format!("--coords: expected AXIS=FILE, got '{c}'"))?;
-            let axis: i64 = axis.trim().parse().with_context(|| {
-                format!("--coords: expected an axis number before '=', got '{axis}'")
-            })?;
-            let axis = normalize_axis(axis, ndim)?;
-            let k = axes.iter().position(|&a| a == axis).with_context(|| {
-                format!("--coords {c}: axis {axis} is not one of the differentiated axes {axes:?}")
-            })?;
+            let k = differentiated("--coords", c, axis, &axes, ndim)?;
             let x = read_coords(file, delimiter).with_context(|| format!("--coords {c}"))?;
             specs[k] = AxisSpec::Coords(x);
         }
-        Ok(ArrayJob { axes, specs, edge })
+        let schemes = schemes(args, &axes, ndim)?;
+        Ok(ArrayJob {
+            axes,
+            specs,
+            schemes,
+        })
     }
+}
+
+/// The position in `axes` of the axis written `axis` in the argument `arg`
+/// of option `flag` (`--coords 0=x.npy`).
+fn differentiated(flag: &str, arg: &str, axis: &str, axes: &[usize], ndim: usize) -> Result<usize> {
+    let axis: i64 = axis
+        .trim()
+        .parse()
+        .with_context(|| format!("{flag}: expected an axis number before '=', got '{axis}'"))?;
+    let axis = normalize_axis(axis, ndim)?;
+    axes.iter().position(|&a| a == axis).with_context(|| {
+        format!("{flag} {arg}: axis {axis} is not one of the differentiated axes {axes:?}")
+    })
+}
+
+/// The scheme of each differentiated axis, from `--edge-order` or
+/// `--accuracy`, `--boundary` and `--period`. Whether a period suits the
+/// axis' spacing (coordinates need one, a step must not have one) is the
+/// core library's check.
+pub fn schemes(args: &GradArgs, axes: &[usize], ndim: usize) -> Result<Vec<Scheme>> {
+    let base = match args.accuracy {
+        Some(k) => Scheme::new(1, k)?,
+        None => Scheme::numpy(EdgeOrder::from(args.edge_order)),
+    };
+    // In the order given: `--boundary periodic --boundary 0=one-sided`
+    // makes every axis but 0 periodic.
+    let mut periodic = vec![false; axes.len()];
+    for b in &args.boundary {
+        let (axis, kind) = match b.split_once('=') {
+            Some((axis, kind)) => (Some(axis), kind),
+            None => (None, b.as_str()),
+        };
+        let on = match kind.trim() {
+            "periodic" => true,
+            "one-sided" => false,
+            _ => bail!("--boundary: expected [AXIS=]periodic or [AXIS=]one-sided, got '{b}'"),
+        };
+        match axis {
+            Some(axis) => periodic[differentiated("--boundary", b, axis, axes, ndim)?] = on,
+            None => periodic.fill(on),
+        }
+    }
+    let mut periods = vec![None; axes.len()];
+    for p in &args.period {
+        let (axis, value) = p
+            .split_once('=')
+            .with_context(|| format!("--period: expected AXIS=VALUE, got '{p}'"))?;
+        let k = differentiated("--period", p, axis, axes, ndim)?;
+        let value: f64 = value.trim().parse().map_err(|_| {
+            anyhow::anyhow!("--period {p}: expected a number after '=', got '{value}'")
+        })?;
+        if !periodic[k] {
+            bail!(
+                "--period {p}: axis {a} is one-sided; expected --boundary {a}=periodic (or \
+                 --boundary periodic) with a period",
+                a = axes[k]
+            );
+        }
+        periods[k] = Some(value);
+    }
+    Ok(periodic
+        .iter()
+        .zip(periods)
+        .map(|(&on, period)| {
+            base.with_boundary(if on {
+                Boundary::Periodic { period }
+            } else {
+                Boundary::OneSided
+            })
+        })
+        .collect())
 }
 
 /// A step as NumPy reads a Python number: an `int` when it looks like
