@@ -264,7 +264,7 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         "f32_be_f.npy",
         "g.npz",
         "--memory",
-        "1KiB",
+        "512B",
         expect=axes(g(a["f32_be_f.npy"])),
     )
     grad(
@@ -274,7 +274,7 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         "--axis",
         "0",
         "--memory",
-        "512B",
+        "240B",
         expect={"": g(a["f16_c.npy"], axis=0)},
     )
     # Beyond NumPy: higher accuracy, periodic axes.

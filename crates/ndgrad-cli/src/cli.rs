@@ -12,6 +12,7 @@ Examples:
   ndgrad grad field.npy -o grad.npz            every axis, one array per axis
   ndgrad grad field.npy -o dx.npy --axis 1 --spacing 0.5 --edge-order 2
   ndgrad grad temps.npy -o g.npz --coords 0=depths.npy
+  ndgrad grad ring.npy -o g.npz --accuracy 4 --boundary periodic
   ndgrad grad track.csv -o velocity.csv --x t --y s
   ndgrad edges photo.png -o edges.png --mask mask.png
   ndgrad plot grad.npz -o arrows.png";
@@ -68,7 +69,9 @@ period is n*h with a step; with coordinates give it with --period AXIS=VALUE).
 
 Outputs: .npy (one differentiated axis), .npz (one array per axis, named axis0,
 axis1, ...), .csv (1-D or 2-D). A .npy input larger than --memory is streamed
-through a memory map in slabs; the result is the same to the bit.
+through a memory map in slabs; the result is the same to the bit. (Not when the
+axis it is sliced along, the first, or the last in Fortran order, is periodic
+with coordinates: raise --memory then.)
 
 Examples:
   ndgrad grad field.npy -o grad.npz
