@@ -506,6 +506,26 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         "v.csv",
         {"": np.stack([tr0[:, 0], nd(tr0[:, 1], tr0[:, 0], accuracy=4)], axis=1)},
     )
+    case(
+        "csv_periodic",
+        [
+            "grad",
+            "{data}/track.csv",
+            "-o",
+            "{out}/v.npz",
+            "--x",
+            "t",
+            "--boundary",
+            "periodic",
+            "--period",
+            "0=3.1",
+        ],
+        "v.npz",
+        {
+            "ds": wrap(tr0[:, 1], tr0[:, 0], period=3.1)[0],
+            "dh": wrap(tr0[:, 2], tr0[:, 0], period=3.1)[0],
+        },
+    )
     # .npz input.
     case(
         "npz_member",
