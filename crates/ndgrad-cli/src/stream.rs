@@ -213,8 +213,8 @@ fn halo(job: &Job<'_>, k_outer: Option<usize>, outer: usize, out_size: usize) ->
                 // them to the bit, so this is refused rather than approximated.
                 bail!(
                     "'{}' is streamed in slabs along axis {outer}, which is periodic with \
-                     coordinates: that is computed in memory only; raise --memory to {} \
-                     (or make another axis the periodic one)",
+                     coordinates: such an axis is differentiated in memory only; raise \
+                     --memory above {}",
                     job.input.display(),
                     size(h.data_bytes() + (h.len() * out_size * naxes) as u64)
                 );
