@@ -8,7 +8,10 @@
 Writes input files (.npy of every dtype and layout, .npz, CSV, PNG, coordinate
 files), the expected outputs (`expected/<case>.npy|.npz`, made by
 numpy.gradient on the same inputs) and `cases.json`, the command line of each
-case. In `cases.json`, `{data}` stands for the data directory and `{out}` for
+case. Cases beyond NumPy (`--accuracy` 4 to 8, and periodic axes at those
+accuracies) take their expected outputs from the `ndgrad` Python package;
+`--accuracy 2` is NumPy's `edge_order=2`, and a periodic axis at accuracy
+2 or NumPy's default is `numpy.gradient` of the wrap-padded array, trimmed. In `cases.json`, `{data}` stands for the data directory and `{out}` for
 the test's scratch directory. A case with `ulps` (only the gradient
 direction, atan2, which neither NumPy nor the C library rounds correctly)
 allows that many units in the last place; every other case is compared bit
@@ -24,6 +27,7 @@ import tempfile
 import zlib
 from pathlib import Path
 
+import ndgrad
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +97,11 @@ def make_inputs(d: Path) -> dict[str, np.ndarray]:
     x64 = np.arange(64, dtype=np.float64) * 3.0
     x64[-1] += 1.5
     save("x64.npy", x64)
+    # Coordinates of a periodic axis of 50 samples (long.npy's axis 1), span
+    # below 80; a generator of its own keeps the other inputs unchanged.
+    # long.npy as big-endian float32 in Fortran order: streamed along axis 1.
+    save("long_f32_be_f.npy", np.asfortranarray(arrays["long.npy"].astype(">f4")))
+    save("x50.npy", np.cumsum(np.random.default_rng(50).uniform(0.5, 1.5, 50)))
     # Not numbers.
     np.save(d / "strings.npy", np.array(["a", "bc"]))
     np.save(d / "bools.npy", np.array([True, False]))
@@ -255,7 +264,7 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         "f32_be_f.npy",
         "g.npz",
         "--memory",
-        "1KiB",
+        "512B",
         expect=axes(g(a["f32_be_f.npy"])),
     )
     grad(
@@ -265,8 +274,257 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         "--axis",
         "0",
         "--memory",
-        "512B",
+        "240B",
         expect={"": g(a["f16_c.npy"], axis=0)},
+    )
+    # Beyond NumPy: higher accuracy, periodic axes.
+    def native(r):
+        """Results in native byte order, as `ndgrad` writes them."""
+        if isinstance(r, (list, tuple)):
+            return [native(x) for x in r]
+        return r.astype(r.dtype.newbyteorder("="))
+
+    def wrap(f, *spacing, axes=None, period=None, **kw):
+        """NumPy's gradient of `f` wrap-padded along `axes` (default: all),
+        trimmed: a periodic axis at accuracy 2 or NumPy's default. A
+        coordinate array in `spacing` is padded with `x[-1] - period` and
+        `x[0] + period`."""
+        axes = range(f.ndim) if axes is None else axes
+        pad = [(1, 1) if k in axes else (0, 0) for k in range(f.ndim)]
+        sp = [
+            np.concatenate([[x[-1] - period], x, [x[0] + period]])
+            if isinstance(x, np.ndarray) and x.ndim == 1 and k in axes
+            else x
+            for k, x in enumerate(spacing)
+        ]
+        res = g(np.pad(f, pad, mode="wrap"), *sp, **kw)
+        res = res if isinstance(res, (list, tuple)) else [res]
+        trim = tuple(slice(1, -1) if k in axes else slice(None) for k in range(f.ndim))
+        return [r[trim] for r in res]
+
+    nd = ndgrad.gradient
+    L, F32 = a["long.npy"], a["f32_c.npy"]
+    grad("acc2_is_edge2", "f64_c.npy", "g.npz", "--accuracy", "2", expect=axes(g(f, edge_order=2)))
+    grad("acc4", "f64_c.npy", "g.npz", "--accuracy", "4", expect=axes(nd(f, accuracy=4)))
+    grad("acc8", "long.npy", "g.npz", "--accuracy", "8", expect=axes(nd(L, accuracy=8)))
+    grad("acc4_f32", "f32_c.npy", "g.npz", "--accuracy", "4", expect=axes(nd(F32, accuracy=4)))
+    grad(
+        "acc6_coords_both",
+        "f32_c.npy",
+        "g.npz",
+        "--coords",
+        "0={data}/x7_int.npy",
+        "--coords",
+        "1={data}/x9_f32.npy",
+        "--accuracy",
+        "6",
+        expect=axes(nd(F32, a["x7_int.npy"], a["x9_f32.npy"], accuracy=6)),
+    )
+    grad(
+        "periodic_step",
+        "f64_c.npy",
+        "g.npz",
+        "--boundary",
+        "periodic",
+        "--spacing",
+        "0.5",
+        expect=axes(wrap(f, 0.5)),
+    )
+    grad(
+        "periodic_coords",
+        "f64_c.npy",
+        "d0.npy",
+        "--axis",
+        "0",
+        "--coords",
+        "0={data}/x7.npy",
+        "--boundary",
+        "periodic",
+        "--period",
+        "0=10",
+        expect={"": wrap(f, a["x7.npy"], axes=[0], period=10.0, axis=0)[0]},
+    )
+    grad(
+        "periodic_axis1_only",
+        "f64_c.npy",
+        "g.npz",
+        "--boundary",
+        "1=periodic",
+        expect={"axis0": g(f, axis=0), "axis1": wrap(f, axes=[1], axis=1)[0]},
+    )
+    grad(
+        "periodic_f32", "f32_c.npy", "g.npz", "--boundary", "periodic", expect=axes(wrap(F32))
+    )
+    grad(
+        "acc4_periodic_f32",
+        "f32_c.npy",
+        "g.npz",
+        "--accuracy",
+        "4",
+        "--boundary",
+        "periodic",
+        expect=axes(nd(F32, accuracy=4, boundary="periodic")),
+    )
+    grad(
+        "acc4_periodic_axis0_only",
+        "f64_c.npy",
+        "g.npz",
+        "--accuracy",
+        "4",
+        "--boundary",
+        "periodic",
+        "--boundary",
+        "1=one-sided",
+        expect=axes(nd(f, accuracy=4, boundary=["periodic", "one-sided"])),
+    )
+    grad(
+        "acc6_periodic_coords",
+        "f64_c.npy",
+        "d0.npy",
+        "--axis",
+        "0",
+        "--coords",
+        "0={data}/x7.npy",
+        "--accuracy",
+        "6",
+        "--boundary",
+        "0=periodic",
+        "--period",
+        "0=10",
+        expect={"": nd(f, a["x7.npy"], axis=0, accuracy=6, boundary="periodic", period=10.0)},
+    )
+    # The same through streaming: slabs with halos from the core's reach,
+    # wrapped around the ends on a periodic slab axis.
+    grad(
+        "stream_acc8",
+        "long.npy",
+        "g.npz",
+        "--accuracy",
+        "8",
+        "--memory",
+        "24KiB",
+        expect=axes(nd(L, accuracy=8)),
+    )
+    grad(
+        "stream_acc4_coords",
+        "long.npy",
+        "g.npz",
+        "--coords",
+        "0={data}/x64.npy",
+        "--accuracy",
+        "4",
+        "--memory",
+        "16KiB",
+        expect=axes(nd(L, a["x64.npy"], 1.0, accuracy=4)),
+    )
+    grad(
+        "stream_periodic",
+        "long.npy",
+        "g.npz",
+        "--boundary",
+        "periodic",
+        "--edge-order",
+        "2",
+        "--memory",
+        "16KiB",
+        expect=axes(wrap(L, edge_order=2)),
+    )
+    grad(
+        "stream_acc4_periodic",
+        "long.npy",
+        "g.npz",
+        "--accuracy",
+        "4",
+        "--boundary",
+        "periodic",
+        "--spacing",
+        "0.25",
+        "--memory",
+        "16KiB",
+        expect=axes(nd(L, 0.25, accuracy=4, boundary="periodic")),
+    )
+    grad(
+        "stream_acc8_periodic_axis0",
+        "long.npy",
+        "d0.npy",
+        "--axis",
+        "0",
+        "--accuracy",
+        "8",
+        "--boundary",
+        "periodic",
+        "--memory",
+        "16KiB",
+        expect={"": nd(L, axis=0, accuracy=8, boundary="periodic")},
+    )
+    grad(
+        "stream_acc6_periodic_coords_axis1",
+        "long.npy",
+        "g.npz",
+        "--coords",
+        "1={data}/x50.npy",
+        "--boundary",
+        "1=periodic",
+        "--period",
+        "1=80",
+        "--accuracy",
+        "6",
+        "--memory",
+        "16KiB",
+        expect=axes(
+            nd(L, 1.0, a["x50.npy"], accuracy=6, boundary=["one-sided", "periodic"], period=[None, 80.0])
+        ),
+    )
+    fb = a["long_f32_be_f.npy"]
+    grad(
+        "stream_periodic_f32_fortran",
+        "long_f32_be_f.npy",
+        "g.npz",
+        "--boundary",
+        "periodic",
+        "--memory",
+        "8KiB",
+        expect=axes(native(wrap(fb))),
+    )
+    grad(
+        "stream_acc4_periodic_f32_fortran",
+        "long_f32_be_f.npy",
+        "g.npz",
+        "--accuracy",
+        "4",
+        "--boundary",
+        "periodic",
+        "--memory",
+        "8KiB",
+        expect=axes(native(nd(fb, accuracy=4, boundary="periodic"))),
+    )
+    # CSV columns at higher accuracy.
+    tr0 = a["track.csv"]
+    case(
+        "csv_acc4",
+        ["grad", "{data}/track.csv", "-o", "{out}/v.csv", "--x", "t", "--y", "s", "--accuracy", "4"],
+        "v.csv",
+        {"": np.stack([tr0[:, 0], nd(tr0[:, 1], tr0[:, 0], accuracy=4)], axis=1)},
+    )
+    case(
+        "csv_periodic",
+        [
+            "grad",
+            "{data}/track.csv",
+            "-o",
+            "{out}/v.npz",
+            "--x",
+            "t",
+            "--boundary",
+            "periodic",
+            "--period",
+            "0=3.1",
+        ],
+        "v.npz",
+        {
+            "ds": wrap(tr0[:, 1], tr0[:, 0], period=3.1)[0],
+            "dh": wrap(tr0[:, 2], tr0[:, 0], period=3.1)[0],
+        },
     )
     # .npz input.
     case(

@@ -12,6 +12,7 @@ Examples:
   ndgrad grad field.npy -o grad.npz            every axis, one array per axis
   ndgrad grad field.npy -o dx.npy --axis 1 --spacing 0.5 --edge-order 2
   ndgrad grad temps.npy -o g.npz --coords 0=depths.npy
+  ndgrad grad ring.npy -o g.npz --accuracy 4 --boundary periodic
   ndgrad grad track.csv -o velocity.csv --x t --y s
   ndgrad edges photo.png -o edges.png --mask mask.png
   ndgrad plot grad.npz -o arrows.png";
@@ -62,9 +63,15 @@ Spacing works as in numpy.gradient(f, *varargs): --spacing H is a Python number 
 (one for every axis, or one per differentiated axis), --coords AXIS=FILE gives sample
 coordinates along one axis (a 1-D .npy, or a CSV column as FILE.csv:COLUMN).
 
+Beyond numpy.gradient: --accuracy K uses differences of order K (2, 4, 6 or 8)
+everywhere, ends included; --boundary periodic makes an axis wrap around (its
+period is n*h with a step; with coordinates give it with --period AXIS=VALUE).
+
 Outputs: .npy (one differentiated axis), .npz (one array per axis, named axis0,
 axis1, ...), .csv (1-D or 2-D). A .npy input larger than --memory is streamed
-through a memory map in slabs; the result is the same to the bit.
+through a memory map in slabs; the result is the same to the bit. (Not when the
+axis it is sliced along, the first, or the last in Fortran order, is periodic
+with coordinates: raise --memory then.)
 
 Examples:
   ndgrad grad field.npy -o grad.npz
@@ -72,6 +79,10 @@ Examples:
   ndgrad grad field.npy -o g.npz --spacing 0.1,0.2
   ndgrad grad temps.npy -o g.npz --coords 0=depths.npy
   ndgrad grad big.npy -o dz.npy --axis 0 --memory 256MiB
+  ndgrad grad field.npy -o g.npz --accuracy 6
+  ndgrad grad ring.npy -o g.npz --boundary periodic --spacing 0.1
+  ndgrad grad lat_lon.npy -o g.npz --coords 1=lon.npy --boundary 1=periodic --period 1=360
+  ndgrad grad track.csv -o v.csv --x t --accuracy 4
   ndgrad grad runs.npz --array pressure -o dp.npz
   ndgrad grad track.csv -o velocity.csv --x t --y s";
 
@@ -108,9 +119,32 @@ pub struct GradArgs {
     #[arg(long, value_name = "AXIS=FILE")]
     pub coords: Vec<String>,
 
-    /// Accuracy of the one-sided differences at the boundaries.
-    #[arg(long, default_value = "1", value_parser = edge_order())]
-    pub edge_order: EdgeOrder,
+    /// Accuracy of the one-sided differences at the boundaries (NumPy's
+    /// `edge_order`; not with --accuracy).
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = EdgeOrderArg::First,
+        value_name = "ORDER",
+        conflicts_with = "accuracy"
+    )]
+    pub edge_order: EdgeOrderArg,
+
+    /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8 (beyond
+    /// NumPy; 2 is --edge-order 2).
+    #[arg(long, value_name = "K", value_parser = accuracy())]
+    pub accuracy: Option<u8>,
+
+    /// How axis ends are differentiated: one-sided (the default) or periodic
+    /// (the axis wraps around). Without AXIS= for every differentiated axis;
+    /// repeat for several axes, later ones win (`--boundary 1=periodic`).
+    #[arg(long, value_name = "[AXIS=]KIND")]
+    pub boundary: Vec<String>,
+
+    /// The period of a periodic axis with coordinates, in their unit
+    /// (`--period 1=360`); required for it. An axis with a step has period n*h.
+    #[arg(long, value_name = "AXIS=VALUE")]
+    pub period: Vec<String>,
 
     /// The array of a .npz input to differentiate.
     #[arg(long, value_name = "NAME")]
@@ -174,8 +208,8 @@ pub struct EdgesArgs {
     pub threshold: String,
 
     /// Accuracy of the one-sided differences at the borders.
-    #[arg(long, default_value = "1", value_parser = edge_order())]
-    pub edge_order: EdgeOrder,
+    #[arg(long, value_enum, default_value_t = EdgeOrderArg::First, value_name = "ORDER")]
+    pub edge_order: EdgeOrderArg,
 
     /// Replace output files that exist.
     #[arg(short, long)]
@@ -260,16 +294,32 @@ fn parse_size(s: &str) -> Result<u64, String> {
     Ok(bytes)
 }
 
+/// `--accuracy`: 2, 4, 6 or 8 (listed in `--help` and in the error for any
+/// other value).
+fn accuracy() -> impl TypedValueParser<Value = u8> {
+    PossibleValuesParser::new(["2", "4", "6", "8"])
+        .map(|s| s.parse().expect("one of the listed values"))
+}
+
 /// `--edge-order`: NumPy's `edge_order`, 1 or 2 (listed in `--help` and
 /// in the error for any other value).
-fn edge_order() -> impl TypedValueParser<Value = EdgeOrder> {
-    PossibleValuesParser::new(["1", "2"]).map(|s| {
-        if s == "1" {
-            EdgeOrder::First
-        } else {
-            EdgeOrder::Second
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EdgeOrderArg {
+    /// First-order one-sided differences (NumPy's default).
+    #[value(name = "1")]
+    First,
+    /// Second-order one-sided differences.
+    #[value(name = "2")]
+    Second,
+}
+
+impl From<EdgeOrderArg> for EdgeOrder {
+    fn from(e: EdgeOrderArg) -> Self {
+        match e {
+            EdgeOrderArg::First => EdgeOrder::First,
+            EdgeOrderArg::Second => EdgeOrder::Second,
         }
-    })
+    }
 }
 
 #[cfg(test)]
@@ -280,6 +330,25 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Args::command().debug_assert();
+    }
+
+    #[test]
+    fn edge_orders_parse_to_the_core_type() {
+        let parse = |extra: &[&str]| {
+            let args = [&["ndgrad", "grad", "f.npy", "-o", "g.npz"][..], extra].concat();
+            match Args::try_parse_from(args).map(|a| a.command) {
+                Ok(Command::Grad(g)) => Ok(EdgeOrder::from(g.edge_order)),
+                Ok(_) => unreachable!("a grad command line"),
+                Err(e) => Err(e.kind()),
+            }
+        };
+        assert_eq!(parse(&[]), Ok(EdgeOrder::First));
+        assert_eq!(parse(&["--edge-order", "1"]), Ok(EdgeOrder::First));
+        assert_eq!(parse(&["--edge-order", "2"]), Ok(EdgeOrder::Second));
+        assert_eq!(
+            parse(&["--edge-order", "3"]),
+            Err(clap::error::ErrorKind::InvalidValue)
+        );
     }
 
     #[test]

@@ -184,6 +184,11 @@ complex_elem!(f32 => C64, f64 => C128);
 /// Decodes `bytes` (whole elements) into `out`, replacing its contents.
 pub fn decode_into<T: Elem>(bytes: &[u8], order: ByteOrder, out: &mut Vec<T>) {
     out.clear();
+    decode_extend(bytes, order, out);
+}
+
+/// Appends the elements `bytes` holds in byte order `order` to `out`.
+pub fn decode_extend<T: Elem>(bytes: &[u8], order: ByteOrder, out: &mut Vec<T>) {
     out.extend(
         bytes
             .chunks_exact(T::DTYPE.size())

@@ -120,7 +120,7 @@ pub fn run(args: &EdgesArgs, common: Common) -> Result<()> {
                 anyhow::anyhow!("--threshold: expected a number or 'auto', got '{t}'")
             })?),
         };
-    let edge = args.edge_order;
+    let edge = EdgeOrder::from(args.edge_order);
     let img = read_image(&args.image)?;
     let e =
         Edges::of(&img, edge, common.par).with_context(|| format!("'{}'", args.image.display()))?;

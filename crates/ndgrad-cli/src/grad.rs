@@ -4,115 +4,15 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use ndarray::{Array2, ArrayD, Axis, Ix1, IxDyn};
-use ndgrad::{Coords, EdgeOrder, Options, Spacing, Step};
+use ndarray::{Array2, ArrayD, IxDyn};
+use ndgrad::Options;
 
 use crate::Common;
 use crate::cli::GradArgs;
 use crate::data::Data;
 use crate::io::{self, Format, csv, npy, npz};
+use crate::job::{self, ArrayJob, AxisSpec, parse_step, size};
 use crate::stream;
-
-/// One axis' spacing, owning any coordinates read from a file.
-#[derive(Debug, Clone)]
-pub enum AxisSpec {
-    /// NumPy's default, a unit step.
-    Unit,
-    /// A uniform step written as a Python number (weak promotion).
-    Step(Step),
-    /// Sample coordinates (a 1-D array of any real dtype).
-    Coords(Data),
-}
-
-impl AxisSpec {
-    /// The core library's spacing for this axis.
-    pub fn spacing(&self) -> Result<Spacing<'_>> {
-        Ok(match self {
-            AxisSpec::Unit => Spacing::Unit,
-            AxisSpec::Step(h) => Spacing::UniformWeak(*h),
-            AxisSpec::Coords(d) => Spacing::Coordinates(coords(d)?),
-        })
-    }
-}
-
-/// A 1-D array of coordinates as the core's [`Coords`].
-pub fn coords(d: &Data) -> Result<Coords<'_>> {
-    fn one<T>(a: &ArrayD<T>) -> Result<ndarray::ArrayView1<'_, T>> {
-        a.view().into_dimensionality::<Ix1>().map_err(|_| {
-            anyhow::anyhow!("coordinates must be a 1-D array, got shape {:?}", a.shape())
-        })
-    }
-    Ok(match d {
-        Data::F16(a) => Coords::from(one(a)?),
-        Data::F32(a) => Coords::from(one(a)?),
-        Data::F64(a) => Coords::from(one(a)?),
-        Data::I8(a) => Coords::from(one(a)?),
-        Data::I16(a) => Coords::from(one(a)?),
-        Data::I32(a) => Coords::from(one(a)?),
-        Data::I64(a) => Coords::from(one(a)?),
-        Data::U8(a) => Coords::from(one(a)?),
-        Data::U16(a) => Coords::from(one(a)?),
-        Data::U32(a) => Coords::from(one(a)?),
-        Data::U64(a) => Coords::from(one(a)?),
-        Data::C64(_) | Data::C128(_) => {
-            bail!("coordinates must be real numbers, got {}", d.dtype().name())
-        }
-    })
-}
-
-/// A step as NumPy reads a Python number: an `int` when it looks like
-/// one, else a `float`.
-fn parse_step(s: &str) -> Result<Step> {
-    if let Ok(i) = s.trim().parse::<i64>() {
-        return Ok(Step::I64(i));
-    }
-    s.trim()
-        .parse::<f64>()
-        .map(Step::F64)
-        .map_err(|_| anyhow::anyhow!("--spacing: expected a number, got '{s}'"))
-}
-
-/// NumPy's `normalize_axis_index`, with NumPy's message.
-fn normalize_axis(axis: i64, ndim: usize) -> Result<usize> {
-    let n = i64::try_from(ndim).expect("ndim fits in i64");
-    if axis < -n || axis >= n {
-        bail!("axis {axis} is out of bounds for array of dimension {ndim}");
-    }
-    Ok(usize::try_from(if axis < 0 { axis + n } else { axis }).expect("in range"))
-}
-
-/// Reads `--coords` values: `FILE.npy` or `FILE.csv[:COLUMN]`.
-fn read_coords(spec: &str, delimiter: u8) -> Result<Data> {
-    let path = Path::new(spec);
-    if Format::of(path).is_ok_and(|f| f == Format::Npy) {
-        return io::read_array(path, None);
-    }
-    let (file, column) = match spec.rsplit_once(':') {
-        Some((f, c)) if Format::of(Path::new(f)).is_ok_and(|f| f == Format::Csv) => (f, Some(c)),
-        _ => (spec, None),
-    };
-    let file = Path::new(file);
-    match Format::of(file)? {
-        Format::Csv => {
-            let t = csv::read(file, delimiter)?;
-            let col = match column {
-                Some(c) => t.column(c)?,
-                None if t.columns.len() == 1 => 0,
-                None => bail!(
-                    "'{}' has {} columns: name one as {}:COLUMN",
-                    file.display(),
-                    t.columns.len(),
-                    file.display()
-                ),
-            };
-            Ok(Data::F64(ArrayD::from_shape_vec(
-                IxDyn(&[t.columns[col].len()]),
-                t.columns[col].clone(),
-            )?))
-        }
-        _ => bail!("coordinates come from a 1-D .npy file or a CSV column, not '{spec}'"),
-    }
-}
 
 /// Peak resident memory of this process so far (Linux `VmHWM`).
 pub fn peak_memory() -> Option<u64> {
@@ -128,17 +28,6 @@ pub fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
 }
 
-/// Formats a byte count with a binary unit that suits it.
-#[allow(clippy::cast_precision_loss)]
-pub fn size(bytes: u64) -> String {
-    match bytes {
-        0..1024 => format!("{bytes} B"),
-        1024..1_048_576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
-        1_048_576..1_073_741_824 => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
-        _ => format!("{:.1} GiB", bytes as f64 / 1_073_741_824.0),
-    }
-}
-
 pub fn run(args: &GradArgs, common: Common) -> Result<()> {
     let out_format = Format::of(&args.output)?;
     if out_format == Format::Png {
@@ -148,12 +37,11 @@ pub fn run(args: &GradArgs, common: Common) -> Result<()> {
         );
     }
     io::check_output(&args.output, args.force)?;
-    let edge = args.edge_order;
     let delimiter = u8::try_from(args.delimiter)
         .map_err(|_| anyhow::anyhow!("--delimiter must be one ASCII character"))?;
     match Format::of(&args.input)? {
-        Format::Csv => csv_job(args, out_format, edge, delimiter, common),
-        Format::Npy | Format::Npz => array_job(args, out_format, edge, delimiter, common),
+        Format::Csv => csv_job(args, out_format, delimiter, common),
+        Format::Npy | Format::Npz => array_job(args, out_format, delimiter, common),
         Format::Png => bail!(
             "'{}' is an image: use `ndgrad edges` (or save it as .npy)",
             args.input.display()
@@ -161,76 +49,7 @@ pub fn run(args: &GradArgs, common: Common) -> Result<()> {
     }
 }
 
-/// The checked arguments of a gradient of an array file.
-pub struct ArrayJob {
-    pub axes: Vec<usize>,
-    pub specs: Vec<AxisSpec>,
-    pub edge: EdgeOrder,
-}
-
-impl ArrayJob {
-    /// The core library's options (borrowing the coordinates).
-    pub fn options(&self, common: Common) -> Result<Options<'_>> {
-        let spacing = self
-            .specs
-            .iter()
-            .map(AxisSpec::spacing)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Options::new()
-            .axes(self.axes.iter().map(|&a| Axis(a)))
-            .spacing_per_axis(spacing)
-            .edge_order(self.edge)
-            .par(common.par))
-    }
-
-    fn new(args: &GradArgs, ndim: usize, edge: EdgeOrder, delimiter: u8) -> Result<Self> {
-        let axes = if args.axis.is_empty() {
-            (0..ndim).collect()
-        } else {
-            args.axis
-                .iter()
-                .map(|&a| normalize_axis(a, ndim))
-                .collect::<Result<Vec<_>>>()?
-        };
-        let steps = args
-            .spacing
-            .iter()
-            .map(|s| parse_step(s))
-            .collect::<Result<Vec<_>>>()?;
-        let mut specs = match steps.len() {
-            0 => vec![AxisSpec::Unit; axes.len()],
-            1 => vec![AxisSpec::Step(steps[0]); axes.len()],
-            n if n == axes.len() => steps.into_iter().map(AxisSpec::Step).collect(),
-            n => bail!(
-                "--spacing: expected one value or one per differentiated axis ({}), got {n}",
-                axes.len()
-            ),
-        };
-        for c in &args.coords {
-            let (axis, file) = c
-                .split_once('=')
-                .with_context(|| format!("--coords: expected AXIS=FILE, got '{c}'"))?;
-            let axis: i64 = axis.trim().parse().with_context(|| {
-                format!("--coords: expected an axis number before '=', got '{axis}'")
-            })?;
-            let axis = normalize_axis(axis, ndim)?;
-            let k = axes.iter().position(|&a| a == axis).with_context(|| {
-                format!("--coords {c}: axis {axis} is not one of the differentiated axes {axes:?}")
-            })?;
-            let x = read_coords(file, delimiter).with_context(|| format!("--coords {c}"))?;
-            specs[k] = AxisSpec::Coords(x);
-        }
-        Ok(ArrayJob { axes, specs, edge })
-    }
-}
-
-fn array_job(
-    args: &GradArgs,
-    out_format: Format,
-    edge: EdgeOrder,
-    delimiter: u8,
-    common: Common,
-) -> Result<()> {
+fn array_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -> Result<()> {
     if args.x.is_some() || !args.y.is_empty() {
         bail!("--x and --y choose CSV columns, but the input is not a CSV file");
     }
@@ -242,7 +61,7 @@ fn array_job(
         let mut file = io::open(&args.input)?;
         let (header, offset) = npy::read_header_at(&mut std::io::BufReader::new(&mut file))
             .with_context(|| format!("reading '{}'", args.input.display()))?;
-        let job = ArrayJob::new(args, header.shape.len(), edge, delimiter)?;
+        let job = ArrayJob::new(args, header.shape.len(), delimiter)?;
         let out_bytes = header.len() as u64 * header.dtype.gradient_dtype().size() as u64;
         let need = header.data_bytes() + out_bytes * job.axes.len() as u64;
         if need > args.memory && header.len() > 0 && !header.shape.is_empty() {
@@ -282,7 +101,7 @@ fn array_job(
         }
     }
     let data = io::read_array(&args.input, args.array.as_deref())?;
-    let job = ArrayJob::new(args, data.shape().len(), edge, delimiter)?;
+    let job = ArrayJob::new(args, data.shape().len(), delimiter)?;
     let grads = data.gradient(&job.options(common)?)?;
     let names = output_names(&job.axes);
     write_outputs(&args.output, out_format, args.force, &names, &grads)?;
@@ -334,13 +153,7 @@ fn write_outputs(
     }
 }
 
-fn csv_job(
-    args: &GradArgs,
-    out_format: Format,
-    edge: EdgeOrder,
-    delimiter: u8,
-    common: Common,
-) -> Result<()> {
+fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -> Result<()> {
     if !(args.axis.is_empty() || args.axis == [0]) {
         bail!("a CSV table is differentiated down its columns (axis 0); drop --axis");
     }
@@ -379,7 +192,7 @@ fn csv_job(
     };
     let opts = Options::new()
         .spacing(spec.spacing()?)
-        .edge_order(edge)
+        .scheme_per_axis(job::schemes(args, &[0], 1)?)
         .par(common.par);
     let mut grads = Vec::with_capacity(ys.len());
     for &c in &ys {

@@ -13,6 +13,7 @@ mod demo;
 mod edges;
 mod grad;
 mod io;
+mod job;
 mod plot;
 mod progress;
 mod stream;

@@ -3,8 +3,12 @@
 //! The file is read through memory maps of one slab at a time: a range of
 //! rows along the outermost axis of its storage order (axis 0 for C order,
 //! the last axis for Fortran order), widened by the halo the stencil needs
-//! (the core's [`Scheme::input_rows`]: one row each side, and the rows of
-//! the one-sided window when a slab touches an end). Each
+//! (the core's [`Scheme::input_rows`]: [`Scheme::reach`] rows each side,
+//! and the rows of the one-sided window when a slab touches an end). On a
+//! periodic axis the halo is `reach` rows each side taken modulo the axis
+//! length, from the other end of the file at the seam; the slab is then
+//! differentiated with one-sided ends, whose interior rows are the
+//! periodic scheme's rows (see [`Halo::Wrap`]). Each
 //! slab's gradient is computed by the core library and the slab's own rows
 //! are appended to the outputs, which are written as they go into temporary
 //! files beside the output and renamed into place at the end.
@@ -22,13 +26,13 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use ndarray::{ArrayViewD, Axis, IxDyn, ShapeBuilder, Slice};
-use ndgrad::{Element, Options, Scheme, Spacing};
+use ndgrad::{Boundary, Element, Options, Scheme, Spacing};
 
 use crate::Common;
-use crate::data::{DType, Elem, decode_into, encode_into, with_dtype};
-use crate::grad::{ArrayJob, AxisSpec, coords, size};
+use crate::data::{DType, Elem, decode_extend, encode_into, with_dtype};
 use crate::io::npy::{NpyHeader, write_header};
 use crate::io::{Format, Pending, npz};
+use crate::job::{ArrayJob, AxisSpec, coords, size};
 use crate::progress;
 
 /// A streamed gradient: the input, what to compute, where to write.
@@ -94,12 +98,17 @@ where
     // Memory per row in flight: the mapped bytes, the decoded values, one
     // output per axis, and the encoded bytes of one output.
     let per_row = (row_elems * (2 * in_size + naxes * out_size + out_size)) as u64;
-    let scheme = Scheme::numpy(job.spec.edge);
-    let slab_rows = slab_rows(job, &scheme, n, per_row)?;
+    let k_outer = job.spec.axes.iter().position(|&a| a == outer);
+    let halo = halo(job, k_outer, outer, out_size)?;
+    let slab_rows = slab_rows(job, &halo, n, per_row)?;
 
     // The options for one slab: along the slab axis, the whole array's
-    // uniform-or-not decision with the slab's own coordinates.
-    let k_outer = job.spec.axes.iter().position(|&a| a == outer);
+    // uniform-or-not decision with the slab's own coordinates, and one-sided
+    // ends for a wrapped slab.
+    let mut schemes = job.spec.schemes.clone();
+    if let (Some(k), Halo::Wrap(s)) = (k_outer, &halo) {
+        schemes[k] = s.with_boundary(Boundary::OneSided);
+    }
     let outer_step = match k_outer.map(|k| &job.spec.specs[k]) {
         Some(AxisSpec::Coords(x)) => Some(coords(x)?.uniform_step()),
         _ => None,
@@ -122,7 +131,7 @@ where
         Options::new()
             .axes(job.spec.axes.iter().map(|&a| Axis(a)))
             .spacing_per_axis(spacing)
-            .edge_order(job.spec.edge)
+            .scheme_per_axis(schemes.iter().copied())
             .par(job.common.par)
     };
 
@@ -145,24 +154,25 @@ where
             .collect();
         while a < n {
             let b = (a + slab_rows).min(n);
-            let rows = scheme
-                .input_rows(a..b, n)
-                .expect("the axis was checked to be long enough for the scheme");
-            let map = map_window(
-                &file,
-                job.offset + (rows.start * row_bytes) as u64,
-                rows.len() * row_bytes,
-            )?;
-            decode_into(&map, h.order, &mut values);
-            drop(map);
+            let (pieces, own) = halo.pieces(a..b, n);
+            values.clear();
+            for p in &pieces {
+                let map = map_window(
+                    &file,
+                    job.offset + (p.start * row_bytes) as u64,
+                    p.len() * row_bytes,
+                )?;
+                decode_extend(&map, h.order, &mut values);
+            }
+            let len: usize = pieces.iter().map(ExactSizeIterator::len).sum();
             let mut shape = h.shape.clone();
-            shape[outer] = rows.len();
+            shape[outer] = len;
             let slab = ArrayViewD::from_shape(IxDyn(&shape).set_f(h.fortran), &values)
                 .expect("the slab holds whole rows");
-            let grads = ndgrad::gradient_with(&slab, &slab_options(&rows))?;
+            // Only a one-piece slab can have coordinates along the slab axis.
+            let grads = ndgrad::gradient_with(&slab, &slab_options(&pieces[0]))?;
             for (g, w) in grads.iter().zip(&mut writers) {
-                let mine =
-                    g.slice_axis(Axis(outer), Slice::from((a - rows.start)..(b - rows.start)));
+                let mine = g.slice_axis(Axis(outer), Slice::from(own..own + (b - a)));
                 encoded.clear();
                 encode_into(&mine, h.fortran, &mut encoded);
                 w.write_all(&encoded)
@@ -186,6 +196,35 @@ where
     })
 }
 
+/// The halo of the slab axis `outer` (differentiated as `k_outer`, if it is).
+fn halo(job: &Job<'_>, k_outer: Option<usize>, outer: usize, out_size: usize) -> Result<Halo> {
+    let h = &job.header;
+    let naxes = job.spec.axes.len();
+    Ok(match k_outer {
+        None => Halo::Own,
+        Some(k) => {
+            let scheme = job.spec.schemes[k];
+            if !scheme.boundary().is_periodic() {
+                Halo::OneSided(scheme)
+            } else if let AxisSpec::Coords(_) = job.spec.specs[k] {
+                // The seam's weights come from the coordinates across it,
+                // `x[0] + period` and `x[n-1] - period`, which the core
+                // computes in its own precision: a slab cannot reproduce
+                // them to the bit, so this is refused rather than approximated.
+                bail!(
+                    "'{}' is streamed in slabs along axis {outer}, which is periodic with \
+                     coordinates: such an axis is differentiated in memory only; raise \
+                     --memory above {}",
+                    job.input.display(),
+                    size(h.data_bytes() + (h.len() * out_size * naxes) as u64)
+                );
+            } else {
+                Halo::Wrap(scheme)
+            }
+        }
+    })
+}
+
 /// Opens the input and checks that it holds all the data its header
 /// promises.
 fn open_checked(job: &Job<'_>) -> Result<File> {
@@ -206,15 +245,79 @@ fn open_checked(job: &Job<'_>) -> Result<File> {
     Ok(file)
 }
 
+/// The rows a slab reads along the slab axis besides its own.
+#[derive(Debug, Clone, Copy)]
+enum Halo {
+    /// The slab axis is not differentiated: a slab reads its own rows.
+    Own,
+    /// One-sided ends: the core's [`Scheme::input_rows`].
+    OneSided(Scheme),
+    /// A periodic axis with a step: [`Scheme::reach`] rows each side,
+    /// modulo the axis length. The slab is differentiated with one-sided
+    /// ends and only its inner rows kept: each of them reads its central
+    /// window, with the weights the periodic scheme uses at every row (a
+    /// step's weights do not depend on the row).
+    Wrap(Scheme),
+}
+
+impl Halo {
+    /// The ranges of rows whose concatenation is slab `rows` with its halo,
+    /// and where the slab's own rows start in it.
+    fn pieces(&self, rows: Range<usize>, n: usize) -> (Vec<Range<usize>>, usize) {
+        match self {
+            Halo::Own => (vec![rows], 0),
+            Halo::OneSided(scheme) => {
+                let read = scheme
+                    .input_rows(rows.clone(), n)
+                    .expect("the axis was checked to be long enough for the scheme");
+                let own = rows.start - read.start;
+                (vec![read], own)
+            }
+            Halo::Wrap(scheme) => {
+                let h = scheme.reach();
+                // `rows.start - h .. rows.end + h`, folded into `0..n`.
+                let mut pieces = Vec::new();
+                let mut at = (rows.start + n * h.div_ceil(n) - h) % n;
+                let mut left = rows.len() + 2 * h;
+                while left > 0 {
+                    let len = left.min(n - at);
+                    pieces.push(at..at + len);
+                    left -= len;
+                    at = 0;
+                }
+                (pieces, h)
+            }
+        }
+    }
+
+    /// The most rows the halo adds to a slab.
+    fn extra(&self) -> usize {
+        match self {
+            Halo::Own => 0,
+            Halo::OneSided(scheme) => halo_rows(scheme),
+            Halo::Wrap(scheme) => 2 * scheme.reach(),
+        }
+    }
+}
+
+impl std::fmt::Display for Halo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Halo::Own => f.write_str("no stencil"),
+            Halo::OneSided(s) | Halo::Wrap(s) => write!(f, "{s}"),
+        }
+    }
+}
+
 /// Rows per slab within the memory budget, leaving room for the halo.
-fn slab_rows(job: &Job<'_>, scheme: &Scheme, n: usize, per_row: u64) -> Result<usize> {
+fn slab_rows(job: &Job<'_>, halo: &Halo, n: usize, per_row: u64) -> Result<usize> {
     let fit = usize::try_from(job.memory / per_row.max(1)).unwrap_or(usize::MAX);
     if fit >= n {
         return Ok(n);
     }
     // A slab of `s` rows reads at most `s + extra`: `reach` rows each side
     // inside, and at an end the whole one-sided window.
-    let extra = halo_rows(scheme);
+    let extra = halo.extra();
     if fit <= extra {
         let need = (extra + 1).min(n);
         bail!(
@@ -222,7 +325,7 @@ fn slab_rows(job: &Job<'_>, scheme: &Scheme, n: usize, per_row: u64) -> Result<u
              raise --memory",
             size(job.memory),
             job.input.display(),
-            scheme,
+            halo,
             need,
             size(per_row * need as u64)
         );
@@ -282,9 +385,42 @@ fn finish(job: &Job<'_>, mut parts: Vec<Pending>) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use ndgrad::{EdgeOrder, Scheme};
+    use ndgrad::{Boundary, EdgeOrder, Scheme};
 
-    use super::halo_rows;
+    use super::{Halo, halo_rows};
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)] // a list of row ranges
+    fn periodic_halos_wrap_around_the_ends() {
+        let s = Scheme::new(1, 4)
+            .unwrap()
+            .with_boundary(Boundary::Periodic { period: None });
+        let wrap = Halo::Wrap(s);
+        assert_eq!(wrap.pieces(0..3, 10), (vec![8..10, 0..5], 2));
+        assert_eq!(wrap.pieces(4..6, 10), (vec![2..8], 2));
+        assert_eq!(wrap.pieces(8..10, 10), (vec![6..10, 0..2], 2));
+        assert_eq!(wrap.pieces(0..10, 10), (vec![8..10, 0..10, 0..2], 2));
+        assert_eq!(wrap.pieces(1..2, 5), (vec![4..5, 0..4], 2));
+        assert_eq!(wrap.extra(), 4);
+        assert_eq!(Halo::Own.pieces(3..7, 10), (vec![3..7], 0));
+        assert_eq!(
+            Halo::OneSided(Scheme::new(1, 4).unwrap()).pieces(0..1, 10),
+            (vec![0..5], 0)
+        );
+        // Every row of every slab is read in order, `reach` rows each side.
+        let s8 = Scheme::new(1, 8)
+            .unwrap()
+            .with_boundary(Boundary::Periodic { period: None });
+        let n = 9;
+        for a in 0..n {
+            for b in a + 1..=n {
+                let (pieces, own) = Halo::Wrap(s8).pieces(a..b, n);
+                let rows: Vec<usize> = pieces.into_iter().flatten().collect();
+                let want: Vec<usize> = (a + 2 * n - 4..b + 2 * n + 4).map(|i| i % n).collect();
+                assert_eq!((rows, own), (want, 4), "{a}..{b}");
+            }
+        }
+    }
 
     #[test]
     fn halos_reach_the_rows_the_stencils_read() {

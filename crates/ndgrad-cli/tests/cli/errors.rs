@@ -280,6 +280,78 @@ fn outputs_that_cannot_hold_the_result() {
 }
 
 #[test]
+fn scheme_errors_say_what_was_expected() {
+    let f = ["grad", "{data}/f64_c.npy", "-o", "{out}/g.npz"];
+    let with = |extra: &[&'static str]| [&f[..], extra].concat();
+    fails(
+        &with(&["--boundary", "periodic", "--period", "0=6"]),
+        "axis 0 has a constant step, so its period is n*h; expected no period for it, got 6",
+    );
+    fails(
+        &with(&["--coords", "0={data}/x7.npy", "--boundary", "0=periodic"]),
+        "axis 0 is periodic with coordinates; expected a period for it, got none",
+    );
+    fails(
+        &with(&[
+            "--coords",
+            "0={data}/x7.npy",
+            "--boundary",
+            "0=periodic",
+            "--period",
+            "0=1",
+        ]),
+        "period of axis 0 must be finite and greater than x[-1] - x[0]",
+    );
+    fails(
+        &with(&["--coords", "0={data}/x7.npy", "--period", "0=10"]),
+        "--period 0=10: axis 0 is one-sided; expected --boundary 0=periodic",
+    );
+    fails(
+        &with(&["--boundary", "wrap"]),
+        "--boundary: expected [AXIS=]periodic or [AXIS=]one-sided, got 'wrap'",
+    );
+    fails(
+        &with(&["--axis", "1", "--boundary", "0=periodic"]),
+        "--boundary 0=periodic: axis 0 is not one of the differentiated axes [1]",
+    );
+    fails(
+        &with(&["--boundary", "periodic", "--period", "0"]),
+        "--period: expected AXIS=VALUE, got '0'",
+    );
+    fails(
+        &with(&["--boundary", "periodic", "--period", "1=x"]),
+        "--period 1=x: expected a number after '=', got 'x'",
+    );
+    fails(
+        &with(&["--accuracy", "8"]),
+        "axis 0 has 7 samples; derivative 1, accuracy 8 needs at least 9",
+    );
+    fails(
+        &with(&["--accuracy", "8", "--boundary", "periodic"]),
+        "axis 0 has 7 samples; derivative 1, accuracy 8, periodic needs at least 9",
+    );
+    // A periodic slab axis with coordinates would need the seam's weights
+    // to the bit: refused when the file must be streamed, nothing written.
+    fails(
+        &[
+            "grad",
+            "{data}/long.npy",
+            "-o",
+            "{out}/g.npz",
+            "--coords",
+            "0={data}/x64.npy",
+            "--boundary",
+            "0=periodic",
+            "--period",
+            "0=200",
+            "--memory",
+            "16KiB",
+        ],
+        "is streamed in slabs along axis 0, which is periodic with coordinates",
+    );
+}
+
+#[test]
 fn usage_errors_exit_with_status_2() {
     let dir = tempfile::tempdir().unwrap();
     fails_in(
@@ -293,6 +365,34 @@ fn usage_errors_exit_with_status_2() {
             "3",
         ],
         "possible values: 1, 2",
+        2,
+    );
+    fails_in(
+        dir.path(),
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/o.npz",
+            "--accuracy",
+            "3",
+        ],
+        "possible values: 2, 4, 6, 8",
+        2,
+    );
+    fails_in(
+        dir.path(),
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/o.npz",
+            "--accuracy",
+            "4",
+            "--edge-order",
+            "2",
+        ],
+        "the argument '--accuracy <K>' cannot be used with '--edge-order <ORDER>'",
         2,
     );
     fails_in(dir.path(), &["grad", "{data}/f64_c.npy"], "--output", 2);

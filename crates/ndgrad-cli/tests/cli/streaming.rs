@@ -111,3 +111,70 @@ fn fortran_order_streams_along_the_last_axis() {
     assert!(a.fortran && b.fortran);
     assert!(a.le == b.le, "streamed bits differ");
 }
+
+/// The reference cases named `stream_*` (`tests/data/cases.json`) are there
+/// to check streamed results: each of them must really be streamed.
+#[test]
+fn streaming_reference_cases_are_streamed() {
+    let text = std::fs::read_to_string(crate::util::data_dir().join("cases.json")).unwrap();
+    let cases: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut streamed = 0;
+    for case in cases.as_array().unwrap() {
+        let id = case["id"].as_str().unwrap();
+        if !id.starts_with("stream_") {
+            continue;
+        }
+        let out = tempfile::tempdir().unwrap();
+        let mut args: Vec<&str> = case["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        args.push("--verbose");
+        let report = ok(&args, out.path());
+        assert!(report.contains("streaming"), "{id}: {report}");
+        streamed += 1;
+    }
+    assert!(streamed >= 11, "{streamed} streamed cases");
+}
+
+/// A periodic slab axis wraps its halo around the ends: every slab size,
+/// from one row to most of the axis, gives the in-memory bits.
+#[test]
+fn periodic_slabs_of_every_size_give_the_in_memory_bits() {
+    let dir = tempfile::tempdir().unwrap();
+    for accuracy in ["2", "8"] {
+        let run = |out: &str, memory: &str| {
+            ok(
+                &[
+                    "grad",
+                    "{data}/long.npy",
+                    "-o",
+                    out,
+                    "--axis",
+                    "0",
+                    "--accuracy",
+                    accuracy,
+                    "--boundary",
+                    "periodic",
+                    "--memory",
+                    memory,
+                    "--verbose",
+                    "--force",
+                ],
+                dir.path(),
+            )
+        };
+        let report = run("{out}/mem.npy", "1GiB");
+        assert!(!report.contains("streaming"), "{report}");
+        let want = read_npy(&dir.path().join("mem.npy"));
+        // 1600 bytes per row of long.npy (64 x 50 float64, one axis).
+        for memory in ["15KiB", "20KiB", "33KiB", "49KiB"] {
+            let report = run("{out}/s.npy", memory);
+            assert!(report.contains("streaming"), "{memory}: {report}");
+            let got = read_npy(&dir.path().join("s.npy"));
+            assert_same(&format!("accuracy {accuracy}, {memory}"), &got, &want);
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! The job model of `ndgrad grad` on an array file: which axes, with what
+//! spacing, by which formulas. The command builds it from the arguments;
+//! the in-memory path and the streamer ([`crate::stream`]) read it.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use ndarray::{ArrayD, Axis, Ix1, IxDyn};
+use ndgrad::{Boundary, Coords, EdgeOrder, Options, Scheme, Spacing, Step};
+
+use crate::Common;
+use crate::cli::GradArgs;
+use crate::data::Data;
+use crate::io::{self, Format, csv};
+
+/// One axis' spacing, owning any coordinates read from a file.
+#[derive(Debug, Clone)]
+pub enum AxisSpec {
+    /// NumPy's default, a unit step.
+    Unit,
+    /// A uniform step written as a Python number (weak promotion).
+    Step(Step),
+    /// Sample coordinates (a 1-D array of any real dtype).
+    Coords(Data),
+}
+
+impl AxisSpec {
+    /// The core library's spacing for this axis.
+    pub fn spacing(&self) -> Result<Spacing<'_>> {
+        Ok(match self {
+            AxisSpec::Unit => Spacing::Unit,
+            AxisSpec::Step(h) => Spacing::UniformWeak(*h),
+            AxisSpec::Coords(d) => Spacing::Coordinates(coords(d)?),
+        })
+    }
+}
+
+/// A 1-D array of coordinates as the core's [`Coords`].
+pub fn coords(d: &Data) -> Result<Coords<'_>> {
+    fn one<T>(a: &ArrayD<T>) -> Result<ndarray::ArrayView1<'_, T>> {
+        a.view().into_dimensionality::<Ix1>().map_err(|_| {
+            anyhow::anyhow!("coordinates must be a 1-D array, got shape {:?}", a.shape())
+        })
+    }
+    Ok(match d {
+        Data::F16(a) => Coords::from(one(a)?),
+        Data::F32(a) => Coords::from(one(a)?),
+        Data::F64(a) => Coords::from(one(a)?),
+        Data::I8(a) => Coords::from(one(a)?),
+        Data::I16(a) => Coords::from(one(a)?),
+        Data::I32(a) => Coords::from(one(a)?),
+        Data::I64(a) => Coords::from(one(a)?),
+        Data::U8(a) => Coords::from(one(a)?),
+        Data::U16(a) => Coords::from(one(a)?),
+        Data::U32(a) => Coords::from(one(a)?),
+        Data::U64(a) => Coords::from(one(a)?),
+        Data::C64(_) | Data::C128(_) => {
+            bail!("coordinates must be real numbers, got {}", d.dtype().name())
+        }
+    })
+}
+
+/// The checked arguments of a gradient of an array file.
+pub struct ArrayJob {
+    pub axes: Vec<usize>,
+    /// The spacing of each differentiated axis, in the order of `axes`.
+    pub specs: Vec<AxisSpec>,
+    /// The scheme of each differentiated axis, in the order of `axes`.
+    pub schemes: Vec<Scheme>,
+}
+
+impl ArrayJob {
+    /// The core library's options (borrowing the coordinates).
+    pub fn options(&self, common: Common) -> Result<Options<'_>> {
+        let spacing = self
+            .specs
+            .iter()
+            .map(AxisSpec::spacing)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Options::new()
+            .axes(self.axes.iter().map(|&a| Axis(a)))
+            .spacing_per_axis(spacing)
+            .scheme_per_axis(self.schemes.iter().copied())
+            .par(common.par))
+    }
+
+    pub fn new(args: &GradArgs, ndim: usize, delimiter: u8) -> Result<Self> {
+        let axes = if args.axis.is_empty() {
+            (0..ndim).collect()
+        } else {
+            args.axis
+                .iter()
+                .map(|&a| normalize_axis(a, ndim))
+                .collect::<Result<Vec<_>>>()?
+        };
+        let steps = args
+            .spacing
+            .iter()
+            .map(|s| parse_step(s))
+            .collect::<Result<Vec<_>>>()?;
+        let mut specs = match steps.len() {
+            0 => vec![AxisSpec::Unit; axes.len()],
+            1 => vec![AxisSpec::Step(steps[0]); axes.len()],
+            n if n == axes.len() => steps.into_iter().map(AxisSpec::Step).collect(),
+            n => bail!(
+                "--spacing: expected one value or one per differentiated axis ({}), got {n}",
+                axes.len()
+            ),
+        };
+        for c in &args.coords {
+            let (axis, file) = c
+                .split_once('=')
+                .with_context(|| format!("--coords: expected AXIS=FILE, got '{c}'"))?;
+            let k = differentiated("--coords", c, axis, &axes, ndim)?;
+            let x = read_coords(file, delimiter).with_context(|| format!("--coords {c}"))?;
+            specs[k] = AxisSpec::Coords(x);
+        }
+        let schemes = schemes(args, &axes, ndim)?;
+        Ok(ArrayJob {
+            axes,
+            specs,
+            schemes,
+        })
+    }
+}
+
+/// The position in `axes` of the axis written `axis` in the argument `arg`
+/// of option `flag` (`--coords 0=x.npy`).
+fn differentiated(flag: &str, arg: &str, axis: &str, axes: &[usize], ndim: usize) -> Result<usize> {
+    let axis: i64 = axis
+        .trim()
+        .parse()
+        .with_context(|| format!("{flag}: expected an axis number before '=', got '{axis}'"))?;
+    let axis = normalize_axis(axis, ndim)?;
+    axes.iter().position(|&a| a == axis).with_context(|| {
+        format!("{flag} {arg}: axis {axis} is not one of the differentiated axes {axes:?}")
+    })
+}
+
+/// The scheme of each differentiated axis, from `--edge-order` or
+/// `--accuracy`, `--boundary` and `--period`. Whether a period suits the
+/// axis' spacing (coordinates need one, a step must not have one) is the
+/// core library's check.
+pub fn schemes(args: &GradArgs, axes: &[usize], ndim: usize) -> Result<Vec<Scheme>> {
+    let base = match args.accuracy {
+        Some(k) => Scheme::new(1, k)?,
+        None => Scheme::numpy(EdgeOrder::from(args.edge_order)),
+    };
+    // In the order given: `--boundary periodic --boundary 0=one-sided`
+    // makes every axis but 0 periodic.
+    let mut periodic = vec![false; axes.len()];
+    for b in &args.boundary {
+        let (axis, kind) = match b.split_once('=') {
+            Some((axis, kind)) => (Some(axis), kind),
+            None => (None, b.as_str()),
+        };
+        let on = match kind.trim() {
+            "periodic" => true,
+            "one-sided" => false,
+            _ => bail!("--boundary: expected [AXIS=]periodic or [AXIS=]one-sided, got '{b}'"),
+        };
+        match axis {
+            Some(axis) => periodic[differentiated("--boundary", b, axis, axes, ndim)?] = on,
+            None => periodic.fill(on),
+        }
+    }
+    let mut periods = vec![None; axes.len()];
+    for p in &args.period {
+        let (axis, value) = p
+            .split_once('=')
+            .with_context(|| format!("--period: expected AXIS=VALUE, got '{p}'"))?;
+        let k = differentiated("--period", p, axis, axes, ndim)?;
+        let value: f64 = value.trim().parse().map_err(|_| {
+            anyhow::anyhow!("--period {p}: expected a number after '=', got '{value}'")
+        })?;
+        if !periodic[k] {
+            bail!(
+                "--period {p}: axis {a} is one-sided; expected --boundary {a}=periodic (or \
+                 --boundary periodic) with a period",
+                a = axes[k]
+            );
+        }
+        periods[k] = Some(value);
+    }
+    Ok(periodic
+        .iter()
+        .zip(periods)
+        .map(|(&on, period)| {
+            base.with_boundary(if on {
+                Boundary::Periodic { period }
+            } else {
+                Boundary::OneSided
+            })
+        })
+        .collect())
+}
+
+/// A step as NumPy reads a Python number: an `int` when it looks like
+/// one, else a `float`.
+pub fn parse_step(s: &str) -> Result<Step> {
+    if let Ok(i) = s.trim().parse::<i64>() {
+        return Ok(Step::I64(i));
+    }
+    s.trim()
+        .parse::<f64>()
+        .map(Step::F64)
+        .map_err(|_| anyhow::anyhow!("--spacing: expected a number, got '{s}'"))
+}
+
+/// NumPy's `normalize_axis_index`, with NumPy's message.
+fn normalize_axis(axis: i64, ndim: usize) -> Result<usize> {
+    let n = i64::try_from(ndim).expect("ndim fits in i64");
+    if axis < -n || axis >= n {
+        bail!("axis {axis} is out of bounds for array of dimension {ndim}");
+    }
+    Ok(usize::try_from(if axis < 0 { axis + n } else { axis }).expect("in range"))
+}
+
+/// Reads `--coords` values: `FILE.npy` or `FILE.csv[:COLUMN]`.
+fn read_coords(spec: &str, delimiter: u8) -> Result<Data> {
+    let path = Path::new(spec);
+    if Format::of(path).is_ok_and(|f| f == Format::Npy) {
+        return io::read_array(path, None);
+    }
+    let (file, column) = match spec.rsplit_once(':') {
+        Some((f, c)) if Format::of(Path::new(f)).is_ok_and(|f| f == Format::Csv) => (f, Some(c)),
+        _ => (spec, None),
+    };
+    let file = Path::new(file);
+    match Format::of(file)? {
+        Format::Csv => {
+            let t = csv::read(file, delimiter)?;
+            let col = match column {
+                Some(c) => t.column(c)?,
+                None if t.columns.len() == 1 => 0,
+                None => bail!(
+                    "'{}' has {} columns: name one as {}:COLUMN",
+                    file.display(),
+                    t.columns.len(),
+                    file.display()
+                ),
+            };
+            Ok(Data::F64(ArrayD::from_shape_vec(
+                IxDyn(&[t.columns[col].len()]),
+                t.columns[col].clone(),
+            )?))
+        }
+        _ => bail!("coordinates come from a 1-D .npy file or a CSV column, not '{spec}'"),
+    }
+}
+
+/// Formats a byte count with a binary unit that suits it.
+#[allow(clippy::cast_precision_loss)]
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} B"),
+        1024..1_048_576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
+        1_048_576..1_073_741_824 => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
+        _ => format!("{:.1} GiB", bytes as f64 / 1_073_741_824.0),
+    }
+}
