@@ -11,8 +11,9 @@ numpy.gradient on the same inputs) and `cases.json`, the command line of each
 case. Cases beyond NumPy (`--accuracy` 4 to 8, and periodic axes at those
 accuracies) take their expected outputs from the `ndgrad` Python package;
 `--accuracy 2` is NumPy's `edge_order=2`, and a periodic axis at accuracy
-2 or NumPy's default is `numpy.gradient` of the wrap-padded array, trimmed. In `cases.json`, `{data}` stands for the data directory and `{out}` for
-the test's scratch directory. A case with `ulps` (only the gradient
+2 or NumPy's default is `numpy.gradient` of the wrap-padded array,
+trimmed. In `cases.json`, `{data}` stands for the data directory and
+`{out}` for the test's scratch directory. A case with `ulps` (only the gradient
 direction, atan2, which neither NumPy nor the C library rounds correctly)
 allows that many units in the last place; every other case is compared bit
 for bit. A CSV output's expected values are stored as a 2-D float64 .npy of
@@ -277,6 +278,7 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         "240B",
         expect={"": g(a["f16_c.npy"], axis=0)},
     )
+
     # Beyond NumPy: higher accuracy, periodic axes.
     def native(r):
         """Results in native byte order, as `ndgrad` writes them."""
@@ -352,9 +354,7 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         "1=periodic",
         expect={"axis0": g(f, axis=0), "axis1": wrap(f, axes=[1], axis=1)[0]},
     )
-    grad(
-        "periodic_f32", "f32_c.npy", "g.npz", "--boundary", "periodic", expect=axes(wrap(F32))
-    )
+    grad("periodic_f32", "f32_c.npy", "g.npz", "--boundary", "periodic", expect=axes(wrap(F32)))
     grad(
         "acc4_periodic_f32",
         "f32_c.npy",
@@ -472,7 +472,14 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         "--memory",
         "16KiB",
         expect=axes(
-            nd(L, 1.0, a["x50.npy"], accuracy=6, boundary=["one-sided", "periodic"], period=[None, 80.0])
+            nd(
+                L,
+                1.0,
+                a["x50.npy"],
+                accuracy=6,
+                boundary=["one-sided", "periodic"],
+                period=[None, 80.0],
+            )
         ),
     )
     fb = a["long_f32_be_f.npy"]
@@ -502,7 +509,18 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
     tr0 = a["track.csv"]
     case(
         "csv_acc4",
-        ["grad", "{data}/track.csv", "-o", "{out}/v.csv", "--x", "t", "--y", "s", "--accuracy", "4"],
+        [
+            "grad",
+            "{data}/track.csv",
+            "-o",
+            "{out}/v.csv",
+            "--x",
+            "t",
+            "--y",
+            "s",
+            "--accuracy",
+            "4",
+        ],
         "v.csv",
         {"": np.stack([tr0[:, 0], nd(tr0[:, 1], tr0[:, 0], accuracy=4)], axis=1)},
     )

@@ -565,7 +565,8 @@ def test_operators_match_the_in_memory_bits_for_every_chunking(
                 add(str(chunks), "curl", dF, F, sp, **kw)
             for acc in (2, 6):
                 add(str(chunks), "laplacian", df, f, sp, accuracy=acc)
-    # Chunks of one sample (a smaller field: 210 blocks per call).
+    # Chunks of one sample (a smaller field: 210 blocks per call; on the
+    # threaded scheduler only, where the cluster's per-task cost is not paid).
     small = [c[:5, :6, :7] for c in F]
     ones = [da.from_array(c, chunks=1) for c in small]
     for name, d_arg, m_arg in (
@@ -574,7 +575,8 @@ def test_operators_match_the_in_memory_bits_for_every_chunking(
         ("divergence", ones, small),
         ("curl", ones, small),
     ):
-        add("ones", name, d_arg, m_arg, (0.5, x[:6], 0.25))
+        if not compute.on_cluster:
+            add("ones", name, d_arg, m_arg, (0.5, x[:6], 0.25))
     # Components chunked differently, a stacked field, xy indexing, 2-D curl.
     mixed = [da.from_array(c, chunks=ch) for c, ch in zip(F, (3, 4, (9, 5, 11)), strict=True)]
     add("mixed chunks", "divergence", mixed, F, ())
