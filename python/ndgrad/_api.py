@@ -133,8 +133,20 @@ def workers_arg(workers: int | None) -> int:
     return n
 
 
-def _outputs(out: object, f: NDArray[Any], otype: np.dtype[Any], count: int) -> list[NDArray[Any]]:
-    """Checks ``out=`` against the shape and dtype numpy.gradient would return."""
+def no_edge_order_with_accuracy(edge_order: object, accuracy: object) -> None:
+    """``edge_order`` is NumPy's; with an ``accuracy`` the order at the ends is set."""
+    if accuracy is not None and edge_order is not None:
+        raise ValueError(
+            "edge_order must stay None when accuracy is given (accuracy sets the "
+            f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
+        )
+
+
+def check_outputs(
+    out: object, shape: tuple[int, ...], otype: np.dtype[Any], count: int
+) -> list[NDArray[Any]]:
+    """Checks ``out=``: ``count`` arrays of ``shape`` and ``otype`` (what would
+    be returned), writable."""
     if isinstance(out, np.ndarray):
         outs = [out]
     elif isinstance(out, (tuple, list)):
@@ -142,12 +154,12 @@ def _outputs(out: object, f: NDArray[Any], otype: np.dtype[Any], count: int) -> 
     else:
         raise TypeError(f"out must be an ndarray or a tuple of ndarrays, not {type(out).__name__}")
     if len(outs) != count:
-        raise ValueError(f"out must have one array per axis: expected {count}, got {len(outs)}")
+        raise ValueError(f"out must have {count} array(s), one per output; got {len(outs)}")
     for o in outs:
         if not isinstance(o, np.ndarray):
             raise TypeError(f"out must hold ndarrays, not {type(o).__name__}")
-        if o.shape != f.shape:
-            raise ValueError(f"out array has shape {o.shape}, expected {f.shape}")
+        if o.shape != shape:
+            raise ValueError(f"out array has shape {o.shape}, expected {shape}")
         if o.dtype != otype:
             raise TypeError(f"out array has dtype {o.dtype}, expected {otype}")
         if not o.flags.writeable:
@@ -177,7 +189,7 @@ def _compute(
         outs = [np.empty_like(f, dtype=native_otype) for _ in axes]
         targets = outs
     else:
-        outs = _outputs(out, f, otype, len(axes))
+        outs = check_outputs(out, f.shape, otype, len(axes))
         targets = [o if o.dtype.isnative else np.empty_like(o, dtype=native_otype) for o in outs]
     run(f, targets, axes, specs, schemes, n_workers)
     if out is None:
@@ -336,11 +348,7 @@ def gradient(
     array([ 1.,  0., -1.,  0.])
     """
     if accuracy is not None or not is_default_boundary(boundary) or period is not None:
-        if accuracy is not None and edge_order is not None:
-            raise ValueError(
-                "edge_order must stay None when accuracy is given (accuracy sets the "
-                f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
-            )
+        no_edge_order_with_accuracy(edge_order, accuracy)
         return schemes(
             f, varargs, axis, 1, accuracy, edge_order, boundary, period, out, workers, "gradient"
         )
@@ -716,7 +724,7 @@ def _fallback(
     if out is None:
         return res
     results = [res] if isinstance(res, np.ndarray) else list(res)
-    outs = _outputs(out, f, results[0].dtype, len(results))
+    outs = check_outputs(out, f.shape, results[0].dtype, len(results))
     for o, r in zip(outs, results, strict=True):
         np.copyto(o, r)
     return _result(outs, len(results))

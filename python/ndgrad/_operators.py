@@ -19,9 +19,11 @@ from ndgrad import _ndgrad
 from ndgrad._api import (
     Fallback,
     Plan,
+    check_outputs,
     code,
     is_default_boundary,
     native,
+    no_edge_order_with_accuracy,
     numpy_scheme,
     output_dtype,
     parse,
@@ -93,38 +95,10 @@ def _plan(
                 "(up to float64, int64 or uint64)"
             ) from None
         return Plan(f, args.axes, specs, [numpy_scheme(args.edge_order)] * len(args.axes))
-    if accuracy is not None and edge_order is not None:
-        raise ValueError(
-            "edge_order must stay None when accuracy is given (accuracy sets the "
-            f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
-        )
+    no_edge_order_with_accuracy(edge_order, accuracy)
     return scheme_plan(
         f, varargs, axis, order, accuracy, edge_order, boundary, period, caller, what="with these"
     )
-
-
-def _outputs(out: object, shape: tuple[int, ...], otype: np.dtype[Any], count: int) -> list[Any]:
-    """Fresh outputs, or the checked ``out=`` arrays."""
-    if out is None:
-        return [None] * count
-    if isinstance(out, np.ndarray):
-        outs: list[Any] = [out]
-    elif isinstance(out, (tuple, list)):
-        outs = list(out)
-    else:
-        raise TypeError(f"out must be an ndarray or a tuple of ndarrays, not {type(out).__name__}")
-    if len(outs) != count:
-        raise ValueError(f"out must have {count} array(s); got {len(outs)}")
-    for o in outs:
-        if not isinstance(o, np.ndarray):
-            raise TypeError(f"out must hold ndarrays, not {type(o).__name__}")
-        if o.shape != shape:
-            raise ValueError(f"out array has shape {o.shape}, expected {shape}")
-        if o.dtype != otype:
-            raise TypeError(f"out array has dtype {o.dtype}, expected {otype}")
-        if not o.flags.writeable:
-            raise ValueError("out array is read-only")
-    return outs
 
 
 def _run(
@@ -141,8 +115,10 @@ def _run(
         raise ValueError(f"{op} needs at least one axis to differentiate along; got none")
     f = fields[0]
     otype = output_dtype(f.dtype).newbyteorder("=")
-    given = _outputs(out, f.shape, otype, count)
-    outs = [np.empty_like(f, dtype=otype) if o is None else o for o in given]
+    if out is None:
+        outs = [np.empty_like(f, dtype=otype) for _ in range(count)]
+    else:
+        outs = check_outputs(out, f.shape, otype, count)
     targets = [o if o.dtype.isnative else np.empty_like(o, dtype=otype) for o in outs]
     entry = _OPERATOR[code(f.dtype)]
     entry(
@@ -302,6 +278,13 @@ def _components(F: Any, caller: str) -> list[NDArray[Any]]:
             f"{caller} takes a sequence of arrays or one array with a leading component axis; "
             f"got {type(F).__name__}"
         )
+    check_components(comps, caller)
+    return comps
+
+
+def check_components(comps: Sequence[Any], caller: str) -> None:
+    """One shape and dtype for all components (NumPy or Dask arrays), and
+    one component per axis."""
     if not comps:
         raise ValueError(f"{caller} needs at least one component; got none")
     first = comps[0]
@@ -319,7 +302,6 @@ def _components(F: Any, caller: str) -> list[NDArray[Any]]:
             f"{caller} takes one component per axis: {first.ndim}-D components need "
             f"{first.ndim}, got {len(comps)}"
         )
-    return comps
 
 
 def field_axes(ndim: int, indexing: object) -> tuple[int, ...]:

@@ -142,11 +142,7 @@ def gradient(
     array([[1. , 2.5, 4. ],
            [1. , 1. , 1. ]])
     """
-    if accuracy is not None and edge_order is not None:
-        raise ValueError(
-            "edge_order must stay None when accuracy is given (accuracy sets the "
-            f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
-        )
+    _api.no_edge_order_with_accuracy(edge_order, accuracy)
     return _differentiate(f, varargs, axis, 1, accuracy, edge_order, "ndgrad.dask.gradient")
 
 
@@ -276,14 +272,6 @@ def _prepare(
 # ------------------------------------------------------------- the operators
 
 
-def _no_edge_order_with_accuracy(edge_order: Any, accuracy: Any) -> None:
-    if accuracy is not None and edge_order is not None:
-        raise ValueError(
-            "edge_order must stay None when accuracy is given (accuracy sets the "
-            f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
-        )
-
-
 def _operator(
     op: str,
     inputs: list[da.Array],
@@ -330,7 +318,7 @@ def magnitude(
     >>> bool((m.compute() == 5).all())
     True
     """
-    _no_edge_order_with_accuracy(edge_order, accuracy)
+    _api.no_edge_order_with_accuracy(edge_order, accuracy)
     f = da.asarray(f)
     if f.dtype.kind == "c":
         raise TypeError(f"magnitude takes real data; got dtype {f.dtype}")
@@ -379,23 +367,8 @@ def _dask_components(F: Any, caller: str) -> list[da.Array]:
                 f"length must be the number of the remaining axes; got shape {a.shape}"
             )
         comps = [a[i] for i in range(a.shape[0])]
-    if not comps:
-        raise ValueError(f"{caller} needs at least one component; got none")
+    _operators.check_components(comps, caller)
     first = comps[0]
-    for i, c in enumerate(comps[1:], start=1):
-        if c.shape != first.shape:
-            raise ValueError(
-                f"component {i} has shape {c.shape}, expected {first.shape} (component 0's shape)"
-            )
-        if c.dtype != first.dtype:
-            raise TypeError(
-                f"component {i} has dtype {c.dtype}, expected {first.dtype} (component 0's dtype)"
-            )
-    if len(comps) != first.ndim:
-        raise ValueError(
-            f"{caller} takes one component per axis: {first.ndim}-D components need "
-            f"{first.ndim}, got {len(comps)}"
-        )
     # One chunking for all: the first component's.
     return [c if c.chunks == first.chunks else c.rechunk(first.chunks) for c in comps]
 
@@ -421,7 +394,7 @@ def divergence(
     >>> bool((ndgrad.dask.divergence(P).compute() == 3).all())
     True
     """
-    _no_edge_order_with_accuracy(edge_order, accuracy)
+    _api.no_edge_order_with_accuracy(edge_order, accuracy)
     comps = _dask_components(F, "divergence")
     axes = _operators.field_axes(comps[0].ndim, indexing)
     return _operator("divergence", comps, varargs, axes, 1, accuracy, edge_order, 1)[0]
@@ -449,7 +422,7 @@ def curl(
     >>> bool((ndgrad.dask.curl(F).compute() == 2).all())
     True
     """
-    _no_edge_order_with_accuracy(edge_order, accuracy)
+    _api.no_edge_order_with_accuracy(edge_order, accuracy)
     comps = _dask_components(F, "curl")
     ndim = comps[0].ndim
     if ndim not in (2, 3):

@@ -157,6 +157,42 @@ fn input_rows(
     Ok(s.input_rows(start..stop, n).map(|r| (r.start, r.end)))
 }
 
+/// The per-axis arguments of a call, read from `_api.py`'s tuples: one
+/// scheme and one held spacing per axis.
+fn per_axis<'py>(
+    py: Python<'py>,
+    axes: &[usize],
+    spacings: &[SpacingArg<'py>],
+    schemes: &[SchemeArg],
+) -> PyResult<(Vec<Scheme>, Vec<Held<'py>>)> {
+    if spacings.len() != axes.len() || schemes.len() != axes.len() {
+        return Err(PyValueError::new_err(
+            "one spacing and one scheme per axis are needed",
+        ));
+    }
+    let schemes = schemes
+        .iter()
+        .map(|s| scheme(py, s))
+        .collect::<PyResult<Vec<_>>>()?;
+    let held = spacings.iter().map(hold).collect::<PyResult<Vec<_>>>()?;
+    Ok((schemes, held))
+}
+
+/// The output arrays, borrowed for writing.
+fn writable<'py, O: numpy::Element>(
+    outs: &[Bound<'py, PyArrayDyn<O>>],
+) -> PyResult<Vec<PyReadwriteArrayDyn<'py, O>>> {
+    outs.iter()
+        .map(|o| {
+            o.try_readwrite().map_err(|e| {
+                PyValueError::new_err(format!(
+                    "output array is not writable or overlaps another: {e}"
+                ))
+            })
+        })
+        .collect()
+}
+
 /// Checks a whole array's axes, spacings and schemes as the kernels would
 /// ([`ndgrad::check`]), without computing: the Dask adapter reports the
 /// whole array's error at call time, before any block runs.
@@ -169,16 +205,7 @@ fn check<'py>(
     spacings: Vec<SpacingArg<'py>>,
     schemes: Vec<SchemeArg>,
 ) -> PyResult<()> {
-    if spacings.len() != axes.len() || schemes.len() != axes.len() {
-        return Err(PyValueError::new_err(
-            "one spacing and one scheme per axis are needed",
-        ));
-    }
-    let schemes = schemes
-        .iter()
-        .map(|s| scheme(py, s))
-        .collect::<PyResult<Vec<_>>>()?;
-    let held = spacings.iter().map(hold).collect::<PyResult<Vec<_>>>()?;
+    let (schemes, held) = per_axis(py, &axes, &spacings, &schemes)?;
     let opts = Options::new()
         .axes(axes.iter().map(|&a| Axis(a)))
         .spacing_per_axis(held.iter().map(Held::spacing))
@@ -274,26 +301,11 @@ where
     I: numpy::Element + Sync,
     O: numpy::Element + Send,
 {
-    if outs.len() != axes.len() || spacings.len() != axes.len() || schemes.len() != axes.len() {
-        return Err(PyValueError::new_err(
-            "one output, one spacing and one scheme per axis are needed",
-        ));
+    if outs.len() != axes.len() {
+        return Err(PyValueError::new_err("one output per axis is needed"));
     }
-    let schemes = schemes
-        .iter()
-        .map(|s| scheme(py, s))
-        .collect::<PyResult<Vec<_>>>()?;
-    let held = spacings.iter().map(hold).collect::<PyResult<Vec<_>>>()?;
-    let mut writable = outs
-        .iter()
-        .map(|o| {
-            o.try_readwrite().map_err(|e| {
-                PyValueError::new_err(format!(
-                    "output array is not writable or overlaps another: {e}"
-                ))
-            })
-        })
-        .collect::<PyResult<Vec<PyReadwriteArrayDyn<'py, O>>>>()?;
+    let (schemes, held) = per_axis(py, &axes, &spacings, &schemes)?;
+    let mut writable = writable(&outs)?;
     let input = f.as_array();
     let mut views: Vec<_> = writable.iter_mut().map(|o| o.as_array_mut()).collect();
     let spacing: Vec<Spacing<'_>> = held.iter().map(Held::spacing).collect();
@@ -415,26 +427,8 @@ where
     I: numpy::Element + Sync,
     O: numpy::Element + Send,
 {
-    if spacings.len() != axes.len() || schemes.len() != axes.len() {
-        return Err(PyValueError::new_err(
-            "one spacing and one scheme per axis are needed",
-        ));
-    }
-    let schemes = schemes
-        .iter()
-        .map(|s| scheme(py, s))
-        .collect::<PyResult<Vec<_>>>()?;
-    let held = spacings.iter().map(hold).collect::<PyResult<Vec<_>>>()?;
-    let mut writable = outs
-        .iter()
-        .map(|o| {
-            o.try_readwrite().map_err(|e| {
-                PyValueError::new_err(format!(
-                    "output array is not writable or overlaps another: {e}"
-                ))
-            })
-        })
-        .collect::<PyResult<Vec<PyReadwriteArrayDyn<'py, O>>>>()?;
+    let (schemes, held) = per_axis(py, &axes, &spacings, &schemes)?;
+    let mut writable = writable(&outs)?;
     let inputs: Vec<_> = fields.iter().map(|f| f.as_array()).collect();
     let mut views: Vec<_> = writable.iter_mut().map(|o| o.as_array_mut()).collect();
     let opts = Options::new()
