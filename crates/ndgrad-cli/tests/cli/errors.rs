@@ -674,3 +674,22 @@ fn operator_usage_errors_exit_with_status_2() {
     );
     assert!(entries(dir.path()).is_empty());
 }
+
+#[test]
+fn streamed_components_must_share_one_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    crate::util::write_npy_f64(&d.join("c.npy"), &[4, 5], false, (0..20).map(f64::from));
+    crate::util::write_npy_f64(&d.join("f.npy"), &[4, 5], true, (0..20).map(f64::from));
+    let args = ["div", "{out}/c.npy", "{out}/f.npy", "-o", "{out}/d.npy"];
+    fails_in(
+        d,
+        &[&args[..], &["--memory", "200"]].concat(),
+        "components 0 and 1 are stored in different orders (C and Fortran)",
+        1,
+    );
+    assert_eq!(entries(d), ["c.npy", "f.npy"]);
+    // In memory, layouts mix freely.
+    crate::util::ok(&args, d);
+    assert_eq!(entries(d), ["c.npy", "d.npy", "f.npy"]);
+}
