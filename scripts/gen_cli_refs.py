@@ -644,6 +644,7 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         expect={"": np.sqrt(g(f.T.copy(), axis=0) ** 2)},
     )
     op("lap_default", "laplacian", ["f64_c.npy"], "l.npy", expect={"": lap(f)})
+    op("lap_to_csv", "laplacian", ["f64_c.npy"], "l.csv", expect={"": lap(f)})
     op(
         "lap_acc4_spacing",
         "laplacian",

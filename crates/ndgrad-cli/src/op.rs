@@ -2,7 +2,7 @@
 //! where the in-memory path and the streamer ([`crate::stream`]) call the
 //! core library.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use half::f16;
 use ndarray::{ArrayD, ArrayViewD};
 use ndgrad::{Element, Options};
@@ -137,9 +137,10 @@ pub fn apply_data(op: Op, fields: &[Data], opts: &Options<'_>) -> Result<Vec<Dat
             .iter()
             .map(|d| T::of(d).map(|a| a.view()))
             .collect::<Option<Vec<_>>>()
-            .expect("the components were checked to share one dtype");
+            .context("the components must share one dtype")?;
         Ok(apply(op, &views, opts)?.into_iter().map(T::wrap).collect())
     }
+    // Picks `T` from the first array's variant.
     fn first<T: Operand>(
         _: &ArrayD<T>,
         op: Op,
@@ -149,4 +150,24 @@ pub fn apply_data(op: Op, fields: &[Data], opts: &Options<'_>) -> Result<Vec<Dat
         typed::<T>(op, fields, opts)
     }
     with_data!(&fields[0], a => first(a, op, fields, opts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Op;
+
+    #[test]
+    fn outputs_are_named_per_axis_or_after_the_operator() {
+        assert_eq!(Op::Gradient.output_names(&[0, 2]), ["axis0", "axis2"]);
+        assert_eq!(
+            Op::Curl.output_names(&[0, 1, 2]),
+            ["axis0", "axis1", "axis2"]
+        );
+        assert_eq!(Op::Curl.output_names(&[1, 0]), ["curl"]);
+        assert_eq!(Op::Magnitude.output_names(&[0, 1]), ["magnitude"]);
+        assert_eq!(Op::Laplacian.output_names(&[0]), ["laplacian"]);
+        assert_eq!(Op::Divergence.output_names(&[0, 1, 2]), ["divergence"]);
+        assert!(Op::Divergence.is_vector() && Op::Curl.is_vector());
+        assert!(!Op::Gradient.is_vector() && !Op::Magnitude.is_vector());
+    }
 }

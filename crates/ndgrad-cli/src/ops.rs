@@ -86,8 +86,8 @@ impl<'a> Sources<'a> {
             Format::Npy => Ok(Sources::Npy(vec![&input.input])),
             Format::Npz => Ok(Sources::Npz(&input.input, vec![input.array.as_deref()])),
             Format::Csv | Format::Png => bail!(
-                "'{}': this command reads .npy or .npz files (for CSV columns use `ndgrad grad` \
-                 or `ndgrad derivative` on a .npy)",
+                "'{}': this command reads .npy or .npz files (differentiate CSV columns with \
+                 `ndgrad grad`, or save them as .npy)",
                 input.input.display()
             ),
         }
