@@ -880,6 +880,30 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         "16KiB",
         expect={"": ndgrad.divergence([L, V], accuracy=4, boundary="periodic")},
     )
+    # Axes in another order (component 1 along the slab axis), and Fortran
+    # order (slabs along the last axis).
+    op(
+        "stream_curl_2d_axes_swapped",
+        "curl",
+        ["long.npy", "long_v.npy"],
+        "c.npy",
+        "--axis",
+        "1,0",
+        "--accuracy",
+        "4",
+        "--memory",
+        "12KiB",
+        expect={"": nd(V, axis=1, accuracy=4) - nd(L, axis=0, accuracy=4)},
+    )
+    op(
+        "stream_div_f32_fortran",
+        "div",
+        ["long_f32_be_f.npy", "long_f32_be_f.npy"],
+        "d.npy",
+        "--memory",
+        "8KiB",
+        expect={"": native(g(fb, axis=0) + g(fb, axis=1))},
+    )
     # Components of different byte orders, streamed in lockstep by one-row slabs.
     fbe = a["f64_be.npy"]
     op(
