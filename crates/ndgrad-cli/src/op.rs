@@ -38,6 +38,17 @@ impl Op {
         }
     }
 
+    /// The label of its progress bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            Op::Gradient => "ndgrad grad",
+            Op::Magnitude => "ndgrad magnitude",
+            Op::Laplacian => "ndgrad laplacian",
+            Op::Divergence => "ndgrad div",
+            Op::Curl => "ndgrad curl",
+        }
+    }
+
     /// Whether the operator takes one input array per axis.
     pub fn is_vector(self) -> bool {
         matches!(self, Op::Divergence | Op::Curl)

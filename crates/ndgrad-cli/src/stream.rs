@@ -158,7 +158,7 @@ fn run_typed<T: Operand>(job: &Job<'_>) -> Result<Report> {
     let bar = progress::bar(
         n as u64,
         in_memory_bytes(job.inputs, nout),
-        job.op.command(),
+        job.op.label(),
         job.common.quiet,
     );
     let row_bytes = row_elems * in_size;
