@@ -240,3 +240,51 @@ fn operator_slabs_of_every_size_give_the_in_memory_bits() {
         assert!(streamed >= 8, "{extra:?}: {streamed} streamed runs");
     }
 }
+
+/// The components of a vector field larger than memory are streamed in
+/// lockstep within the budget, to the in-memory bits.
+#[test]
+fn vector_field_components_stream_in_lockstep_within_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rows, cols) = (1024, 1024);
+    write_npy_f64(
+        &dir.path().join("u.npy"),
+        &[rows, cols],
+        false,
+        values(rows * cols),
+    );
+    let v = values(2 * rows * cols).skip(rows * cols);
+    write_npy_f64(&dir.path().join("v.npy"), &[rows, cols], false, v);
+    let run = |out: &str, memory: &str| {
+        ok(
+            &[
+                "div",
+                "{out}/u.npy",
+                "{out}/v.npy",
+                "-o",
+                out,
+                "--accuracy",
+                "4",
+                "--memory",
+                memory,
+                "--verbose",
+                "--quiet",
+            ],
+            dir.path(),
+        )
+    };
+    let in_memory = run("{out}/mem.npy", "1GiB");
+    let streamed = run("{out}/stream.npy", "1MiB");
+    assert!(streamed.contains("streaming"), "{streamed}");
+    assert!(!in_memory.contains("streaming"), "{in_memory}");
+    let (m, s) = (
+        read_npy(&dir.path().join("mem.npy")),
+        read_npy(&dir.path().join("stream.npy")),
+    );
+    assert_same("divergence", &s, &m);
+    // Two 8 MiB inputs and an 8 MiB output in memory; the stream stays
+    // near its 1 MiB budget plus the program itself.
+    let (pm, ps) = (peak_mib(&in_memory), peak_mib(&streamed));
+    assert!(pm > 20.0, "in-memory peak {pm} MiB");
+    assert!(ps < 12.0, "streamed peak {ps} MiB with --memory 1MiB");
+}
