@@ -8,8 +8,10 @@
 Writes input files (.npy of every dtype and layout, .npz, CSV, PNG, coordinate
 files), the expected outputs (`expected/<case>.npy|.npz`, made by
 numpy.gradient on the same inputs) and `cases.json`, the command line of each
-case. Cases beyond NumPy (`--accuracy` 4 to 8, and periodic axes at those
-accuracies) take their expected outputs from the `ndgrad` Python package;
+case. Cases beyond NumPy (`--accuracy` 4 to 8, periodic axes at those
+accuracies, `derivative` and `laplacian`) take their expected outputs from the
+`ndgrad` Python package (`magnitude`, `div` and `curl` at NumPy's schemes are
+NumPy's expressions on `numpy.gradient`'s results);
 `--accuracy 2` is NumPy's `edge_order=2`, and a periodic axis at accuracy
 2 or NumPy's default is `numpy.gradient` of the wrap-padded array,
 trimmed. In `cases.json`, `{data}` stands for the data directory and
@@ -103,6 +105,17 @@ def make_inputs(d: Path) -> dict[str, np.ndarray]:
     # long.npy as big-endian float32 in Fortran order: streamed along axis 1.
     save("long_f32_be_f.npy", np.asfortranarray(arrays["long.npy"].astype(">f4")))
     save("x50.npy", np.cumsum(np.random.default_rng(50).uniform(0.5, 1.5, 50)))
+    # Vector fields for `div` and `curl`, from a generator of their own:
+    # a 2-D companion of long.npy, and 3-D components as files and as a .npz.
+    rv = np.random.default_rng(13)
+    save("long_v.npy", np.cumsum(rv.standard_normal((64, 50)), axis=1))
+    u3, v3, w3 = (rv.standard_normal((9, 7, 8)) for _ in range(3))
+    save("u3.npy", u3)
+    save("v3.npy", v3)
+    save("w3.npy", w3)
+    np.savez(d / "field3.npz", w=w3, u=u3, v=v3)
+    save("u3_f32.npy", u3.astype(np.float32))
+    save("short3.npy", u3[:, :, :1].copy())
     # Not numbers.
     np.save(d / "strings.npy", np.array(["a", "bc"]))
     np.save(d / "bools.npy", np.array([True, False]))
@@ -504,6 +517,423 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         "--memory",
         "8KiB",
         expect=axes(native(nd(fb, accuracy=4, boundary="periodic"))),
+    )
+
+    # The operators: derivative, magnitude, laplacian, div and curl.
+    def op(cid, command, srcs, output, *extra, expect):
+        ins = ["{data}/" + x for x in srcs]
+        case(cid, [command, *ins, "-o", "{out}/" + output, *extra], output, expect)
+
+    V, F64f = a["long_v.npy"], a["f64_f.npy"]
+    U3, V3, W3 = a["u3.npy"], a["v3.npy"], a["w3.npy"]
+    der, mag, lap = ndgrad.derivative, ndgrad.magnitude, ndgrad.laplacian
+    op(
+        "deriv_o1",
+        "derivative",
+        ["f64_c.npy"],
+        "g.npz",
+        "--order",
+        "1",
+        expect=axes(der(f, order=1)),
+    )
+    op(
+        "deriv_o2_acc4",
+        "derivative",
+        ["long.npy"],
+        "g.npz",
+        "--order",
+        "2",
+        "--accuracy",
+        "4",
+        expect=axes(der(L, order=2, accuracy=4)),
+    )
+    op(
+        "deriv_o3_coords",
+        "derivative",
+        ["f64_c.npy"],
+        "d0.npy",
+        "--order",
+        "3",
+        "--axis",
+        "0",
+        "--coords",
+        "0={data}/x7.npy",
+        expect={"": der(f, a["x7.npy"], order=3, axis=0)},
+    )
+    op(
+        "deriv_o4_f32_axis1",
+        "derivative",
+        ["f32_c.npy"],
+        "d1.npy",
+        "--order",
+        "4",
+        "--axis",
+        "1",
+        "--spacing",
+        "0.5",
+        expect={"": der(F32, 0.5, order=4, axis=1)},
+    )
+    op(
+        "deriv_o2_periodic",
+        "derivative",
+        ["f64_c.npy"],
+        "g.npz",
+        "--order",
+        "2",
+        "--boundary",
+        "periodic",
+        "--accuracy",
+        "6",
+        expect=axes(der(f, order=2, accuracy=6, boundary="periodic")),
+    )
+    op(
+        "mag_numpy",
+        "magnitude",
+        ["f64_c.npy"],
+        "m.npy",
+        expect={"": np.sqrt(g(f)[0] * g(f)[0] + g(f)[1] * g(f)[1])},
+    )
+    gf = g(F32, 0.1, 3, edge_order=2)
+    op(
+        "mag_f32_edge2",
+        "magnitude",
+        ["f32_c.npy"],
+        "m.npy",
+        "--edge-order",
+        "2",
+        "--spacing",
+        "0.1,3",
+        expect={"": np.sqrt(gf[0] * gf[0] + gf[1] * gf[1])},
+    )
+    gi = g(a["i8.npy"])
+    op(
+        "mag_i8",
+        "magnitude",
+        ["i8.npy"],
+        "m.npz",
+        expect={"magnitude": np.sqrt(gi[0] * gi[0] + gi[1] * gi[1])},
+    )
+    g3 = g(F64f)
+    op(
+        "mag_3d_fortran",
+        "magnitude",
+        ["f64_f.npy"],
+        "m.npy",
+        expect={"": np.sqrt(g3[0] * g3[0] + g3[1] * g3[1] + g3[2] * g3[2])},
+    )
+    op(
+        "mag_acc4_periodic",
+        "magnitude",
+        ["f64_c.npy"],
+        "m.npy",
+        "--accuracy",
+        "4",
+        "--boundary",
+        "periodic",
+        expect={"": mag(f, accuracy=4, boundary="periodic")},
+    )
+    op(
+        "mag_npz_member",
+        "magnitude",
+        ["pair.npz"],
+        "m.npy",
+        "--array",
+        "temperature",
+        "--axis",
+        "0",
+        expect={"": np.sqrt(g(f.T.copy(), axis=0) ** 2)},
+    )
+    op("lap_default", "laplacian", ["f64_c.npy"], "l.npy", expect={"": lap(f)})
+    op("lap_to_csv", "laplacian", ["f64_c.npy"], "l.csv", expect={"": lap(f)})
+    op(
+        "lap_acc4_spacing",
+        "laplacian",
+        ["f64_c.npy"],
+        "l.npy",
+        "--accuracy",
+        "4",
+        "--spacing",
+        "0.5,2",
+        expect={"": lap(f, 0.5, 2, accuracy=4)},
+    )
+    op(
+        "lap_coords",
+        "laplacian",
+        ["f64_c.npy"],
+        "l.npz",
+        "--coords",
+        "0={data}/x7.npy",
+        expect={"laplacian": lap(f, a["x7.npy"], 1.0)},
+    )
+    op(
+        "lap_periodic_f32",
+        "laplacian",
+        ["f32_c.npy"],
+        "l.npy",
+        "--boundary",
+        "periodic",
+        expect={"": lap(F32, boundary="periodic")},
+    )
+    gu = [g(U3, axis=k) for k in range(3)]
+    gv = [g(V3, axis=k) for k in range(3)]
+    gw = [g(W3, axis=k) for k in range(3)]
+    op(
+        "div_2d_files",
+        "div",
+        ["long.npy", "long_v.npy"],
+        "d.npy",
+        expect={"": g(L, axis=0) + g(V, axis=1)},
+    )
+    gu2 = [g(U3, axis=k, edge_order=2) for k in range(3)]
+    gv2 = [g(V3, axis=k, edge_order=2) for k in range(3)]
+    gw2 = [g(W3, axis=k, edge_order=2) for k in range(3)]
+    op(
+        "div_3d_npz",
+        "div",
+        ["field3.npz"],
+        "d.npz",
+        "--components",
+        "u,v,w",
+        "--edge-order",
+        "2",
+        expect={"divergence": gu2[0] + gv2[1] + gw2[2]},
+    )
+    op(
+        "div_3d_acc4",
+        "div",
+        ["u3.npy", "v3.npy", "w3.npy"],
+        "d.npy",
+        "--accuracy",
+        "4",
+        "--spacing",
+        "0.5",
+        expect={"": ndgrad.divergence([U3, V3, W3], 0.5, accuracy=4)},
+    )
+    op(
+        "div_axes_swapped",
+        "div",
+        ["long.npy", "long_v.npy"],
+        "d.npy",
+        "--axis",
+        "1,0",
+        expect={"": g(L, axis=1) + g(V, axis=0)},
+    )
+    op(
+        "curl_2d",
+        "curl",
+        ["long.npy", "long_v.npy"],
+        "c.npy",
+        expect={"": g(V, axis=0) - g(L, axis=1)},
+    )
+    op(
+        "curl_3d_files",
+        "curl",
+        ["u3.npy", "v3.npy", "w3.npy"],
+        "c.npz",
+        expect={"axis0": gw[1] - gv[2], "axis1": gu[2] - gw[0], "axis2": gv[0] - gu[1]},
+    )
+    op(
+        "curl_3d_npz_acc4",
+        "curl",
+        ["field3.npz"],
+        "c.npz",
+        "--components",
+        "u,v,w",
+        "--accuracy",
+        "4",
+        "--boundary",
+        "periodic",
+        expect=axes(ndgrad.curl([U3, V3, W3], accuracy=4, boundary="periodic")),
+    )
+    # The operators streamed: slabs with the halos of their schemes, every
+    # component of a field read in lockstep.
+    op(
+        "stream_deriv_o2_acc4",
+        "derivative",
+        ["long.npy"],
+        "g.npz",
+        "--order",
+        "2",
+        "--accuracy",
+        "4",
+        "--memory",
+        "16KiB",
+        expect=axes(der(L, order=2, accuracy=4)),
+    )
+    op(
+        "stream_deriv_o4_periodic_rows1",
+        "derivative",
+        ["long.npy"],
+        "d0.npy",
+        "--order",
+        "4",
+        "--axis",
+        "0",
+        "--accuracy",
+        "2",
+        "--boundary",
+        "periodic",
+        "--memory",
+        "10KiB",
+        expect={"": der(L, order=4, axis=0, boundary="periodic")},
+    )
+    op(
+        "stream_deriv_o3_coords",
+        "derivative",
+        ["long.npy"],
+        "g.npz",
+        "--order",
+        "3",
+        "--coords",
+        "0={data}/x64.npy",
+        "--memory",
+        "16KiB",
+        expect=axes(der(L, a["x64.npy"], 1.0, order=3)),
+    )
+    op(
+        "stream_deriv_o2_f32_fortran",
+        "derivative",
+        ["long_f32_be_f.npy"],
+        "g.npz",
+        "--order",
+        "2",
+        "--memory",
+        "8KiB",
+        expect=axes(native(der(fb, order=2))),
+    )
+    gl = g(L, a["x64.npy"], 1.0)
+    op(
+        "stream_mag_coords",
+        "magnitude",
+        ["long.npy"],
+        "m.npy",
+        "--coords",
+        "0={data}/x64.npy",
+        "--memory",
+        "16KiB",
+        expect={"": np.sqrt(gl[0] * gl[0] + gl[1] * gl[1])},
+    )
+    gfb = native(g(fb))
+    op(
+        "stream_mag_f32_fortran",
+        "magnitude",
+        ["long_f32_be_f.npy"],
+        "m.npy",
+        "--memory",
+        "8KiB",
+        expect={"": np.sqrt(gfb[0] * gfb[0] + gfb[1] * gfb[1])},
+    )
+    op(
+        "stream_mag_acc8_periodic",
+        "magnitude",
+        ["long.npy"],
+        "m.npy",
+        "--accuracy",
+        "8",
+        "--boundary",
+        "periodic",
+        "--memory",
+        "24KiB",
+        expect={"": mag(L, accuracy=8, boundary="periodic")},
+    )
+    op(
+        "stream_lap_acc6",
+        "laplacian",
+        ["long.npy"],
+        "l.npy",
+        "--accuracy",
+        "6",
+        "--memory",
+        "24KiB",
+        expect={"": lap(L, accuracy=6)},
+    )
+    op(
+        "stream_lap_periodic_rows1",
+        "laplacian",
+        ["long.npy"],
+        "l.npy",
+        "--boundary",
+        "periodic",
+        "--memory",
+        "7KiB",
+        expect={"": lap(L, boundary="periodic")},
+    )
+    op(
+        "stream_div_2d",
+        "div",
+        ["long.npy", "long_v.npy"],
+        "d.npy",
+        "--memory",
+        "8KiB",
+        expect={"": g(L, axis=0) + g(V, axis=1)},
+    )
+    op(
+        "stream_div_acc4_periodic",
+        "div",
+        ["long.npy", "long_v.npy"],
+        "d.npy",
+        "--accuracy",
+        "4",
+        "--boundary",
+        "periodic",
+        "--memory",
+        "16KiB",
+        expect={"": ndgrad.divergence([L, V], accuracy=4, boundary="periodic")},
+    )
+    # Axes in another order (component 1 along the slab axis), and Fortran
+    # order (slabs along the last axis).
+    op(
+        "stream_curl_2d_axes_swapped",
+        "curl",
+        ["long.npy", "long_v.npy"],
+        "c.npy",
+        "--axis",
+        "1,0",
+        "--accuracy",
+        "4",
+        "--memory",
+        "12KiB",
+        expect={"": nd(V, axis=1, accuracy=4) - nd(L, axis=0, accuracy=4)},
+    )
+    op(
+        "stream_div_f32_fortran",
+        "div",
+        ["long_f32_be_f.npy", "long_f32_be_f.npy"],
+        "d.npy",
+        "--memory",
+        "8KiB",
+        expect={"": native(g(fb, axis=0) + g(fb, axis=1))},
+    )
+    # Components of different byte orders, streamed in lockstep by one-row slabs.
+    fbe = a["f64_be.npy"]
+    op(
+        "stream_div_mixed_byte_order",
+        "div",
+        ["f64_c.npy", "f64_be.npy"],
+        "d.npy",
+        "--memory",
+        "1400",
+        expect={"": native(g(f, axis=0) + g(fbe, axis=1))},
+    )
+    op(
+        "stream_curl_2d",
+        "curl",
+        ["long.npy", "long_v.npy"],
+        "c.npy",
+        "--edge-order",
+        "2",
+        "--memory",
+        "8KiB",
+        expect={"": g(V, axis=0, edge_order=2) - g(L, axis=1, edge_order=2)},
+    )
+    op(
+        "stream_curl_3d",
+        "curl",
+        ["u3.npy", "v3.npy", "w3.npy"],
+        "c.npz",
+        "--memory",
+        "16KiB",
+        expect={"axis0": gw[1] - gv[2], "axis1": gu[2] - gw[0], "axis2": gv[0] - gu[1]},
     )
     # CSV columns at higher accuracy.
     tr0 = a["track.csv"]

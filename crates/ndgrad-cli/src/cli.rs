@@ -14,6 +14,11 @@ Examples:
   ndgrad grad temps.npy -o g.npz --coords 0=depths.npy
   ndgrad grad ring.npy -o g.npz --accuracy 4 --boundary periodic
   ndgrad grad track.csv -o velocity.csv --x t --y s
+  ndgrad derivative positions.npy -o accel.npy --order 2 --spacing 0.01
+  ndgrad laplacian field.npy -o lap.npy --accuracy 4
+  ndgrad magnitude field.npy -o mag.npy
+  ndgrad div u.npy v.npy w.npy -o div.npy
+  ndgrad curl flow.npz --components u,v,w -o curl.npz
   ndgrad edges photo.png -o edges.png --mask mask.png
   ndgrad plot grad.npz -o arrows.png";
 
@@ -48,6 +53,22 @@ pub enum Command {
     /// Draw a 2-D field as a heat map, a gradient as arrows, or 1-D curves.
     #[command(after_help = PLOT_EXAMPLES)]
     Plot(PlotArgs),
+    /// The derivative of order D (1 to 4) along each axis of an array file.
+    #[command(after_help = DERIVATIVE_EXAMPLES)]
+    Derivative(DerivativeArgs),
+    /// The gradient magnitude sqrt(g0^2 + g1^2 + ...) of a real array file.
+    #[command(after_help = MAGNITUDE_EXAMPLES)]
+    Magnitude(MagnitudeArgs),
+    /// The Laplacian of an array file: the sum of its second derivatives.
+    #[command(after_help = LAPLACIAN_EXAMPLES)]
+    Laplacian(LaplacianArgs),
+    /// The divergence of a vector field: component i differentiated along
+    /// axis i, summed.
+    #[command(after_help = DIV_EXAMPLES)]
+    Div(FieldArgs),
+    /// The curl of a 2-D or 3-D vector field.
+    #[command(after_help = CURL_EXAMPLES)]
+    Curl(FieldArgs),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -95,29 +116,8 @@ pub struct GradArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
 
-    /// Axes to differentiate (default: all), e.g. `--axis 0` or `--axis 0,-1`.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        allow_negative_numbers = true,
-        value_name = "AXIS"
-    )]
-    pub axis: Vec<i64>,
-
-    /// Uniform sample spacing: one value, or one per differentiated axis
-    /// (`--spacing 0.1,0.2`).
-    #[arg(
-        long,
-        value_delimiter = ',',
-        allow_negative_numbers = true,
-        value_name = "H"
-    )]
-    pub spacing: Vec<String>,
-
-    /// Sample coordinates along an axis: AXIS=FILE.npy or AXIS=FILE.csv[:COLUMN].
-    /// Repeat for several axes.
-    #[arg(long, value_name = "AXIS=FILE")]
-    pub coords: Vec<String>,
+    #[command(flatten)]
+    pub grid: GridArgs,
 
     /// Accuracy of the one-sided differences at the boundaries (NumPy's
     /// `edge_order`; not with --accuracy).
@@ -134,17 +134,6 @@ pub struct GradArgs {
     /// NumPy; 2 is --edge-order 2).
     #[arg(long, value_name = "K", value_parser = accuracy())]
     pub accuracy: Option<u8>,
-
-    /// How axis ends are differentiated: one-sided (the default) or periodic
-    /// (the axis wraps around). Without AXIS= for every differentiated axis;
-    /// repeat for several axes, later ones win (`--boundary 1=periodic`).
-    #[arg(long, value_name = "[AXIS=]KIND")]
-    pub boundary: Vec<String>,
-
-    /// The period of a periodic axis with coordinates, in their unit
-    /// (`--period 1=360`); required for it. An axis with a step has period n*h.
-    #[arg(long, value_name = "AXIS=VALUE")]
-    pub period: Vec<String>,
 
     /// The array of a .npz input to differentiate.
     #[arg(long, value_name = "NAME")]
@@ -173,6 +162,263 @@ pub struct GradArgs {
     /// Print what was done, including the peak memory.
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+/// Where the samples are and how axis ends are treated: the options every
+/// command on array files shares.
+#[derive(Debug, ClapArgs)]
+pub struct GridArgs {
+    /// Axes to differentiate (default: all), e.g. `--axis 0` or `--axis 0,-1`.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        value_name = "AXIS"
+    )]
+    pub axis: Vec<i64>,
+
+    /// Uniform sample spacing: one value, or one per differentiated axis
+    /// (`--spacing 0.1,0.2`).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        value_name = "H"
+    )]
+    pub spacing: Vec<String>,
+
+    /// Sample coordinates along an axis: AXIS=FILE.npy or AXIS=FILE.csv[:COLUMN].
+    /// Repeat for several axes.
+    #[arg(long, value_name = "AXIS=FILE")]
+    pub coords: Vec<String>,
+
+    /// How axis ends are differentiated: one-sided (the default) or periodic
+    /// (the axis wraps around). Without AXIS= for every differentiated axis;
+    /// repeat for several axes, later ones win (`--boundary 1=periodic`).
+    #[arg(long, value_name = "[AXIS=]KIND")]
+    pub boundary: Vec<String>,
+
+    /// The period of a periodic axis with coordinates, in their unit
+    /// (`--period 1=360`); required for it. An axis with a step has period n*h.
+    #[arg(long, value_name = "AXIS=VALUE")]
+    pub period: Vec<String>,
+}
+
+/// The input of a command on one array: a .npy or a member of a .npz.
+#[derive(Debug, ClapArgs)]
+pub struct ArrayInput {
+    /// Input: .npy, or .npz (choose the array with --array).
+    pub input: PathBuf,
+
+    /// The array of a .npz input.
+    #[arg(long, value_name = "NAME")]
+    pub array: Option<String>,
+}
+
+/// Where the results of a command on array files go, and within what
+/// memory.
+#[derive(Debug, ClapArgs)]
+pub struct OutputArgs {
+    /// Output: .npy (one array), .npz or .csv (one 1-D or 2-D array).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Memory budget; larger .npy inputs are streamed in slabs (e.g. 64MiB, 2GiB).
+    #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE")]
+    pub memory: u64,
+
+    /// Replace the output file if it exists.
+    #[arg(short, long)]
+    pub force: bool,
+
+    /// Print what was done, including the peak memory.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// The streaming paragraph of the one-array commands' help.
+macro_rules! streaming {
+    () => {
+        "A .npy input larger than --memory is streamed through a memory map in slabs, with
+the same result to the bit (as `ndgrad grad --help` describes)."
+    };
+}
+
+const DERIVATIVE_EXAMPLES: &str = concat!(
+    "The D-th derivative along each differentiated axis by differences of accuracy
+order K (default 2), ends included; one output per axis, named as `ndgrad grad`
+names them (.npz members axis0, axis1, ...). Spacing and boundaries as in
+`ndgrad grad`.
+
+",
+    streaming!(),
+    "
+
+Examples:
+  ndgrad derivative positions.npy -o accel.npy --order 2 --spacing 0.01
+  ndgrad derivative field.npy -o d3.npz --order 3 --accuracy 4
+  ndgrad derivative ring.npy -o d2.npy --order 2 --boundary periodic --axis 0"
+);
+
+#[derive(Debug, ClapArgs)]
+pub struct DerivativeArgs {
+    #[command(flatten)]
+    pub input: ArrayInput,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    /// The derivative order D: 1, 2, 3 or 4.
+    #[arg(long, value_name = "D", value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub order: u8,
+
+    /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8.
+    #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2")]
+    pub accuracy: u8,
+
+    #[command(flatten)]
+    pub grid: GridArgs,
+}
+
+const MAGNITUDE_EXAMPLES: &str = concat!(
+    "The magnitude sqrt(g0*g0 + g1*g1 + ...) of the gradient over the differentiated
+axes, computed in one pass: the bits of NumPy's expression on numpy.gradient's
+results. Real data only (integers give float64). One output: a .npz holds it as
+`magnitude`. Spacing, edges and boundaries as in `ndgrad grad`.
+
+",
+    streaming!(),
+    "
+
+Examples:
+  ndgrad magnitude field.npy -o mag.npy
+  ndgrad magnitude field.npy -o mag.npy --spacing 0.1,0.2 --accuracy 4"
+);
+
+#[derive(Debug, ClapArgs)]
+pub struct MagnitudeArgs {
+    #[command(flatten)]
+    pub input: ArrayInput,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub scheme: SchemeArgs,
+
+    #[command(flatten)]
+    pub grid: GridArgs,
+}
+
+const LAPLACIAN_EXAMPLES: &str = concat!(
+    "The sum over the differentiated axes of the second derivative along each, by the
+direct second-derivative stencil of accuracy K (default 2: f[i-1] - 2 f[i] + f[i+1]
+inside), ends included. One output: a .npz holds it as `laplacian`. Spacing and
+boundaries as in `ndgrad grad`.
+
+",
+    streaming!(),
+    "
+
+Examples:
+  ndgrad laplacian field.npy -o lap.npy --spacing 0.5
+  ndgrad laplacian heat.npy -o lap.npy --accuracy 4 --boundary periodic"
+);
+
+#[derive(Debug, ClapArgs)]
+pub struct LaplacianArgs {
+    #[command(flatten)]
+    pub input: ArrayInput,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8.
+    #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2")]
+    pub accuracy: u8,
+
+    #[command(flatten)]
+    pub grid: GridArgs,
+}
+
+/// `--edge-order` or `--accuracy` of a first-derivative command.
+#[derive(Debug, ClapArgs)]
+pub struct SchemeArgs {
+    /// Accuracy of the one-sided differences at the boundaries (NumPy's
+    /// `edge_order`; not with --accuracy).
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = EdgeOrderArg::First,
+        value_name = "ORDER",
+        conflicts_with = "accuracy"
+    )]
+    pub edge_order: EdgeOrderArg,
+
+    /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8 (beyond
+    /// NumPy; 2 is --edge-order 2).
+    #[arg(long, value_name = "K", value_parser = accuracy())]
+    pub accuracy: Option<u8>,
+}
+
+/// The first paragraphs of the help of `div` and `curl`.
+macro_rules! field_help {
+    () => {
+        "Components: component i is differentiated along the i-th differentiated axis (by
+default axis i, so an N-D field has N components; --axis chooses others, in
+order). Give them as .npy files, one per component, or as members of one .npz
+named in order with --components. They must share one shape and one dtype.
+Spacing, edges and boundaries as in `ndgrad grad`, per axis.
+
+Inputs larger than --memory are streamed in slabs, all components in lockstep,
+with the same result to the bit (.npy components only; .npz members are read
+into memory)."
+    };
+}
+
+const DIV_EXAMPLES: &str = concat!(
+    field_help!(),
+    "
+
+One output: a .npz holds it as `divergence`.
+
+Examples:
+  ndgrad div u.npy v.npy w.npy -o div.npy
+  ndgrad div wind.npz --components u,v -o div.npy --spacing 0.5,0.25"
+);
+
+const CURL_EXAMPLES: &str = concat!(
+    field_help!(),
+    "
+
+A 2-D field (2 axes) gives one array, dF1/dx0 - dF0/dx1 (a .npz holds it as
+`curl`); a 3-D field gives three, component i along axis i, written to a .npz
+as axis0, axis1, axis2 (the names `ndgrad grad` uses).
+
+Examples:
+  ndgrad curl u.npy v.npy -o vorticity.npy
+  ndgrad curl flow.npz --components u,v,w -o curl.npz --accuracy 4"
+);
+
+/// The arguments of `div` and `curl`.
+#[derive(Debug, ClapArgs)]
+pub struct FieldArgs {
+    /// The components: one .npy per component, or one .npz with --components.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// The members of a .npz input that are the components, in order (`u,v,w`).
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    pub components: Vec<String>,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub scheme: SchemeArgs,
+
+    #[command(flatten)]
+    pub grid: GridArgs,
 }
 
 const EDGES_EXAMPLES: &str = "\

@@ -12,6 +12,7 @@ use crate::cli::GradArgs;
 use crate::data::Data;
 use crate::io::{self, Format, csv, npy, npz};
 use crate::job::{self, ArrayJob, AxisSpec, parse_step, size};
+use crate::op::Op;
 use crate::stream;
 
 /// Peak resident memory of this process so far (Linux `VmHWM`).
@@ -53,6 +54,7 @@ fn array_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common)
     if args.x.is_some() || !args.y.is_empty() {
         bail!("--x and --y choose CSV columns, but the input is not a CSV file");
     }
+    let base = job::gradient_scheme(args.edge_order, args.accuracy)?;
     let in_format = Format::of(&args.input)?;
     if args.array.is_some() && in_format != Format::Npz {
         bail!("--array chooses an array of a .npz file, but the input is not one");
@@ -61,9 +63,14 @@ fn array_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common)
         let mut file = io::open(&args.input)?;
         let (header, offset) = npy::read_header_at(&mut std::io::BufReader::new(&mut file))
             .with_context(|| format!("reading '{}'", args.input.display()))?;
-        let job = ArrayJob::new(args, header.shape.len(), delimiter)?;
-        let out_bytes = header.len() as u64 * header.dtype.gradient_dtype().size() as u64;
-        let need = header.data_bytes() + out_bytes * job.axes.len() as u64;
+        let job = ArrayJob::new(&args.grid, header.shape.len(), delimiter, base)?;
+        let inputs = [stream::Input {
+            path: &args.input,
+            header,
+            offset,
+        }];
+        let header = &inputs[0].header;
+        let need = stream::in_memory_bytes(&inputs, job.axes.len());
         if need > args.memory && header.len() > 0 && !header.shape.is_empty() {
             if out_format == Format::Csv {
                 bail!(
@@ -74,11 +81,10 @@ fn array_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common)
                     size(args.memory)
                 );
             }
-            let outputs = output_names(&job.axes);
+            let outputs = Op::Gradient.output_names(&job.axes);
             let report = stream::run(&stream::Job {
-                input: &args.input,
-                header,
-                offset,
+                inputs: &inputs,
+                op: Op::Gradient,
                 spec: &job,
                 memory: args.memory,
                 output: &args.output,
@@ -101,9 +107,9 @@ fn array_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common)
         }
     }
     let data = io::read_array(&args.input, args.array.as_deref())?;
-    let job = ArrayJob::new(args, data.shape().len(), delimiter)?;
+    let job = ArrayJob::new(&args.grid, data.shape().len(), delimiter, base)?;
     let grads = data.gradient(&job.options(common)?)?;
-    let names = output_names(&job.axes);
+    let names = Op::Gradient.output_names(&job.axes);
     write_outputs(&args.output, out_format, args.force, &names, &grads)?;
     if args.verbose {
         eprintln!(
@@ -118,13 +124,8 @@ fn array_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common)
     Ok(())
 }
 
-/// `axis0`, `axis1`, … for the differentiated axes.
-fn output_names(axes: &[usize]) -> Vec<String> {
-    axes.iter().map(|a| format!("axis{a}")).collect()
-}
-
-/// Writes the gradients as `.npy` (exactly one), `.npz` or `.csv`.
-fn write_outputs(
+/// Writes the results as `.npy` (exactly one), `.npz` or `.csv`.
+pub fn write_outputs(
     path: &Path,
     format: Format,
     force: bool,
@@ -154,10 +155,10 @@ fn write_outputs(
 }
 
 fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -> Result<()> {
-    if !(args.axis.is_empty() || args.axis == [0]) {
+    if !(args.grid.axis.is_empty() || args.grid.axis == [0]) {
         bail!("a CSV table is differentiated down its columns (axis 0); drop --axis");
     }
-    if !args.coords.is_empty() {
+    if !args.grid.coords.is_empty() {
         bail!("with CSV input, name the coordinates column with --x instead of --coords");
     }
     if args.array.is_some() {
@@ -180,7 +181,7 @@ fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -
     let column = |c: usize| {
         Data::F64(ArrayD::from_shape_vec(IxDyn(&[rows]), table.columns[c].clone()).expect("1-D"))
     };
-    let spec = match (x, args.spacing.as_slice()) {
+    let spec = match (x, args.grid.spacing.as_slice()) {
         (Some(_), [_, ..]) => bail!("give either --x (coordinates) or --spacing, not both"),
         (Some(c), []) => AxisSpec::Coords(column(c)),
         (None, []) => AxisSpec::Unit,
@@ -192,7 +193,12 @@ fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -
     };
     let opts = Options::new()
         .spacing(spec.spacing()?)
-        .scheme_per_axis(job::schemes(args, &[0], 1)?)
+        .scheme_per_axis(job::schemes(
+            job::gradient_scheme(args.edge_order, args.accuracy)?,
+            &args.grid,
+            &[0],
+            1,
+        )?)
         .par(common.par);
     let mut grads = Vec::with_capacity(ys.len());
     for &c in &ys {

@@ -9,7 +9,7 @@ use ndarray::{ArrayD, Axis, Ix1, IxDyn};
 use ndgrad::{Boundary, Coords, EdgeOrder, Options, Scheme, Spacing, Step};
 
 use crate::Common;
-use crate::cli::GradArgs;
+use crate::cli::{EdgeOrderArg, GridArgs};
 use crate::data::Data;
 use crate::io::{self, Format, csv};
 
@@ -84,7 +84,9 @@ impl ArrayJob {
             .par(common.par))
     }
 
-    pub fn new(args: &GradArgs, ndim: usize, delimiter: u8) -> Result<Self> {
+    /// The job for `grid` on an array of `ndim` dimensions, every axis by
+    /// `base` (with the boundaries `grid` gives).
+    pub fn new(args: &GridArgs, ndim: usize, delimiter: u8, base: Scheme) -> Result<Self> {
         let axes = if args.axis.is_empty() {
             (0..ndim).collect()
         } else {
@@ -115,7 +117,7 @@ impl ArrayJob {
             let x = read_coords(file, delimiter).with_context(|| format!("--coords {c}"))?;
             specs[k] = AxisSpec::Coords(x);
         }
-        let schemes = schemes(args, &axes, ndim)?;
+        let schemes = schemes(base, args, &axes, ndim)?;
         Ok(ArrayJob {
             axes,
             specs,
@@ -137,15 +139,19 @@ fn differentiated(flag: &str, arg: &str, axis: &str, axes: &[usize], ndim: usize
     })
 }
 
-/// The scheme of each differentiated axis, from `--edge-order` or
-/// `--accuracy`, `--boundary` and `--period`. Whether a period suits the
-/// axis' spacing (coordinates need one, a step must not have one) is the
-/// core library's check.
-pub fn schemes(args: &GradArgs, axes: &[usize], ndim: usize) -> Result<Vec<Scheme>> {
-    let base = match args.accuracy {
+/// The first-derivative scheme of `--edge-order` or `--accuracy`.
+pub fn gradient_scheme(edge_order: EdgeOrderArg, accuracy: Option<u8>) -> Result<Scheme> {
+    Ok(match accuracy {
         Some(k) => Scheme::new(1, k)?,
-        None => Scheme::numpy(EdgeOrder::from(args.edge_order)),
-    };
+        None => Scheme::numpy(EdgeOrder::from(edge_order)),
+    })
+}
+
+/// The scheme of each differentiated axis: `base` with the boundary of
+/// `--boundary` and `--period`. Whether a period suits the axis' spacing
+/// (coordinates need one, a step must not have one) is the core library's
+/// check.
+pub fn schemes(base: Scheme, args: &GridArgs, axes: &[usize], ndim: usize) -> Result<Vec<Scheme>> {
     // In the order given: `--boundary periodic --boundary 0=one-sided`
     // makes every axis but 0 periodic.
     let mut periodic = vec![false; axes.len()];

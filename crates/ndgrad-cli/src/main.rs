@@ -14,6 +14,8 @@ mod edges;
 mod grad;
 mod io;
 mod job;
+mod op;
+mod ops;
 mod plot;
 mod progress;
 mod stream;
@@ -59,6 +61,11 @@ fn run(args: Args) -> anyhow::Result<()> {
         Command::Grad(a) => grad::run(&a, common),
         Command::Edges(a) => edges::run(&a, common),
         Command::Plot(a) => plot::run(&a, common),
+        Command::Derivative(a) => ops::derivative(&a, common),
+        Command::Magnitude(a) => ops::magnitude(&a, common),
+        Command::Laplacian(a) => ops::laplacian(&a, common),
+        Command::Div(a) => ops::div(&a, common),
+        Command::Curl(a) => ops::curl(&a, common),
     }
 }
 

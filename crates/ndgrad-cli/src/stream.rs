@@ -1,4 +1,4 @@
-//! Gradients of `.npy` files larger than memory.
+//! Gradients and operators of `.npy` files larger than memory.
 //!
 //! The file is read through memory maps of one slab at a time: a range of
 //! rows along the outermost axis of its storage order (axis 0 for C order,
@@ -9,7 +9,7 @@
 //! length, from the other end of the file at the seam; the slab is then
 //! differentiated with one-sided ends, whose interior rows are the
 //! periodic scheme's rows (see [`Halo::Wrap`]). Each
-//! slab's gradient is computed by the core library and the slab's own rows
+//! slab's result is computed by the core library and the slab's own rows
 //! are appended to the outputs, which are written as they go into temporary
 //! files beside the output and renamed into place at the end.
 //!
@@ -26,21 +26,30 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use ndarray::{ArrayViewD, Axis, IxDyn, ShapeBuilder, Slice};
-use ndgrad::{Boundary, Element, Options, Scheme, Spacing};
+use ndgrad::{Boundary, Options, Scheme, Spacing};
 
 use crate::Common;
 use crate::data::{DType, Elem, decode_extend, encode_into, with_dtype};
 use crate::io::npy::{NpyHeader, write_header};
 use crate::io::{Format, Pending, npz};
 use crate::job::{ArrayJob, AxisSpec, coords, size};
+use crate::op::{Op, Operand, apply};
 use crate::progress;
 
-/// A streamed gradient: the input, what to compute, where to write.
-pub struct Job<'a> {
-    pub input: &'a Path,
+/// One `.npy` input file.
+pub struct Input<'a> {
+    pub path: &'a Path,
     pub header: NpyHeader,
     /// Byte offset of the data in the file.
     pub offset: u64,
+}
+
+/// A streamed job: the inputs (one, or one per component of a vector
+/// field, all of one shape, dtype and layout, read in lockstep), what to
+/// compute, where to write.
+pub struct Job<'a> {
+    pub inputs: &'a [Input<'a>],
+    pub op: Op,
     pub spec: &'a ArrayJob,
     pub memory: u64,
     pub output: &'a Path,
@@ -74,32 +83,42 @@ fn map_window(file: &File, offset: u64, len: usize) -> Result<memmap2::Mmap> {
 }
 
 pub fn run(job: &Job<'_>) -> Result<Report> {
-    with_dtype!(job.header.dtype, T => run_typed::<T>(job))
+    debug_assert!(job.inputs.windows(2).all(|w| {
+        let (a, b) = (&w[0].header, &w[1].header);
+        (&a.shape, a.dtype, a.fortran) == (&b.shape, b.dtype, b.fortran)
+    }));
+    with_dtype!(job.inputs[0].header.dtype, T => run_typed::<T>(job))
 }
 
-fn run_typed<T>(job: &Job<'_>) -> Result<Report>
-where
-    T: Elem + Element,
-    <T as Element>::Output: Elem,
-{
-    let h = &job.header;
+/// Bytes of the inputs and the outputs, all in memory.
+pub fn in_memory_bytes(inputs: &[Input<'_>], outputs: usize) -> u64 {
+    let h = &inputs[0].header;
+    let out = h.len() as u64 * h.dtype.gradient_dtype().size() as u64;
+    inputs.iter().map(|i| i.header.data_bytes()).sum::<u64>() + out * outputs as u64
+}
+
+fn run_typed<T: Operand>(job: &Job<'_>) -> Result<Report> {
+    let h = &job.inputs[0].header;
     let ndim = h.shape.len();
     let outer = if h.fortran { ndim - 1 } else { 0 };
     let n = h.shape[outer];
     let row_elems = h.len() / n;
-    let in_size = T::DTYPE.size();
-    let out_size = <T as Element>::Output::DTYPE.size();
-    let naxes = job.spec.axes.len();
+    let (in_size, out_size) = (T::DTYPE.size(), T::Output::DTYPE.size());
+    let (nin, nout) = (job.inputs.len(), job.names.len());
 
     // Arguments are checked on the whole shape before any work.
     ndgrad::check(&h.shape, &job.spec.options(job.common)?)?;
-    let file = open_checked(job)?;
+    let files = job
+        .inputs
+        .iter()
+        .map(open_checked)
+        .collect::<Result<Vec<_>>>()?;
 
-    // Memory per row in flight: the mapped bytes, the decoded values, one
-    // output per axis, and the encoded bytes of one output.
-    let per_row = (row_elems * (2 * in_size + naxes * out_size + out_size)) as u64;
+    // Memory per row in flight: the mapped bytes and the decoded values of
+    // each input, the outputs, and the encoded bytes of one output.
+    let per_row = (row_elems * (nin * 2 * in_size + nout * out_size + out_size)) as u64;
     let k_outer = job.spec.axes.iter().position(|&a| a == outer);
-    let halo = halo(job, k_outer, outer, out_size)?;
+    let halo = halo(job, k_outer, outer)?;
     let slab_rows = slab_rows(job, &halo, n, per_row)?;
 
     // The options for one slab: along the slab axis, the whole array's
@@ -135,15 +154,15 @@ where
             .par(job.common.par)
     };
 
-    let mut parts = open_parts(job, <T as Element>::Output::DTYPE)?;
+    let mut parts = open_parts(job, T::Output::DTYPE)?;
     let bar = progress::bar(
         n as u64,
-        h.data_bytes() + (h.len() * out_size * naxes) as u64,
-        "ndgrad grad",
+        in_memory_bytes(job.inputs, nout),
+        job.op.label(),
         job.common.quiet,
     );
     let row_bytes = row_elems * in_size;
-    let mut values: Vec<T> = Vec::new();
+    let mut values: Vec<Vec<T>> = vec![Vec::new(); nin];
     let mut encoded: Vec<u8> = Vec::new();
     let mut slabs = 0;
     let mut a = 0;
@@ -155,22 +174,18 @@ where
         while a < n {
             let b = (a + slab_rows).min(n);
             let (pieces, own) = halo.pieces(a..b, n);
-            values.clear();
-            for p in &pieces {
-                let map = map_window(
-                    &file,
-                    job.offset + (p.start * row_bytes) as u64,
-                    p.len() * row_bytes,
-                )?;
-                decode_extend(&map, h.order, &mut values);
+            for ((input, file), values) in job.inputs.iter().zip(&files).zip(&mut values) {
+                read_rows(input, file, &pieces, row_bytes, values)?;
             }
             let len: usize = pieces.iter().map(ExactSizeIterator::len).sum();
             let mut shape = h.shape.clone();
             shape[outer] = len;
-            let slab = ArrayViewD::from_shape(IxDyn(&shape).set_f(h.fortran), &values)
-                .expect("the slab holds whole rows");
             // Only a one-piece slab can have coordinates along the slab axis.
-            let grads = ndgrad::gradient_with(&slab, &slab_options(&pieces[0]))?;
+            let grads = apply(
+                job.op,
+                &views(&values, &shape, h.fortran),
+                &slab_options(&pieces[0]),
+            )?;
             for (g, w) in grads.iter().zip(&mut writers) {
                 let mine = g.slice_axis(Axis(outer), Slice::from(own..own + (b - a)));
                 encoded.clear();
@@ -196,10 +211,40 @@ where
     })
 }
 
+/// The slabs of each input, of `shape`.
+fn views<'v, T>(values: &'v [Vec<T>], shape: &[usize], fortran: bool) -> Vec<ArrayViewD<'v, T>> {
+    values
+        .iter()
+        .map(|v| {
+            ArrayViewD::from_shape(IxDyn(shape).set_f(fortran), v)
+                .expect("the slab holds whole rows")
+        })
+        .collect()
+}
+
+/// Decodes the rows `pieces` (of `row_bytes` bytes each) of `input` into
+/// `values`, replacing its contents.
+fn read_rows<T: Elem>(
+    input: &Input<'_>,
+    file: &File,
+    pieces: &[Range<usize>],
+    row_bytes: usize,
+    values: &mut Vec<T>,
+) -> Result<()> {
+    values.clear();
+    for p in pieces {
+        let map = map_window(
+            file,
+            input.offset + (p.start * row_bytes) as u64,
+            p.len() * row_bytes,
+        )?;
+        decode_extend(&map, input.header.order, values);
+    }
+    Ok(())
+}
+
 /// The halo of the slab axis `outer` (differentiated as `k_outer`, if it is).
-fn halo(job: &Job<'_>, k_outer: Option<usize>, outer: usize, out_size: usize) -> Result<Halo> {
-    let h = &job.header;
-    let naxes = job.spec.axes.len();
+fn halo(job: &Job<'_>, k_outer: Option<usize>, outer: usize) -> Result<Halo> {
     Ok(match k_outer {
         None => Halo::Own,
         Some(k) => {
@@ -215,8 +260,8 @@ fn halo(job: &Job<'_>, k_outer: Option<usize>, outer: usize, out_size: usize) ->
                     "'{}' is streamed in slabs along axis {outer}, which is periodic with \
                      coordinates: such an axis is differentiated in memory only; raise \
                      --memory above {}",
-                    job.input.display(),
-                    size(h.data_bytes() + (h.len() * out_size * naxes) as u64)
+                    job.inputs[0].path.display(),
+                    size(in_memory_bytes(job.inputs, job.names.len()))
                 );
             } else {
                 Halo::Wrap(scheme)
@@ -227,19 +272,19 @@ fn halo(job: &Job<'_>, k_outer: Option<usize>, outer: usize, out_size: usize) ->
 
 /// Opens the input and checks that it holds all the data its header
 /// promises.
-fn open_checked(job: &Job<'_>) -> Result<File> {
-    let h = &job.header;
-    let file = crate::io::open(job.input)?;
+fn open_checked(input: &Input<'_>) -> Result<File> {
+    let h = &input.header;
+    let file = crate::io::open(input.path)?;
     let have = file.metadata()?.len();
-    if have < job.offset + h.data_bytes() {
+    if have < input.offset + h.data_bytes() {
         bail!(
             "reading '{}': truncated .npy: the header describes {} {} values ({} bytes) but only \
              {} bytes of data follow",
-            job.input.display(),
+            input.path.display(),
             h.len(),
             h.dtype.name(),
             h.data_bytes(),
-            have.saturating_sub(job.offset)
+            have.saturating_sub(input.offset)
         );
     }
     Ok(file)
@@ -275,10 +320,14 @@ impl Halo {
             }
             Halo::Wrap(scheme) => {
                 let h = scheme.reach();
-                // `rows.start - h .. rows.end + h`, folded into `0..n`.
+                // `rows.start - h .. rows.end + h`, folded into `0..n`, and
+                // longer at the end if the one-sided scheme the slab is
+                // differentiated with needs more rows (a second or fourth
+                // derivative's one-sided window is one row wider than its
+                // central one).
                 let mut pieces = Vec::new();
                 let mut at = (rows.start + n * h.div_ceil(n) - h) % n;
-                let mut left = rows.len() + 2 * h;
+                let mut left = (rows.len() + 2 * h).max(one_sided_len(scheme));
                 while left > 0 {
                     let len = left.min(n - at);
                     pieces.push(at..at + len);
@@ -295,9 +344,14 @@ impl Halo {
         match self {
             Halo::Own => 0,
             Halo::OneSided(scheme) => halo_rows(scheme),
-            Halo::Wrap(scheme) => 2 * scheme.reach(),
+            Halo::Wrap(scheme) => (2 * scheme.reach()).max(one_sided_len(scheme) - 1),
         }
     }
+}
+
+/// The fewest rows the one-sided version of a periodic scheme works on.
+fn one_sided_len(scheme: &Scheme) -> usize {
+    scheme.with_boundary(Boundary::OneSided).min_len()
 }
 
 impl std::fmt::Display for Halo {
@@ -324,7 +378,7 @@ fn slab_rows(job: &Job<'_>, halo: &Halo, n: usize, per_row: u64) -> Result<usize
             "--memory {} is too small for '{}': one row with the halo of {} needs {} rows ({}); \
              raise --memory",
             size(job.memory),
-            job.input.display(),
+            job.inputs[0].path.display(),
             halo,
             need,
             size(per_row * need as u64)
@@ -342,10 +396,10 @@ fn halo_rows(scheme: &Scheme) -> usize {
 /// One temporary `.npy` per output array, its header written, filled as
 /// slabs are done.
 fn open_parts(job: &Job<'_>, dtype: DType) -> Result<Vec<Pending>> {
-    let naxes = job.spec.axes.len();
-    if job.out_format == Format::Npy && naxes != 1 {
+    let nout = job.names.len();
+    if job.out_format == Format::Npy && nout != 1 {
         bail!(
-            "{naxes} axes give {naxes} arrays but a .npy file holds one: choose an axis with \
+            "{nout} axes give {nout} arrays but a .npy file holds one: choose an axis with \
              --axis, or write .npz"
         );
     }
@@ -354,10 +408,11 @@ fn open_parts(job: &Job<'_>, dtype: DType) -> Result<Vec<Pending>> {
     } else {
         job.output.with_extension("npy")
     };
-    (0..naxes)
+    let h = &job.inputs[0].header;
+    (0..nout)
         .map(|_| {
             let mut p = Pending::new(&target, job.force)?;
-            write_header(p.file(), dtype, job.header.fortran, &job.header.shape)?;
+            write_header(p.file(), dtype, h.fortran, &h.shape)?;
             Ok(p)
         })
         .collect()
@@ -402,6 +457,17 @@ mod tests {
         assert_eq!(wrap.pieces(0..10, 10), (vec![8..10, 0..10, 0..2], 2));
         assert_eq!(wrap.pieces(1..2, 5), (vec![4..5, 0..4], 2));
         assert_eq!(wrap.extra(), 4);
+        // A second derivative's one-sided window (k + 2 rows) is one row
+        // wider than its central one: a one-row slab reads one more row.
+        let d2 = Halo::Wrap(
+            Scheme::new(2, 4)
+                .unwrap()
+                .with_boundary(Boundary::Periodic { period: None }),
+        );
+        assert_eq!(d2.pieces(3..4, 10), (vec![1..7], 2));
+        assert_eq!(d2.pieces(9..10, 10), (vec![7..10, 0..3], 2));
+        assert_eq!(d2.pieces(3..5, 10), (vec![1..7], 2));
+        assert_eq!(d2.extra(), 5);
         assert_eq!(Halo::Own.pieces(3..7, 10), (vec![3..7], 0));
         assert_eq!(
             Halo::OneSided(Scheme::new(1, 4).unwrap()).pieces(0..1, 10),

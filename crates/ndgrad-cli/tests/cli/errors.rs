@@ -434,10 +434,262 @@ fn help_shows_examples_for_every_subcommand() {
         &["edges", "--help"],
         &["plot", "--help"],
         &["demo", "--help"],
+        &["derivative", "--help"],
+        &["magnitude", "--help"],
+        &["laplacian", "--help"],
+        &["div", "--help"],
+        &["curl", "--help"],
     ] {
         let o = ndgrad(sub, dir.path());
         assert!(o.status.success());
         let text = String::from_utf8_lossy(&o.stdout);
         assert!(text.contains("Examples:"), "{sub:?}:\n{text}");
     }
+}
+
+#[test]
+fn vector_fields_need_one_component_per_axis_of_one_shape_and_dtype() {
+    let d = |name: &str| format!("{{data}}/{name}");
+    let (u, v, w) = (d("u3.npy"), d("v3.npy"), d("w3.npy"));
+    fails(
+        &["div", &u, &v, "-o", "{out}/d.npy"],
+        "div takes one component per axis: expected 3, got 2",
+    );
+    fails(
+        &["curl", &u, &v, &w, &u, "-o", "{out}/c.npz"],
+        "curl takes one component per axis: expected 3, got 4",
+    );
+    // Checked before streaming, too.
+    fails(
+        &["div", &u, &v, "-o", "{out}/d.npy", "--memory", "1KiB"],
+        "div takes one component per axis: expected 3, got 2",
+    );
+    fails(
+        &["div", &u, &d("short3.npy"), &w, "-o", "{out}/d.npy"],
+        "component 1 has shape [9, 7, 1], expected [9, 7, 8] (component 0's shape)",
+    );
+    fails(
+        &["curl", &u, &v, &d("u3_f32.npy"), "-o", "{out}/c.npz"],
+        "component 2 is float32, component 0 is float64: save the components with one dtype",
+    );
+    fails(
+        &["div", &d("field3.npz"), "-o", "{out}/d.npy"],
+        "name the components of",
+    );
+    fails(
+        &[
+            "div",
+            &d("field3.npz"),
+            "--components",
+            "u,v,q",
+            "-o",
+            "{out}/d.npy",
+        ],
+        "no array 'q' in the archive; it holds: u, v, w",
+    );
+    fails(
+        &[
+            "div",
+            &u,
+            &v,
+            &w,
+            "--components",
+            "u,v,w",
+            "-o",
+            "{out}/d.npy",
+        ],
+        "--components names the members of one .npz input",
+    );
+    fails(
+        &["div", &d("field3.npz"), &u, "-o", "{out}/d.npy"],
+        "the components come as .npy files, one per component, or as members of one .npz",
+    );
+    fails(
+        &["curl", &u, &v, &w, "-o", "{out}/c.npy"],
+        "3 axes give 3 arrays but a .npy file holds one",
+    );
+}
+
+#[test]
+fn curl_is_refused_outside_two_and_three_dimensions() {
+    fails(
+        &["curl", "{data}/nan.npy", "-o", "{out}/c.npy"],
+        "curl is defined in 2 or 3 dimensions; got 1 axes",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f4 = dir.path().join("f4.npy");
+    crate::util::write_npy_f64(&f4, &[2, 3, 3, 3], false, (0..54).map(f64::from));
+    let before = entries(dir.path());
+    fails_in(
+        dir.path(),
+        &[
+            "curl",
+            "{out}/f4.npy",
+            "{out}/f4.npy",
+            "{out}/f4.npy",
+            "{out}/f4.npy",
+            "-o",
+            "{out}/c.npz",
+        ],
+        "curl is defined in 2 or 3 dimensions; got 4 axes",
+        1,
+    );
+    // Three of the four axes are a 3-D curl.
+    crate::util::ok(
+        &[
+            "curl",
+            "{out}/f4.npy",
+            "{out}/f4.npy",
+            "{out}/f4.npy",
+            "--axis",
+            "1,2,3",
+            "-o",
+            "{out}/c.npz",
+        ],
+        dir.path(),
+    );
+    assert_eq!(entries(dir.path()).len(), before.len() + 1);
+}
+
+#[test]
+fn operators_refuse_what_they_cannot_compute() {
+    fails(
+        &["magnitude", "{data}/c64.npy", "-o", "{out}/m.npy"],
+        "magnitude is defined for real data, got complex64",
+    );
+    fails(
+        &[
+            "magnitude",
+            "{data}/c64.npy",
+            "-o",
+            "{out}/m.npy",
+            "--memory",
+            "1KiB",
+        ],
+        "magnitude is defined for real data, got complex64",
+    );
+    fails(
+        &["laplacian", "{data}/short3.npy", "-o", "{out}/l.npy"],
+        "axis 2 has 1 samples",
+    );
+    fails(
+        &[
+            "derivative",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/d.npz",
+            "--order",
+            "2",
+            "--accuracy",
+            "8",
+        ],
+        "axis 0 has 7 samples",
+    );
+    // Streamed: the whole shape is checked before any slab.
+    fails(
+        &[
+            "derivative",
+            "{data}/long.npy",
+            "-o",
+            "{out}/d.npz",
+            "--order",
+            "4",
+            "--accuracy",
+            "8",
+            "--coords",
+            "1={data}/x7.npy",
+            "--memory",
+            "8KiB",
+        ],
+        "coordinates for axis 1 have length 7, expected 50",
+    );
+    fails(
+        &[
+            "laplacian",
+            "{data}/long.npy",
+            "-o",
+            "{out}/l.csv",
+            "--memory",
+            "8KiB",
+        ],
+        "CSV output is written from memory",
+    );
+    fails(
+        &["magnitude", "{data}/f64_c.npy", "-o", "{out}/m.png"],
+        "magnitude writes .npy, .npz or .csv",
+    );
+    fails(
+        &["laplacian", "{data}/track.csv", "-o", "{out}/l.npy"],
+        "this command reads .npy or .npz files",
+    );
+    fails(
+        &[
+            "derivative",
+            "{data}/f64_c.npy",
+            "--array",
+            "a",
+            "-o",
+            "{out}/d.npz",
+            "--order",
+            "1",
+        ],
+        "--array chooses an array of a .npz file",
+    );
+}
+
+#[test]
+fn operator_usage_errors_exit_with_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    fails_in(
+        dir.path(),
+        &[
+            "derivative",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/d.npz",
+            "--order",
+            "5",
+        ],
+        "5 is not in 1..=4",
+        2,
+    );
+    fails_in(
+        dir.path(),
+        &[
+            "laplacian",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/l.npy",
+            "--edge-order",
+            "2",
+        ],
+        "unexpected argument '--edge-order'",
+        2,
+    );
+    fails_in(
+        dir.path(),
+        &["derivative", "{data}/f64_c.npy", "-o", "{out}/d.npz"],
+        "--order <D>",
+        2,
+    );
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn streamed_components_must_share_one_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    crate::util::write_npy_f64(&d.join("c.npy"), &[4, 5], false, (0..20).map(f64::from));
+    crate::util::write_npy_f64(&d.join("f.npy"), &[4, 5], true, (0..20).map(f64::from));
+    let args = ["div", "{out}/c.npy", "{out}/f.npy", "-o", "{out}/d.npy"];
+    fails_in(
+        d,
+        &[&args[..], &["--memory", "200"]].concat(),
+        "components 0 and 1 are stored in different orders (C and Fortran)",
+        1,
+    );
+    assert_eq!(entries(d), ["c.npy", "f.npy"]);
+    // In memory, layouts mix freely.
+    crate::util::ok(&args, d);
+    assert_eq!(entries(d), ["c.npy", "d.npy", "f.npy"]);
 }
