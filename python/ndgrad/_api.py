@@ -154,7 +154,7 @@ def check_outputs(
     else:
         raise TypeError(f"out must be an ndarray or a tuple of ndarrays, not {type(out).__name__}")
     if len(outs) != count:
-        raise ValueError(f"out must have {count} array(s), one per output; got {len(outs)}")
+        raise ValueError(f"out must have one array per output: expected {count}, got {len(outs)}")
     for o in outs:
         if not isinstance(o, np.ndarray):
             raise TypeError(f"out must hold ndarrays, not {type(o).__name__}")

@@ -370,7 +370,7 @@ def test_results_do_not_depend_on_workers_or_out(op: str) -> None:
         (
             lambda: ndgrad.curl([np.ones((3, 3, 3))] * 3, out=np.ones((3, 3, 3))),
             ValueError,
-            "3 array",
+            "expected 3, got 1",
         ),
         (lambda: ndgrad.magnitude(np.ones((3, 3)), 1.0, 2.0, 3.0), TypeError, "arguments"),
     ],
