@@ -1,7 +1,6 @@
 //! `ndgrad grad`: `numpy.gradient` of an array file or CSV columns.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use ndarray::{Array2, ArrayD, IxDyn};
@@ -11,23 +10,9 @@ use crate::Common;
 use crate::cli::GradArgs;
 use crate::data::Data;
 use crate::io::{self, Format, csv, npy, npz};
-use crate::job::{self, ArrayJob, AxisSpec, parse_step, size};
+use crate::job::{self, ArrayJob, AxisSpec, mib, parse_step, peak_memory, size, write_outputs};
 use crate::op::Op;
 use crate::stream;
-
-/// Peak resident memory of this process so far (Linux `VmHWM`).
-pub fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
-/// Formats a byte count as MiB.
-#[allow(clippy::cast_precision_loss)]
-pub fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
-}
 
 pub fn run(args: &GradArgs, common: Common) -> Result<()> {
     let out_format = Format::of(&args.output)?;
@@ -122,36 +107,6 @@ fn array_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common)
         );
     }
     Ok(())
-}
-
-/// Writes the results as `.npy` (exactly one), `.npz` or `.csv`.
-pub fn write_outputs(
-    path: &Path,
-    format: Format,
-    force: bool,
-    names: &[String],
-    grads: &[Data],
-) -> Result<()> {
-    match (format, grads) {
-        (Format::Npy, [one]) => io::write_atomic(path, force, |w| npy::write(w, one)),
-        (Format::Npy, _) => bail!(
-            "{} axes give {} arrays but a .npy file holds one: choose an axis with --axis, or \
-             write .npz",
-            grads.len(),
-            grads.len()
-        ),
-        (Format::Npz, _) => io::write_atomic(path, force, |w| {
-            npz::write(w, names.iter().map(String::as_str).zip(grads))
-        }),
-        (Format::Csv, [one]) => io::write_atomic(path, force, |w| csv::write_matrix(w, one)),
-        (Format::Csv, _) => bail!(
-            "{} axes give {} arrays but a CSV file holds one: choose an axis with --axis, or \
-             write .npz",
-            grads.len(),
-            grads.len()
-        ),
-        (Format::Png, _) => unreachable!("refused before any work"),
-    }
 }
 
 fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -> Result<()> {

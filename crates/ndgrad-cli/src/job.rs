@@ -1,6 +1,8 @@
-//! The job model of `ndgrad grad` on an array file: which axes, with what
-//! spacing, by which formulas. The command builds it from the arguments;
-//! the in-memory path and the streamer ([`crate::stream`]) read it.
+//! The job model of the commands on array files: which axes, with what
+//! spacing, by which formulas, and how results are written. The commands
+//! build it from the arguments; the in-memory path and the streamer
+//! ([`crate::stream`]) read it, so neither the streamer nor one file
+//! command imports another (`grad` and the operator commands share this).
 
 use std::path::Path;
 
@@ -11,7 +13,7 @@ use ndgrad::{Boundary, Coords, EdgeOrder, Options, Scheme, Spacing, Step};
 use crate::Common;
 use crate::cli::{EdgeOrderArg, GridArgs};
 use crate::data::Data;
-use crate::io::{self, Format, csv};
+use crate::io::{self, Format, csv, npy, npz};
 
 /// One axis' spacing, owning any coordinates read from a file.
 #[derive(Debug, Clone)]
@@ -263,5 +265,49 @@ pub fn size(bytes: u64) -> String {
         1024..1_048_576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
         1_048_576..1_073_741_824 => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
         _ => format!("{:.1} GiB", bytes as f64 / 1_073_741_824.0),
+    }
+}
+
+/// Peak resident memory of this process so far (Linux `VmHWM`).
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Formats a byte count as MiB.
+#[allow(clippy::cast_precision_loss)]
+pub fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+}
+
+/// Writes the results as `.npy` (exactly one), `.npz` or `.csv`.
+pub fn write_outputs(
+    path: &Path,
+    format: Format,
+    force: bool,
+    names: &[String],
+    grads: &[Data],
+) -> Result<()> {
+    match (format, grads) {
+        (Format::Npy, [one]) => io::write_atomic(path, force, |w| npy::write(w, one)),
+        (Format::Npy, _) => bail!(
+            "{} axes give {} arrays but a .npy file holds one: choose an axis with --axis, or \
+             write .npz",
+            grads.len(),
+            grads.len()
+        ),
+        (Format::Npz, _) => io::write_atomic(path, force, |w| {
+            npz::write(w, names.iter().map(String::as_str).zip(grads))
+        }),
+        (Format::Csv, [one]) => io::write_atomic(path, force, |w| csv::write_matrix(w, one)),
+        (Format::Csv, _) => bail!(
+            "{} axes give {} arrays but a CSV file holds one: choose an axis with --axis, or \
+             write .npz",
+            grads.len(),
+            grads.len()
+        ),
+        (Format::Png, _) => unreachable!("refused before any work"),
     }
 }

@@ -13,9 +13,8 @@ use crate::cli::{
     ArrayInput, DerivativeArgs, FieldArgs, GridArgs, LaplacianArgs, MagnitudeArgs, OutputArgs,
 };
 use crate::data::{DType, Data};
-use crate::grad::{mib, peak_memory, write_outputs};
 use crate::io::{self, Format, npy, npz};
-use crate::job::{self, ArrayJob, size};
+use crate::job::{self, ArrayJob, mib, peak_memory, size, write_outputs};
 use crate::op::{Op, apply_data, complex_magnitude};
 use crate::stream;
 
