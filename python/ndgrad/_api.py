@@ -485,7 +485,7 @@ def check_int(name: str, value: object, allowed: Sequence[int], none_ok: bool) -
     return int(value)
 
 
-def _per_axis(name: str, value: Any, count: int, check: Callable[[Any], Any]) -> list[Any]:
+def per_axis(name: str, value: Any, count: int, check: Callable[[Any], Any]) -> list[Any]:
     """One value for every axis, or a sequence with one per requested axis."""
     if isinstance(value, (list, tuple)):
         if len(value) != count:
@@ -496,7 +496,7 @@ def _per_axis(name: str, value: Any, count: int, check: Callable[[Any], Any]) ->
     return [check(value)] * count
 
 
-def _boundary(value: object) -> bool:
+def boundary_arg(value: object) -> bool:
     """Whether a boundary name is periodic."""
     if not isinstance(value, str):
         raise TypeError(
@@ -507,7 +507,7 @@ def _boundary(value: object) -> bool:
     return value == "periodic"
 
 
-def _period(value: object) -> float | None:
+def period_arg(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -567,8 +567,8 @@ def scheme_plan(
         )
     args = parse(f.shape, varargs, axis, 1 if edge_order is None else edge_order, lengths=False)
     count = len(args.axes)
-    periodic = _per_axis("boundary", boundary, count, _boundary)
-    periods = _per_axis("period", period, count, _period)
+    periodic = per_axis("boundary", boundary, count, boundary_arg)
+    periods = per_axis("period", period, count, period_arg)
     if k is not None:
         for dx in args.dx:
             if dx is not UNIT:

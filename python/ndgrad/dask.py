@@ -62,6 +62,8 @@ def gradient(
     axis: int | Sequence[int] | None = None,
     edge_order: int | None = None,
     accuracy: int | None = None,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
 ) -> Any:
     """
     Return the gradient of a Dask array: ``numpy.gradient``, block by block.
@@ -91,6 +93,13 @@ def gradient(
         None (the default) is ``numpy.gradient``; an even order k is
         ``ndgrad.gradient(..., accuracy=k)``: k-th order differences at
         every sample, bit for bit as in memory, for every chunking.
+    boundary : {"one-sided", "periodic"} or sequence of them, optional
+        As for ``ndgrad.gradient``: "periodic" axes wrap around, and a
+        block at either end of such an axis takes its halo from the other
+        end of the array.
+    period : float or sequence of float or None, optional
+        The period of each periodic axis with coordinates (required for
+        them; an axis with a step has period ``n * h``).
 
     Returns
     -------
@@ -143,7 +152,9 @@ def gradient(
            [1. , 1. , 1. ]])
     """
     _api.no_edge_order_with_accuracy(edge_order, accuracy)
-    return _differentiate(f, varargs, axis, 1, accuracy, edge_order, "ndgrad.dask.gradient")
+    return _differentiate(
+        f, varargs, axis, 1, accuracy, edge_order, boundary, period, "ndgrad.dask.gradient"
+    )
 
 
 def derivative(
@@ -152,15 +163,17 @@ def derivative(
     order: int,
     axis: int | Sequence[int] | None = None,
     accuracy: int | None = 2,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
 ) -> Any:
     """
     Return the ``order``-th derivative of a Dask array along each axis.
 
-    ``ndgrad.derivative`` block by block: the same arguments (but
-    ``boundary`` and ``period``, not yet taken here), the same results to
-    the bit for every chunking, lazily. Each block gathers the halo the
-    scheme's stencils read (``k + d`` samples at the array's ends), from as
-    many neighbouring blocks as that takes.
+    ``ndgrad.derivative`` block by block: the same arguments, the same
+    results to the bit for every chunking, lazily. Each block gathers the
+    halo the scheme's stencils read (``k + d`` samples at the array's ends),
+    from as many neighbouring blocks as that takes, and along a periodic
+    axis from the other end of the array.
 
     Parameters
     ----------
@@ -178,6 +191,8 @@ def derivative(
     accuracy : {2, 4, 6, 8}, optional
         The accuracy order (default 2); None with ``order=1`` is
         ``numpy.gradient``.
+    boundary, period : optional
+        As for :func:`gradient`.
 
     Returns
     -------
@@ -194,7 +209,9 @@ def derivative(
     >>> ndgrad.dask.derivative(f, order=2).compute()  # exact for cubics
     array([ 0.,  6., 12., 18., 24., 30., 36., 42.])
     """
-    return _differentiate(f, varargs, axis, order, accuracy, None, "ndgrad.dask.derivative")
+    return _differentiate(
+        f, varargs, axis, order, accuracy, None, boundary, period, "ndgrad.dask.derivative"
+    )
 
 
 def _differentiate(
@@ -204,11 +221,15 @@ def _differentiate(
     order: object,
     accuracy: object,
     edge_order: Any,
+    boundary: object,
+    period: object,
     caller: str,
 ) -> Any:
     """The graph of ``gradient`` or ``derivative``."""
     f = da.asarray(f)
-    args, spacings, schemes = _prepare(f, varargs, axis, order, accuracy, edge_order, caller)
+    args, spacings, schemes = _prepare(
+        f, varargs, axis, order, accuracy, edge_order, boundary, period, caller
+    )
     if not args.axes:
         return ()
     graph = _Graph([f], args, spacings, schemes, _api.output_dtype(f.dtype))
@@ -223,6 +244,8 @@ def _prepare(
     order: object,
     accuracy: object,
     edge_order: Any,
+    boundary: object,
+    period: object,
     caller: str,
 ) -> tuple[_api.Args, list[_AxisSpacing], list[_api.SchemeArg]]:
     """The checked axes, spacings and schemes: NumPy's rules and errors for
@@ -235,7 +258,9 @@ def _prepare(
             f"{caller} works on Dask arrays of numpy.ndarray chunks, "
             f"not of {type(f._meta).__name__}"
         )
-    numpy_path = order == 1 and accuracy is None
+    numpy_path = (
+        order == 1 and accuracy is None and _api.is_default_boundary(boundary) and period is None
+    )
     if _api.kernel(f.dtype) is None or (not numpy_path and f.dtype.kind in "mM"):
         kinds = "integer, timedelta64 and datetime64" if numpy_path else "and integer"
         raise TypeError(
@@ -258,14 +283,26 @@ def _prepare(
             edge_order = operator.index(edge_order)
         edge = 1 if edge_order is None else edge_order
         args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray, lengths=False)
-        schemes = [(d, 0 if k is None else k, args.edge_order, False, None)] * len(args.axes)
-    spacings = [_axis_spacing(dx) for dx in args.dx]
+        count = len(args.axes)
+        periodic = _api.per_axis("boundary", boundary, count, _api.boundary_arg)
+        periods = _api.per_axis("period", period, count, _api.period_arg)
+        schemes = [
+            (d, 0 if k is None else k, args.edge_order, p, per)
+            for p, per in zip(periodic, periods, strict=True)
+        ]
+    spacings = [_axis_spacing(dx, s[4]) for dx, s in zip(args.dx, schemes, strict=True)]
     if not numpy_path and schemes and schemes[0][1] != 0:
         for sp in spacings:
             if isinstance(sp, _Step):
                 _api.check_step(sp.value)
-    # The whole array's errors (axis lengths, NumPy coordinates), now.
-    _ndgrad.check(list(f.shape), list(args.axes), [_whole_spec(s) for s in spacings], schemes)
+    # The whole array's errors (axis lengths, periods, NumPy coordinates), now.
+    whole = [_whole(dx, s, sc) for dx, s, sc in zip(args.dx, spacings, schemes, strict=True)]
+    _ndgrad.check(list(f.shape), list(args.axes), [w[0] for w in whole], [w[1] for w in whole])
+    for ax, sp, sc in zip(args.axes, spacings, schemes, strict=True):
+        if isinstance(sp, _LazyCoords) and sc[3] and sc[4] is None:
+            raise ValueError(
+                f"axis {ax} is periodic with coordinates; expected a period for it, got none"
+            )
     return args, spacings, schemes
 
 
@@ -280,12 +317,16 @@ def _operator(
     order: int,
     accuracy: object,
     edge_order: Any,
+    boundary: object,
+    period: object,
     n_out: int,
 ) -> list[da.Array]:
     """The graph of a fused operator of ``inputs`` (one chunking)."""
     caller = f"ndgrad.dask.{op}"
     f = inputs[0]
-    args, spacings, schemes = _prepare(f, varargs, axis, order, accuracy, edge_order, caller)
+    args, spacings, schemes = _prepare(
+        f, varargs, axis, order, accuracy, edge_order, boundary, period, caller
+    )
     if not args.axes:
         raise ValueError(f"{op} needs at least one axis to differentiate along; got none")
     graph = _Graph(inputs, args, spacings, schemes, _api.output_dtype(f.dtype), op, n_out)
@@ -298,6 +339,8 @@ def magnitude(
     axis: int | Sequence[int] | None = None,
     edge_order: int | None = None,
     accuracy: int | None = None,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
 ) -> Any:
     """
     Return the gradient magnitude of a Dask array: ``ndgrad.magnitude``,
@@ -305,8 +348,8 @@ def magnitude(
 
     ``sqrt(g0*g0 + g1*g1 + ...)`` over the requested axes, each block in one
     fused pass over its data and halo. Real data only (complex data is a
-    TypeError, as in memory). The other arguments are those of
-    :func:`gradient`.
+    TypeError, as in memory). The other arguments (``boundary`` and
+    ``period`` included) are those of :func:`gradient`.
 
     Examples
     --------
@@ -322,7 +365,9 @@ def magnitude(
     f = da.asarray(f)
     if f.dtype.kind == "c":
         raise TypeError(f"magnitude takes real data; got dtype {f.dtype}")
-    return _operator("magnitude", [f], varargs, axis, 1, accuracy, edge_order, 1)[0]
+    return _operator("magnitude", [f], varargs, axis, 1, accuracy, edge_order, boundary, period, 1)[
+        0
+    ]
 
 
 def laplacian(
@@ -330,13 +375,16 @@ def laplacian(
     *varargs: Any,
     axis: int | Sequence[int] | None = None,
     accuracy: int = 2,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
 ) -> Any:
     """
     Return the Laplacian of a Dask array: ``ndgrad.laplacian``, block by
     block, with its bits for every chunking.
 
     The sum over the requested axes of the direct second-derivative
-    stencils at ``accuracy`` (2, 4, 6 or 8), one fused pass per block.
+    stencils at ``accuracy`` (2, 4, 6 or 8), one fused pass per block;
+    ``boundary`` and ``period`` as for :func:`gradient`.
 
     Examples
     --------
@@ -350,7 +398,7 @@ def laplacian(
     True
     """
     f = da.asarray(f)
-    return _operator("laplacian", [f], varargs, axis, 2, accuracy, None, 1)[0]
+    return _operator("laplacian", [f], varargs, axis, 2, accuracy, None, boundary, period, 1)[0]
 
 
 def _dask_components(F: Any, caller: str) -> list[da.Array]:
@@ -378,12 +426,15 @@ def divergence(
     *varargs: Any,
     edge_order: int | None = None,
     accuracy: int | None = None,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
     indexing: str = "ij",
 ) -> Any:
     """
     Return the divergence of a Dask vector field: ``ndgrad.divergence``,
     block by block, with its bits for every chunking (components are
-    rechunked to the first one's chunks).
+    rechunked to the first one's chunks). ``boundary`` and ``period`` are
+    per field axis, as in memory.
 
     Examples
     --------
@@ -397,7 +448,9 @@ def divergence(
     _api.no_edge_order_with_accuracy(edge_order, accuracy)
     comps = _dask_components(F, "divergence")
     axes = _operators.field_axes(comps[0].ndim, indexing)
-    return _operator("divergence", comps, varargs, axes, 1, accuracy, edge_order, 1)[0]
+    return _operator(
+        "divergence", comps, varargs, axes, 1, accuracy, edge_order, boundary, period, 1
+    )[0]
 
 
 def curl(
@@ -405,12 +458,15 @@ def curl(
     *varargs: Any,
     edge_order: int | None = None,
     accuracy: int | None = None,
+    boundary: str | Sequence[str] = "one-sided",
+    period: float | Sequence[float | None] | None = None,
     indexing: str = "ij",
 ) -> Any:
     """
     Return the curl of a 2-D or 3-D Dask vector field: ``ndgrad.curl``,
     block by block, with its bits for every chunking (one array in 2-D, a
-    tuple of three in 3-D).
+    tuple of three in 3-D). ``boundary`` and ``period`` are per field
+    axis, as in memory.
 
     Examples
     --------
@@ -429,21 +485,27 @@ def curl(
         raise ValueError(f"curl is defined for 2-D and 3-D fields; got {ndim}-D components")
     axes = _operators.field_axes(ndim, indexing)
     n_out = 1 if ndim == 2 else 3
-    outs = _operator("curl", comps, varargs, axes, 1, accuracy, edge_order, n_out)
+    outs = _operator("curl", comps, varargs, axes, 1, accuracy, edge_order, boundary, period, n_out)
     return outs[0] if n_out == 1 else tuple(outs)
 
 
-def _whole_spec(s: _AxisSpacing) -> _api.Spec:
-    """The spacing to check the whole array with (Dask coordinates are only
-    known in the graph: their length was checked, their values are checked
-    per block)."""
+def _whole(dx: object, s: _AxisSpacing, scheme: _api.SchemeArg) -> tuple[_api.Spec, _api.SchemeArg]:
+    """The spacing and scheme to check the whole array with: the spacing as
+    given (equally spaced coordinates too: their period is checked). Dask
+    coordinates are only known in the graph: their length was checked,
+    their values and period are checked when the blocks run."""
     match s:
+        case _LazyCoords():
+            d, k, e, periodic, _ = scheme
+            return _api.spec(_api.UNIT), (d, k, e, periodic, None)
         case _Coords(x):
-            return ("coords", _api.code(x.dtype), _api.native(x))
+            return ("coords", _api.code(x.dtype), _api.native(x)), scheme
+        case _Step(value) if isinstance(dx, np.ndarray) and dx.ndim == 1:
+            return ("coords", _api.code(dx.dtype), _api.native(dx)), scheme
         case _Step(value):
-            return _api.spec(value)
+            return _api.spec(value), scheme
         case _:
-            return _api.spec(_api.UNIT)
+            return _api.spec(_api.UNIT), scheme
 
 
 # ------------------------------------------------------------ spacing, eagerly
@@ -459,11 +521,42 @@ def _float_coords(x: NDArray[Any]) -> NDArray[Any]:
     return x.astype(np.float64) if np.issubdtype(x.dtype, np.integer) else x
 
 
-def _uniform_step(x: NDArray[Any]) -> Any:
-    """NumPy's ``diffx[0]`` if all of ``diff(x)`` equals it, else None."""
-    diffx = np.diff(_float_coords(x))
+def _uniform_step(x: NDArray[Any], period: float | None) -> Any:
+    """NumPy's ``diffx[0]`` if all of ``diff(x)`` equals it (and, on a
+    periodic axis, so do the two steps across the seam), else None."""
+    xf = _float_coords(x)
+    diffx = np.diff(xf)
     with np.errstate(all="ignore"):
-        return diffx[0] if (diffx == diffx[0]).all() else None
+        uniform = bool((diffx == diffx[0]).all())
+        if uniform and period is not None:
+            left, right = _seam_steps(xf[0], xf[-1], period)
+            uniform = bool(left == diffx[0]) and bool(right == diffx[0])
+    return diffx[0] if uniform else None
+
+
+def _seam_steps(first: Any, last: Any, period: float) -> tuple[Any, Any]:
+    """The steps across the seam of a periodic axis, in the coordinates'
+    type, as the core computes them: ``x[0] - (x[-1] - p)`` and
+    ``(x[0] + p) - x[-1]``."""
+    p = first.dtype.type(period)
+    return first - (last - p), (first + p) - last
+
+
+def _ghosted(x: NDArray[Any], lo: int, n: int, period: float) -> NDArray[Any]:
+    """Coordinates ``x`` of samples ``lo, lo + 1, ...`` of a periodic axis
+    of ``n`` samples (``x`` already gathered with the wrap), shifted by the
+    period where the indices run past either end, in the coordinates' type
+    (float64 for integers), as the core shifts them."""
+    xf = _float_coords(x)
+    idx = np.arange(lo, lo + len(xf))
+    if (idx >= 0).all() and (idx < n).all():
+        return xf
+    p = xf.dtype.type(period)
+    out = xf.copy()
+    with np.errstate(all="ignore"):
+        out[idx < 0] -= p
+        out[idx >= n] += p
+    return out
 
 
 @dataclass(frozen=True)
@@ -496,18 +589,18 @@ class _LazyCoords:
 _AxisSpacing = _Unit | _Step | _Coords | _LazyCoords
 
 
-def _axis_spacing(d: object) -> _AxisSpacing:
+def _axis_spacing(d: object, period: float | None) -> _AxisSpacing:
     """One axis' spacing, as far as it is known when the graph is built;
     a TypeError for spacings the kernels do not take."""
     if d is _api.UNIT:
         return _Unit()
     if isinstance(d, da.Array):
         if d.ndim == 0:
-            return _axis_spacing(np.asarray(d.compute()))
+            return _axis_spacing(np.asarray(d.compute()), period)
         _check_coords_dtype(_float_coords(np.empty(0, dtype=d.dtype)).dtype)
         return _LazyCoords(d)
     if isinstance(d, np.ndarray) and d.ndim == 1:
-        step = _uniform_step(d)
+        step = _uniform_step(d, period)
         if step is not None:
             return _Step(_checked_step(step))
         if type(d) is not np.ndarray:
@@ -573,6 +666,23 @@ def _blocks_in(starts: list[int], chunks: Sequence[int], lo: int, hi: int) -> li
     return found
 
 
+def _pieces(
+    starts: list[int], chunks: Sequence[int], lo: int, hi: int
+) -> list[tuple[int, int, int, int, int]]:
+    """The pieces of samples ``lo..hi`` of an axis, in order, where indices
+    past either end wrap (a periodic axis' halo): ``(block, its global
+    start, global [a, b) within it, position of a from lo)``."""
+    n = sum(chunks)
+    found = []
+    for q in range(lo // n, (hi - 1) // n + 1):
+        seg_lo, seg_hi = max(lo, q * n), min(hi, (q + 1) * n)
+        for i, st in _blocks_in(starts, chunks, seg_lo - q * n, seg_hi - q * n):
+            a = max(seg_lo - q * n, st)
+            b = min(seg_hi - q * n, st + chunks[i])
+            found.append((i, st, a, b, a + q * n - lo))
+    return found
+
+
 @dataclass(frozen=True)
 class _Cut:
     """A piece of a block: ``block[index]``."""
@@ -598,7 +708,10 @@ def _faces(block: NDArray[Any], faces: _Faces) -> tuple[NDArray[Any], ...]:
 @dataclass(frozen=True)
 class _Span:
     """A requested axis of one block: the block is ``[start, stop)`` of the
-    axis (of length ``n``), its extension with halos ``[lo, hi)``."""
+    axis (of length ``n``), its extension with halos ``[lo, hi)``; on a
+    periodic axis ``lo`` may be negative and ``hi`` past ``n`` (the halo
+    wraps, and the extended block is differentiated with the one-sided
+    scheme: see ``Scheme::wrapped_input_rows``)."""
 
     dim: int
     start: int
@@ -606,15 +719,23 @@ class _Span:
     lo: int
     hi: int
     n: int
+    period: float | None
 
 
 def _span(dim: int, start: int, stop: int, n: int, scheme: _api.SchemeArg) -> _Span:
     """The samples block ``[start, stop)`` needs, as the core's scheme says
-    (``Scheme::input_rows``): the stencil's reach each side, and at an end
-    of the axis the samples its one-sided window reads."""
+    (``Scheme::input_rows``, ``Scheme::wrapped_input_rows``): the stencil's
+    reach each side, at an end of the axis the samples its one-sided window
+    reads, and on a periodic axis the samples from the other end."""
     rows = _ndgrad.input_rows(scheme, start, stop, n)
     lo, hi = (start, stop) if rows is None else rows
-    return _Span(dim, start, stop, lo, hi, n)
+    return _Span(dim, start, stop, lo, hi, n, scheme[4])
+
+
+def _one_sided(scheme: _api.SchemeArg) -> _api.SchemeArg:
+    """The scheme a block runs: a periodic axis' block has its wrapped halo."""
+    d, k, e, _, _ = scheme
+    return (d, k, e, False, None)
 
 
 @dataclass(frozen=True)
@@ -695,19 +816,20 @@ class _Graph:
         summaries = []
         for b in range(len(self.f.chunks[ax])):
             span = self._spans(_with(b, ax, self.f.ndim))[k]
-            pieces = []
-            for i, start in _blocks_in(xstarts, x.chunks[0], span.lo, span.hi):
-                stop = start + x.chunks[0][i]
-                cut = slice(max(span.lo, start) - start, min(span.hi, stop) - start)
-                key = (f"{prefix}-piece", b, i)
-                self.dsk[key] = (_cut, (x.name, i), _Cut((cut,)))
+            pieces: list[_Key] = []
+            for i, _, a, stop, _ in _pieces(xstarts, x.chunks[0], span.lo, span.hi):
+                start = xstarts[i]
+                key = (f"{prefix}-piece", b, len(pieces))
+                self.dsk[key] = (_cut, (x.name, i), _Cut((slice(a - start, stop - start),)))
                 pieces.append(key)
             self.dsk[(f"{prefix}-slice", b)] = (_concat, pieces)
-            # Block b owns the steps x[i + 1] - x[i] for i in [start, stop).
-            own = slice(span.start - span.lo, min(span.stop, span.n - 1) + 1 - span.lo)
-            self.dsk[(f"{prefix}-summary", b)] = (_summary, (f"{prefix}-slice", b), _Cut((own,)))
+            # Block b owns the samples [start, stop) and the steps
+            # x[i + 1] - x[i] for i in [start, stop).
+            own = _Cut((slice(span.start - span.lo, span.stop - span.lo),))
+            steps = _Cut((slice(span.start - span.lo, min(span.stop, span.n - 1) + 1 - span.lo),))
+            self.dsk[(f"{prefix}-summary", b)] = (_summary, (f"{prefix}-slice", b), steps, own)
             summaries.append((f"{prefix}-summary", b))
-        self.dsk[(f"{prefix}-step", 0)] = (_decide, summaries)
+        self.dsk[(f"{prefix}-step", 0)] = (_decide, summaries, ax, self.schemes[k])
         return prefix
 
     def outputs(self) -> list[da.Array]:
@@ -755,37 +877,34 @@ class _Graph:
         shape = tuple(c[i] for c, i in zip(f.chunks, index, strict=True))
         spans = self._spans(index)
         by_dim = {s.dim: s for s in spans}
-        # Per dimension: (source block, its global start, piece [a, b) global),
-        # and where the extended block starts.
+        # Per dimension: the pieces (source block, its global start, piece
+        # [a, b) global, position in the extended block), and the block's own.
         per_dim = []
-        origin = []
+        own = []
         for d in range(f.ndim):
             s = by_dim.get(d)
             start = self.starts[d][index[d]]
             if s is None or 0 in shape:
-                per_dim.append([(index[d], start, start, start + shape[d])])
-                origin.append(start)
-                continue
-            found = _blocks_in(self.starts[d], f.chunks[d], s.lo, s.hi)
-            per_dim.append(
-                [(i, st, max(s.lo, st), min(s.hi, st + f.chunks[d][i])) for i, st in found]
-            )
-            origin.append(s.lo)
-        ext_shape = [sum(b - a for _, _, a, b in dim) for dim in per_dim]
+                own.append((index[d], start, start, start + shape[d], 0))
+                per_dim.append([own[-1]])
+            else:
+                own.append((index[d], start, start, start + shape[d], start - s.lo))
+                per_dim.append(_pieces(self.starts[d], f.chunks[d], s.lo, s.hi))
+        ext_shape = [sum(b - a for _, _, a, b, _ in dim) for dim in per_dim]
         pieces: list[list[_Key]] = [[] for _ in self.inputs]
         picks: list[int | None] = []
         dests = []
         zeros = []
         for combo in itertools.product(*per_dim):
-            dest = tuple(slice(a - o, b - o) for o, (_, _, a, b) in zip(origin, combo, strict=True))
-            source = tuple(i for i, _, _, _ in combo)
-            moved = sum(i != j for i, j in zip(source, index, strict=True))
+            dest = tuple(slice(pos, pos + b - a) for _, _, a, b, pos in combo)
+            moved = sum(p != o for p, o in zip(combo, own, strict=True))
             if moved == 0:
                 for i, x in enumerate(self.inputs):
                     pieces[i].append((x.name, *index))
                 picks.append(None)
             elif moved == 1:
-                cut = tuple(slice(a - st, b - st) for _, st, a, b in combo)
+                source = tuple(i for i, _, _, _, _ in combo)
+                cut = tuple(slice(a - st, b - st) for _, st, a, b, _ in combo)
                 faces = self.faces.setdefault(source, [])
                 picks.append(len(faces))
                 faces.append(_Cut(cut))
@@ -805,7 +924,7 @@ class _Graph:
                     spacings.append(None)
                     continue
                 case _Coords(cx):
-                    spacings.append(cx[span.lo : span.hi])
+                    spacings.append(_gather(cx, span))
                 case _Step(value):
                     spacings.append(_api.spec(value))
                 case _Unit():
@@ -819,7 +938,7 @@ class _Graph:
             zeros=tuple(zeros),
             spans=spans,
             spacings=tuple(spacings),
-            schemes=tuple(self.schemes),
+            schemes=tuple(_one_sided(sc) for sc in self.schemes),
             op=self.op,
             n_out=self.n_out,
             otype=self.otype,
@@ -852,23 +971,70 @@ def _concat(pieces: list[NDArray[Any]]) -> NDArray[Any]:
     return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
-def _summary(x: NDArray[Any], own: _Cut) -> tuple[Any, bool] | None:
-    """The first step a coordinate block owns, and whether its other steps
-    equal it (None if it owns none: a last block of one sample)."""
-    diffx = np.diff(_float_coords(x)[own.index])
-    if diffx.size == 0:
-        return None
-    with np.errstate(all="ignore"):
-        return diffx[0], bool((diffx == diffx[0]).all())
+@dataclass(frozen=True)
+class _Summary:
+    """What the whole-array decisions need from one block of Dask
+    coordinates."""
+
+    step: Any
+    """The first step the block owns (None if it owns none: a last block
+    of one sample)."""
+    equal: bool
+    """Whether its other steps equal it."""
+    increasing: bool
+    """Whether its samples (and the step after them) are finite and
+    increasing."""
+    first: Any
+    last: Any
+    """Its first and last coordinates."""
 
 
-def _decide(summaries: list[tuple[Any, bool] | None]) -> Any:
-    """NumPy's ``diffx[0]`` if all steps of the whole array equal it, else None."""
-    first = summaries[0]
-    assert first is not None  # block 0 owns step 0 (an axis has >= 2 samples)
+def _summary(x: NDArray[Any], steps: _Cut, own: _Cut) -> _Summary:
+    xf = _float_coords(x)
+    diffx = np.diff(xf[steps.index])
+    mine = xf[own.index]
     with np.errstate(all="ignore"):
-        uniform = all(s is None or (s[1] and bool(s[0] == first[0])) for s in summaries)
-    return first[0] if uniform else None
+        step = diffx[0] if diffx.size else None
+        equal = bool((diffx == step).all()) if diffx.size else True
+        increasing = bool(np.isfinite(mine).all() and (diffx > 0).all())
+    return _Summary(step, equal, increasing, mine[0], mine[-1])
+
+
+def _decide(summaries: list[_Summary], axis: int, scheme: _api.SchemeArg) -> Any:
+    """NumPy's ``diffx[0]`` if all steps of the whole array equal it (and,
+    periodic, the seam's), else None; a periodic axis' period and (for the
+    higher-order schemes) increasing coordinates are checked here."""
+    step = summaries[0].step
+    assert step is not None  # block 0 owns step 0 (an axis has >= 2 samples)
+    period = scheme[4]
+    first, last = summaries[0].first, summaries[-1].last
+    with np.errstate(all="ignore"):
+        uniform = all(s.step is None or (s.equal and bool(s.step == step)) for s in summaries)
+        if period is not None:
+            span = float(last - first)
+            if not (np.isfinite(period) and period > 0 and period > span):
+                raise ValueError(
+                    f"period of axis {axis} must be finite and greater than x[-1] - x[0] = "
+                    f"{span}; got {period}"
+                )
+            if scheme[1] != 0 and not all(s.increasing for s in summaries):
+                raise ValueError(
+                    f"the coordinates of periodic axis {axis} must be finite and strictly "
+                    "increasing"
+                )
+            left, right = _seam_steps(first, last, period)
+            uniform = uniform and bool(left == step) and bool(right == step)
+    return step if uniform else None
+
+
+def _gather(x: NDArray[Any], span: _Span) -> NDArray[Any]:
+    """NumPy coordinates of the samples ``[lo, hi)`` of a block's span:
+    wrapped and shifted by the period on a periodic axis."""
+    if span.period is None:
+        return x[span.lo : span.hi]
+    return _ghosted(
+        np.take(x, np.arange(span.lo, span.hi), mode="wrap"), span.lo, span.n, span.period
+    )
 
 
 def _extended(plan: _Block, pieces: list[NDArray[Any]]) -> NDArray[Any]:
@@ -897,7 +1063,13 @@ def _block(
     for k, c in enumerate(coords):
         if c is not None:
             x, step = c
-            spacings[k] = x if step is None else _api.spec(step)
+            span = plan.spans[k]
+            if step is not None:
+                spacings[k] = _api.spec(step)
+            elif span.period is not None:
+                spacings[k] = _ghosted(x, span.lo, span.n, span.period)
+            else:
+                spacings[k] = x
     keep = [slice(None)] * ext.ndim
     for s in plan.spans:
         keep[s.dim] = slice(s.start - s.lo, s.stop - s.lo)

@@ -613,3 +613,146 @@ def test_operators_match_the_in_memory_bits_for_every_chunking(
 def test_operator_errors_are_raised_at_call_time(call: Any, exc: type, message: str) -> None:
     with dask.config.set(scheduler=_no_compute), pytest.raises(exc, match=message):
         call()
+
+
+# ------------------------------------------------------------ periodic axes
+
+
+def test_periodic_axes_match_the_in_memory_bits_for_every_chunking(
+    compute: Compute, rng: np.random.Generator
+) -> None:
+    """boundary="periodic" on Dask gives the in-memory bits: the blocks at
+    either end take their halo from the other end of the array, for chunks
+    of one sample (the halo then wraps over several blocks), uneven and
+    random chunks, a single block (which wraps onto itself), steps, NumPy and
+    Dask coordinates of every real dtype with their period (non-uniform,
+    equally spaced with and without a matching seam), NumPy's formulas and
+    the higher-order schemes, one axis periodic and the other not, and the
+    fused operators."""
+    shape = (9, 12)
+    f = rng.standard_normal(shape)
+    x = np.cumsum(rng.uniform(0.5, 1.5, 12))
+    period = float(x[-1] - x[0] + 0.8)
+    spacings: list[tuple[tuple[Any, ...], Any]] = [
+        ((), None),
+        ((0.5, 0.25), None),
+        ((0.5, x), [None, period]),
+        ((0.5, x.astype(np.float32)), [None, period]),
+        ((0.5, np.array([0, 1, 3, 4, 6, 7, 9, 11, 12, 14, 15, 17])), [None, 20.0]),
+        ((0.5, DaskCoords((x, 5))), [None, period]),
+        ((0.5, 0.25 * np.arange(12)), [None, 3.0]),  # seam step 0.25 too: a step
+        ((0.5, 0.25 * np.arange(12)), [None, 3.5]),  # seam step 0.75: coordinates
+        ((0.5, DaskCoords((0.25 * np.arange(12), 4))), [None, 3.0]),
+    ]
+    every: tuple[dict[str, Any], ...] = (
+        {"accuracy": None},
+        {"accuracy": None, "edge_order": 2},
+        {"accuracy": 2},
+        {"accuracy": 8},
+        {"order": 2, "accuracy": 4},
+        {"order": 3, "accuracy": 2},
+        {"order": 4, "accuracy": 2},
+    )
+    chunkings: list[Any] = [((4, 5), (5, 7))]
+    if not compute.on_cluster:
+        chunkings += [
+            1,
+            shape,
+            ((1, 7, 1), (2, 1, 9)),
+            (random_chunks(9, rng), random_chunks(12, rng)),
+        ]
+    cases: list[tuple[str, Any, Any]] = []
+    for chunks in chunkings:
+        df = da.from_array(f, chunks=chunks)
+        for sp, periods in spacings:
+            for kw in every:
+                kw = {**kw, "boundary": "periodic", "period": periods}
+                what = f"{chunks} {len(sp)} spacings {kw}"
+                cases.append((what, scheme_call(True, df, sp, kw), scheme_call(False, f, sp, kw)))
+            # One axis periodic, the other one-sided.
+            kw = {"accuracy": 4, "boundary": ["one-sided", "periodic"]}
+            kw["period"] = periods
+            cases.append(
+                (
+                    f"{chunks} mixed {len(sp)}",
+                    scheme_call(True, df, sp, kw),
+                    scheme_call(False, f, sp, kw),
+                )
+            )
+        F = [f, f[::-1].copy()]
+        dF = [da.from_array(c, chunks=chunks) for c in F]
+        for name, d_arg, m_arg in (("laplacian", df, f), ("magnitude", df, f), ("curl", dF, F)):
+            for acc in (None, 4) if name != "laplacian" else (2, 6):
+                kw = {"accuracy": acc, "boundary": "periodic", "period": [None, period]}
+                got = getattr(ndgrad.dask, name)(d_arg, 0.5, x, **kw)
+                want = getattr(ndgrad, name)(m_arg, 0.5, x, **kw)
+                cases.append((f"{chunks} {name} {kw}", got, want))
+    flat = [g for _, got, _ in cases for g in as_result(got)]
+    done = iter(compute(flat))
+    for what, got, want in cases:
+        res = tuple(next(done) for _ in as_result(got))
+        assert_same_outcome(res if isinstance(got, tuple) else res[0], want, what)
+
+
+def test_short_periodic_axes_with_chunks_of_one(rng: np.random.Generator) -> None:
+    """The shortest periodic axes each scheme takes, one sample per block:
+    the halo wraps around the whole axis."""
+    for k in (2, 4, 6, 8):
+        for d in (1, 2, 3, 4):
+            n = 2 * ((d + 1) // 2) - 1 + k  # the central width
+            f = rng.standard_normal(n)
+            x = np.cumsum(rng.uniform(0.5, 1.5, n))
+            for sp, period in (((), None), ((0.3,), None), ((x,), float(x[-1] - x[0] + 1.0))):
+                kw = {"order": d, "accuracy": k, "boundary": "periodic", "period": period}
+                got = ndgrad.dask.derivative(da.from_array(f, chunks=1), *sp, **kw)
+                want = ndgrad.derivative(f, *sp, **kw)
+                assert_same_outcome(got.compute(scheduler="sync"), want, f"d={d} k={k} {sp}")
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "message"),
+    [
+        (
+            lambda f: ndgrad.dask.gradient(f, 1.0, np.arange(8.0), boundary="periodic"),
+            ValueError,
+            "expected a period",
+        ),
+        (
+            lambda f: ndgrad.dask.gradient(f, boundary="periodic", period=3.0),
+            ValueError,
+            "constant step",
+        ),
+        (
+            lambda f: ndgrad.dask.gradient(
+                f, 1.0, np.arange(8.0) ** 2, boundary="periodic", period=[None, 10.0]
+            ),
+            ValueError,
+            "greater than",
+        ),
+        (
+            lambda f: ndgrad.dask.gradient(
+                f, 1.0, da.from_array(np.arange(8.0), chunks=3), boundary="periodic"
+            ),
+            ValueError,
+            "expected a period",
+        ),
+        (lambda f: ndgrad.dask.gradient(f, boundary="wrap"), ValueError, "boundary"),
+        (lambda f: ndgrad.dask.laplacian(f, boundary=["periodic"]), ValueError, "one per axis"),
+    ],
+)
+def test_periodic_errors_are_raised_at_call_time(call: Any, exc: type, message: str) -> None:
+    f = da.from_array(np.arange(56.0).reshape(7, 8), chunks=2)
+    with dask.config.set(scheduler=_no_compute), pytest.raises(exc, match=message):
+        call(f)
+
+
+def test_lazy_periodic_coordinates_are_checked_when_the_blocks_run() -> None:
+    f = da.from_array(np.arange(8.0), chunks=3)
+    x = da.from_array(np.arange(8.0) ** 2, chunks=3)
+    g = ndgrad.dask.gradient(f, x, boundary="periodic", period=40.0)
+    with pytest.raises(ValueError, match="greater than"):
+        g.compute(scheduler="sync")
+    down = da.from_array(-np.arange(8.0), chunks=3)
+    g = ndgrad.dask.gradient(f, down, accuracy=4, boundary="periodic", period=10.0)
+    with pytest.raises(ValueError, match="increasing"):
+        g.compute(scheduler="sync")

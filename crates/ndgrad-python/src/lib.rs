@@ -143,8 +143,10 @@ fn scheme(
 }
 
 /// The samples a Dask block or file slab of rows `start..stop` of an axis
-/// of `n` samples needs for `scheme` (its halo), or `None` (see
-/// [`Scheme::input_rows`]).
+/// of `n` samples needs for `scheme` (its halo), or `None`: see
+/// [`Scheme::input_rows`], and for a periodic scheme
+/// [`Scheme::wrapped_input_rows`] (indices past either end wrap; the piece
+/// is then differentiated with the one-sided scheme).
 #[pyfunction]
 fn input_rows(
     py: Python<'_>,
@@ -152,9 +154,15 @@ fn input_rows(
     start: usize,
     stop: usize,
     n: usize,
-) -> PyResult<Option<(usize, usize)>> {
+) -> PyResult<Option<(isize, isize)>> {
     let s = scheme(py, &scheme_arg)?;
-    Ok(s.input_rows(start..stop, n).map(|r| (r.start, r.end)))
+    Ok(if s.boundary().is_periodic() {
+        s.wrapped_input_rows(start..stop, n)
+            .map(|r| (r.start, r.end))
+    } else {
+        s.input_rows(start..stop, n)
+            .map(|r| (r.start as isize, r.end as isize))
+    })
 }
 
 /// The per-axis arguments of a call, read from `_api.py`'s tuples: one

@@ -530,32 +530,52 @@ impl Planner<'_> {
         }
     }
 
-    /// Weights on the coordinates: Fornberg's at the boundary rows, the
-    /// interior's a block at a time ([`CentralWeights`]).
+    /// Weights on the coordinates: the interior's a block at a time
+    /// ([`CentralWeights`]); at the boundary rows, Fornberg's on the pinned
+    /// one-sided window, or (periodic) the interior's central formula on the
+    /// wrapped window, whose coordinates beyond the ends are shifted by the
+    /// period in the coordinates' own type, `x[j + n] - p` and `x[j - n] + p`.
+    /// A periodic axis is so the interior of its wrap-padded copy, which is
+    /// what lets a piece of it (a Dask block) be computed from a halo taken
+    /// from the other end ([`Scheme::wrapped_input_rows`]).
     fn fornberg_coordinates<'a, S: SpacingElement>(&self, x: ArrayView1<'a, S>) -> AxisPlan<'a> {
         let (n, reach) = (self.len, self.scheme.reach());
         let d = usize::from(self.scheme.derivative());
-        let xf = |i: usize| x[i].to_real().to_f64();
         let promote = Promote::Strong(<S::Real as Real>::PRECISION);
-        let period = self.scheme.boundary().period();
+        let period = self
+            .scheme
+            .boundary()
+            .period()
+            .map(<S::Real as Real>::from_f64);
         let row = |r: usize| -> Row {
-            let at: Vec<isize> = match self.scheme.window(r, n) {
-                Some(w) => w.map(|j| j as isize).collect(),
-                None => (r as isize - reach as isize..=r as isize + reach as isize).collect(),
+            let (at, w) = match (self.scheme.window(r, n), period) {
+                (Some(win), _) => {
+                    let xf = |i: usize| x[i].to_real().to_f64();
+                    let z: Vec<f64> = win.clone().map(|j| xf(j) - xf(r)).collect();
+                    let mut w = vec![0.0; z.len()];
+                    weights::fornberg(&z, d, &mut w);
+                    (win.collect(), w)
+                }
+                (None, period) => {
+                    let p = period.unwrap_or_else(|| unreachable!("a wrapped row has a period"));
+                    let window = r as isize - reach as isize..=r as isize + reach as isize;
+                    let ghost = |j: isize| {
+                        let i = j.rem_euclid(n as isize) as usize;
+                        let v = x[i].to_real();
+                        match j {
+                            j if j < 0 => v - p,
+                            j if j >= n as isize => v + p,
+                            _ => v,
+                        }
+                        .to_f64()
+                    };
+                    let xs: Vec<f64> = window.clone().map(ghost).collect();
+                    let mut w = vec![0.0; xs.len()];
+                    weights::central(&xs, reach, d, &mut w);
+                    let at = window.map(|j| j.rem_euclid(n as isize) as usize).collect();
+                    (at, w)
+                }
             };
-            // Coordinates of the window, ghosts beyond the ends of a periodic axis.
-            let coord = |j: isize| match (j, period) {
-                (j, Some(p)) if j < 0 => xf((j + n as isize) as usize) - p,
-                (j, Some(p)) if j >= n as isize => xf(j as usize - n) + p,
-                (j, _) => xf(j as usize),
-            };
-            let z: Vec<f64> = at.iter().map(|&j| coord(j) - xf(r)).collect();
-            let mut w = vec![0.0; z.len()];
-            weights::fornberg(&z, d, &mut w);
-            let at = at
-                .iter()
-                .map(|&j| j.rem_euclid(n as isize) as usize)
-                .collect();
             Row::Taps {
                 at,
                 taps: Taps {

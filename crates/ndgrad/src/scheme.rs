@@ -337,6 +337,37 @@ impl Scheme {
         Some(lo..hi)
     }
 
+    /// For a periodic scheme, the samples that rows `rows` of an axis of
+    /// `n` samples read, as indices that may run past either end: index
+    /// `j < 0` stands for sample `j + n` one period earlier (at coordinate
+    /// `x[j + n] - period`), `j >= n` for sample `j - n` one period later
+    /// (at `x[j - n] + period`). The range is widened (if need be) to the
+    /// one-sided scheme's [`min_len`](Scheme::min_len): differentiating
+    /// those samples with `self.with_boundary(Boundary::OneSided)` gives,
+    /// at `rows`, the values the periodic scheme gives on the whole axis.
+    /// This is how a piece of a periodic axis (a Dask block, a file slab)
+    /// takes its halo from the other end of the array. `None` for a
+    /// one-sided scheme, an empty or out-of-range `rows`, or an axis shorter
+    /// than `min_len()`.
+    ///
+    /// ```
+    /// use ndgrad::{Boundary, Scheme};
+    /// let s = Scheme::new(1, 4)?.with_boundary(Boundary::Periodic { period: None });
+    /// assert_eq!(s.wrapped_input_rows(0..3, 10), Some(-2..5));
+    /// assert_eq!(s.wrapped_input_rows(9..10, 10), Some(7..12));
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    pub fn wrapped_input_rows(&self, rows: Range<usize>, n: usize) -> Option<Range<isize>> {
+        if !self.boundary.is_periodic() || rows.is_empty() || rows.end > n || n < self.min_len() {
+            return None;
+        }
+        let h = self.reach() as isize;
+        let need = self.with_boundary(Boundary::OneSided).min_len() as isize;
+        let lo = rows.start as isize - h;
+        let hi = (rows.end as isize + h).max(lo + need);
+        Some(lo..hi)
+    }
+
     /// The exact weights of row `row` on an axis of `n` samples with unit
     /// step (multiply by `1/h^d` for a step `h`).
     ///
