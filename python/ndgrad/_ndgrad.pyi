@@ -49,6 +49,7 @@ __all__ = [
     "operator_u2",
     "operator_u4",
     "operator_u8",
+    "reach",
 ]
 
 __version__: str
@@ -295,3 +296,4 @@ def check(
     schemes: list[_Scheme],
 ) -> None: ...
 def input_rows(scheme_arg: _Scheme, start: int, stop: int, n: int) -> tuple[int, int] | None: ...
+def reach(scheme_arg: _Scheme) -> tuple[int, int]: ...

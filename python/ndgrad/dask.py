@@ -739,6 +739,32 @@ def _one_sided(scheme: _api.SchemeArg) -> _api.SchemeArg:
 
 
 @dataclass(frozen=True)
+class _AxisBlock:
+    """What the task of one output block of the gradient along one axis
+    does with the block and its halo pieces."""
+
+    shape: tuple[int, ...]
+    span: _Span
+    before: tuple[int, ...]
+    after: tuple[int, ...]
+    """Which face of each piece's source block (see ``_Block.picks``)."""
+    spacing: Any
+    """The ``_api.spec`` of a step, the (wrapped, shifted) coordinates of
+    samples ``[lo, hi)``, or None (Dask coordinates: task inputs)."""
+    scheme: _api.SchemeArg
+    """The one-sided scheme the pieces are differentiated with."""
+    reach: int
+    head: tuple[int, int]
+    tail: tuple[int, int]
+    """The samples the block's first and last ``reach`` rows read."""
+    direct: bool
+    """Whether the block is differentiated as it is (its inner rows are
+    right as they are) and only its first and last ``reach`` rows again,
+    from thin pieces with their halo; otherwise the block is extended."""
+    otype: np.dtype[Any]
+
+
+@dataclass(frozen=True)
 class _Block:
     """What the task of one output block does with its inputs."""
 
@@ -840,8 +866,16 @@ class _Graph:
             if isinstance(s, _LazyCoords)
         }
         self.faces: dict[tuple[int, ...], list[_Cut]] = {}
-        for index in itertools.product(*(range(len(c)) for c in f.chunks)):
-            self._block_task(index, coord_prefix)
+        indices = list(itertools.product(*(range(len(c)) for c in f.chunks)))
+        per_axis: dict[str, dict[_Key, Any]] = {}
+        for index in indices:
+            if self.op is None:
+                for k in range(len(self.args.axes)):
+                    out = f"{self.name}-{k}"
+                    task = self._axis_task(k, index, coord_prefix)
+                    per_axis.setdefault(out, {})[(out, *index)] = task
+            else:
+                self._block_task(index, coord_prefix)
         for source, cuts in self.faces.items():
             for i, x in enumerate(self.inputs):
                 self.dsk[(f"{self.halo}-{i}", *source)] = (
@@ -862,15 +896,79 @@ class _Graph:
         outs = []
         for k in range(self.n_out):
             out = f"{self.name}-{k}"
-            layer = {
-                (out, *index): (operator.getitem, (self.name, *index), k)
-                for index in itertools.product(*(range(len(c)) for c in f.chunks))
+            layer = per_axis.get(out) or {
+                (out, *index): (operator.getitem, (self.name, *index), k) for index in indices
             }
             graph = HighLevelGraph(
                 {**layers, out: MaterializedLayer(layer)}, {**deps, out: {self.name}}
             )
             outs.append(da.Array(graph, out, f.chunks, meta=meta))
         return outs
+
+    def _axis_task(self, k: int, index: tuple[int, ...], coord_prefix: dict[int, str]) -> Any:
+        """The task of one output block of the gradient along requested axis
+        ``k``: the block, the halo pieces before and after it along that
+        axis (faces of the neighbouring blocks, or of the other end of a
+        periodic axis), and the spacing."""
+        f = self.f
+        ax = self.args.axes[k]
+        shape = tuple(c[i] for c, i in zip(f.chunks, index, strict=True))
+        if 0 in shape:
+            return (np.empty, shape, self.otype)
+        start = self.starts[ax][index[ax]]
+        span = _span(ax, start, start + shape[ax], f.shape[ax], self.schemes[k])
+        sides: list[tuple[list[_Key], list[int]]] = []
+        for lo, hi in ((span.lo, span.start), (span.stop, span.hi)):
+            keys: list[_Key] = []
+            picks: list[int] = []
+            for i, st, a, b, _ in _pieces(self.starts[ax], f.chunks[ax], lo, hi):
+                source = _with_at(index, ax, i)
+                cut = tuple(
+                    slice(a - st, b - st) if d == ax else slice(None) for d in range(f.ndim)
+                )
+                faces = self.faces.setdefault(source, [])
+                picks.append(len(faces))
+                faces.append(_Cut(cut))
+                keys.append((f"{self.halo}-0", *source))
+            sides.append((keys, picks))
+        reach, min_len = _ndgrad.reach(self.schemes[k])
+        m = span.stop - span.start
+        head = _ndgrad.input_rows(self.schemes[k], span.start, span.start + min(reach, m), span.n)
+        tail = _ndgrad.input_rows(self.schemes[k], span.stop - min(reach, m), span.stop, span.n)
+        assert head is not None and tail is not None
+        direct = (
+            m >= max(min_len, 2 * reach)
+            and (head[0], tail[1]) == (span.lo, span.hi)
+            and head[1] <= span.stop
+            and tail[0] >= span.start
+        )
+        coords: Any = None
+        spacing: Any
+        match self.spacings[k]:
+            case _LazyCoords():
+                prefix = coord_prefix[k]
+                coords = [(f"{prefix}-slice", index[ax]), (f"{prefix}-step", 0)]
+                spacing = None
+            case _Coords(cx):
+                spacing = _gather(cx, span)
+            case _Step(value):
+                spacing = _api.spec(value)
+            case _:
+                spacing = _api.spec(_api.UNIT)
+        plan = _AxisBlock(
+            shape=shape,
+            span=span,
+            before=tuple(sides[0][1]),
+            after=tuple(sides[1][1]),
+            spacing=spacing,
+            scheme=_one_sided(self.schemes[k]),
+            reach=reach,
+            head=head,
+            tail=tail,
+            direct=direct,
+            otype=self.otype,
+        )
+        return (_axis_block, plan, (f.name, *index), sides[0][0], sides[1][0], coords)
 
     def _block_task(self, index: tuple[int, ...], coord_prefix: dict[int, str]) -> None:
         f = self.f
@@ -950,6 +1048,10 @@ def _with(b: int, ax: int, ndim: int) -> tuple[int, ...]:
     index = [0] * ndim
     index[ax] = b
     return tuple(index)
+
+
+def _with_at(index: tuple[int, ...], ax: int, i: int) -> tuple[int, ...]:
+    return (*index[:ax], i, *index[ax + 1 :])
 
 
 def _token_of(s: _AxisSpacing) -> Any:
@@ -1035,6 +1137,67 @@ def _gather(x: NDArray[Any], span: _Span) -> NDArray[Any]:
     return _ghosted(
         np.take(x, np.arange(span.lo, span.hi), mode="wrap"), span.lo, span.n, span.period
     )
+
+
+def _axis_block(
+    plan: _AxisBlock,
+    block: NDArray[Any],
+    before: list[tuple[NDArray[Any], ...]],
+    after: list[tuple[NDArray[Any], ...]],
+    coords: list[Any] | None,
+) -> NDArray[Any]:
+    """One output block of the gradient along one axis.
+
+    Differentiating the block alone gives every row whose window the block
+    holds; only the first and last ``reach`` rows (when a halo exists on
+    that side) are differentiated again, from a thin piece made of the halo
+    and the few block rows their windows read. No copy of the block is
+    made. Blocks too short for that are extended with their halo instead.
+    """
+    s = plan.span
+    d = s.dim
+    ahead = [p[i] for p, i in zip(before, plan.before, strict=True)]
+    behind = [p[i] for p, i in zip(after, plan.after, strict=True)]
+    spacing = plan.spacing
+    if coords is not None:
+        x, step = coords
+        if step is not None:
+            spacing = _api.spec(step)
+        elif s.period is not None:
+            spacing = _ghosted(x, s.lo, s.n, s.period)
+        else:
+            spacing = x
+    native = plan.otype.newbyteorder("=")
+
+    def diff(a: NDArray[Any], lo: int) -> NDArray[Any]:
+        """The derivative of samples ``lo, lo + 1, ...`` (``a`` along ``d``)."""
+        sp = spacing
+        if isinstance(sp, np.ndarray):
+            sp = sp[lo - s.lo : lo - s.lo + a.shape[d]]
+            sp = ("nonuniform", _api.code(sp.dtype), _api.native(sp))
+        out = np.empty(a.shape, dtype=native)
+        _api.run(a, [out], [d], [sp], [plan.scheme], 1)
+        return out
+
+    def rows(a: int, b: int) -> tuple[slice, ...]:
+        return (slice(None),) * d + (slice(a, b),)
+
+    if plan.direct:
+        out = diff(block, s.start)
+        r = plan.reach
+        if s.lo < s.start:
+            (a, b) = plan.head
+            res = diff(np.concatenate([*ahead, block[rows(0, b - s.start)]], axis=d), a)
+            out[rows(0, r)] = res[rows(s.start - a, s.start - a + r)]
+        if s.hi > s.stop:
+            (a, b) = plan.tail
+            res = diff(np.concatenate([block[rows(a - s.start, None)], *behind], axis=d), a)
+            out[rows(out.shape[d] - r, None)] = res[rows(s.stop - r - a, s.stop - a)]
+    else:
+        ext = np.concatenate([*ahead, block, *behind], axis=d)
+        out = diff(ext, s.lo)[rows(s.start - s.lo, s.stop - s.lo)]
+    # NumPy keeps a byte-swapped input's byte order in its output.
+    return out if plan.otype.isnative else out.astype(plan.otype)
 
 
 def _extended(plan: _Block, pieces: list[NDArray[Any]]) -> NDArray[Any]:

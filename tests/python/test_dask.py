@@ -370,13 +370,17 @@ def test_nothing_is_computed_until_compute() -> None:
 
 
 def test_one_task_per_output_block_and_one_halo_exchange() -> None:
-    """All requested axes share each block's task; no per-axis overlap layers."""
+    """Each output block is one task that reads its block and the halo faces
+    of its neighbours along its axis; one task per source block cuts every
+    face; no overlap layers, no getitem layer."""
     f = da.ones((8, 9, 10), chunks=(4, 3, 5))
     got = ndgrad.dask.gradient(f)
     graph = dict(got[0].__dask_graph__())
-    name = got[0].name.rsplit("-", 1)[0]
-    block_tasks = [k for k in graph if isinstance(k, tuple) and k[0] == name]
-    assert len(block_tasks) == f.npartitions
+    for g in got:
+        tasks = [k for k in dict(g.__dask_graph__()) if isinstance(k, tuple) and k[0] == g.name]
+        assert len(tasks) == f.npartitions
+    # The input's blocks, the face tasks and this axis' blocks: nothing else.
+    assert len(graph) == 3 * f.npartitions
     halo = [k for k in graph if isinstance(k, tuple) and k[0].startswith("ndgrad-halo")]
     # One task per source block cuts the faces its neighbours need: one face
     # for each neighbour along each axis, no corners.
@@ -756,3 +760,35 @@ def test_lazy_periodic_coordinates_are_checked_when_the_blocks_run() -> None:
     g = ndgrad.dask.gradient(f, down, accuracy=4, boundary="periodic", period=10.0)
     with pytest.raises(ValueError, match="increasing"):
         g.compute(scheduler="sync")
+
+
+@pytest.mark.parametrize("chunks", [(12, 13, 12), (2, 11, 10, 14), (20, 17), (15, 1, 21)])
+def test_blocks_long_enough_are_differentiated_in_place(
+    chunks: tuple[int, ...], rng: np.random.Generator
+) -> None:
+    """Blocks that hold their inner rows' windows are differentiated as they
+    are, and only their first and last rows again from thin pieces with the
+    halo (a block shorter than the stencil is extended instead): every
+    scheme, one-sided and periodic, steps and coordinates, 2-D along either
+    axis, gives the in-memory bits."""
+    n = sum(chunks)
+    f = rng.standard_normal((5, n))
+    x = np.cumsum(rng.uniform(0.5, 1.5, n))
+    period = float(x[-1] - x[0] + 1.0)
+    cases: list[tuple[str, Any, Any]] = []
+    for boundary, p in (("one-sided", None), ("periodic", period)):
+        for sp, per in ((0.3, None), (x, p)):
+            for d, k in ((1, None), (1, 2), (1, 8), (2, 4), (3, 6), (4, 8)):
+                kw = {"order": d, "accuracy": k, "boundary": boundary, "period": per}
+                if k is None and boundary == "one-sided":
+                    kw = {"order": 1, "accuracy": None}
+                for fa, ch, ax in (
+                    (f, (5, chunks), 1),
+                    (np.ascontiguousarray(f.T), (chunks, 5), 0),
+                ):
+                    got = ndgrad.dask.derivative(da.from_array(fa, chunks=ch), sp, axis=ax, **kw)
+                    want = ndgrad.derivative(fa, sp, axis=ax, **kw)
+                    cases.append((f"{ch} {kw}", got, want))
+    done = dask.compute(*[got for _, got, _ in cases], scheduler="threads")
+    for (what, _, want), res in zip(cases, done, strict=True):
+        assert_same_outcome(res, want, what)

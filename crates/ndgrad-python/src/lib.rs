@@ -165,6 +165,15 @@ fn input_rows(
     })
 }
 
+/// A scheme's reach (its central half-width: the rows at each end of a
+/// piece whose windows leave it) and the fewest samples its one-sided
+/// version works on.
+#[pyfunction]
+fn reach(py: Python<'_>, scheme_arg: SchemeArg) -> PyResult<(usize, usize)> {
+    let s = scheme(py, &scheme_arg)?;
+    Ok((s.reach(), s.with_boundary(Boundary::OneSided).min_len()))
+}
+
 /// The per-axis arguments of a call, read from `_api.py`'s tuples: one
 /// scheme and one held spacing per axis.
 fn per_axis<'py>(
@@ -546,7 +555,7 @@ mod _ndgrad {
     use pyo3::prelude::*;
 
     #[pymodule_export]
-    use super::{_stencil_probe, check, input_rows};
+    use super::{_stencil_probe, check, input_rows, reach};
 
     #[pymodule_export]
     use super::{
