@@ -1179,7 +1179,7 @@ def _axis_block(
         _api.run(a, [out], [d], [sp], [plan.scheme], 1)
         return out
 
-    def rows(a: int, b: int) -> tuple[slice, ...]:
+    def rows(a: int, b: int | None) -> tuple[slice, ...]:
         return (slice(None),) * d + (slice(a, b),)
 
     if plan.direct:
