@@ -1,12 +1,20 @@
 """``numpy.gradient`` on Dask arrays, block by block, with NumPy's bits.
 
-``ndgrad.dask.gradient`` builds one task per output block. Each task
-assembles the block and the halo it needs along every requested axis (one
-sample each side, more at the array's ends for second-order edges, taken from
-as many neighbouring blocks as that reaches), runs the ndgrad kernel on it
-for all requested axes at once with one thread, and trims the halo off. The
-results are bit for bit those of ``numpy.gradient`` on the whole array, for
-every chunking, including chunks of one or two samples.
+``ndgrad.dask.gradient`` builds one task per output block and axis. The
+task differentiates its block as it is, with one thread, and then only the
+block's first and last few rows (as many as the stencil reaches) again,
+from thin pieces made of the halo its neighbours send and the block rows
+those rows' windows read: the block is never copied. The halo is what the
+core's scheme says the rows read (one sample each side for NumPy's
+formulas, more for wider stencils, at the array's ends the samples the
+one-sided windows read, and on a periodic axis the samples at the other
+end), gathered from as many neighbouring blocks as it spans; one task per
+source block cuts every face its neighbours need. A block shorter than the
+stencil is extended with its halo instead. The results are bit for bit
+those of ``numpy.gradient`` (or of ``ndgrad.gradient`` with a scheme) on
+the whole array, for every chunking, including chunks of one sample. The
+fused operators run one task per block for all axes, on the block
+extended with its halo.
 
 Coordinates are judged uniform or not from the whole coordinate array, as
 NumPy does: equally spaced coordinates become NumPy's scalar step
