@@ -519,6 +519,52 @@ def cases(a: dict[str, np.ndarray]) -> list[dict]:
         expect=axes(native(nd(fb, accuracy=4, boundary="periodic"))),
     )
 
+    # A periodic slab axis with coordinates: the halo from the other end of
+    # the file, the coordinates past the ends shifted by the period.
+    grad(
+        "stream_periodic_coords_slab_axis",
+        "long.npy",
+        "g.npz",
+        "--coords",
+        "0={data}/x64.npy",
+        "--boundary",
+        "0=periodic",
+        "--period",
+        "0=200",
+        "--edge-order",
+        "2",
+        "--memory",
+        "16KiB",
+        expect=axes(wrap(L, a["x64.npy"], 1.0, axes=[0], period=200.0, edge_order=2)),
+    )
+    grad(
+        "stream_acc4_periodic_coords_f32_fortran",
+        "long_f32_be_f.npy",
+        "g.npz",
+        "--coords",
+        "1={data}/x50.npy",
+        "--boundary",
+        "1=periodic",
+        "--period",
+        "1=80",
+        "--accuracy",
+        "4",
+        "--memory",
+        "8KiB",
+        expect=axes(
+            native(
+                nd(
+                    fb,
+                    1.0,
+                    a["x50.npy"],
+                    accuracy=4,
+                    boundary=["one-sided", "periodic"],
+                    period=[None, 80.0],
+                )
+            )
+        ),
+    )
+
     # The operators: derivative, magnitude, laplacian, div and curl.
     def op(cid, command, srcs, output, *extra, expect):
         ins = ["{data}/" + x for x in srcs]

@@ -90,9 +90,8 @@ period is n*h with a step; with coordinates give it with --period AXIS=VALUE).
 
 Outputs: .npy (one differentiated axis), .npz (one array per axis, named axis0,
 axis1, ...), .csv (1-D or 2-D). A .npy input larger than --memory is streamed
-through a memory map in slabs; the result is the same to the bit. (Not when the
-axis it is sliced along, the first, or the last in Fortran order, is periodic
-with coordinates: raise --memory then.)
+through a memory map in slabs, periodic axes included; the result is the same to
+the bit.
 
 Examples:
   ndgrad grad field.npy -o grad.npz

@@ -5,31 +5,35 @@
 //! the last axis for Fortran order), widened by the halo the stencil needs
 //! (the core's [`Scheme::input_rows`]: [`Scheme::reach`] rows each side,
 //! and the rows of the one-sided window when a slab touches an end). On a
-//! periodic axis the halo is `reach` rows each side taken modulo the axis
-//! length, from the other end of the file at the seam; the slab is then
-//! differentiated with one-sided ends, whose interior rows are the
-//! periodic scheme's rows (see [`Halo::Wrap`]). Each
-//! slab's result is computed by the core library and the slab's own rows
-//! are appended to the outputs, which are written as they go into temporary
-//! files beside the output and renamed into place at the end.
+//! periodic axis the halo is the core's [`Scheme::wrapped_input_rows`],
+//! read from the other end of the file at the seam; the slab is then
+//! differentiated with one-sided ends, and its inner rows are the periodic
+//! scheme's rows: a periodic axis is the interior of its wrap-padded copy
+//! (see [`Halo::Wrap`]). Each slab's result is computed by the core library
+//! and the slab's own rows are appended to the outputs, which are written
+//! as they go into temporary files beside the output and renamed into
+//! place at the end.
 //!
 //! The results are the in-memory results to the bit: every interior row sees
 //! the same neighbours, the boundary rows use the same one-sided formulas,
 //! and along the slab axis the coordinates keep the whole array's decision
-//! between the uniform and non-uniform formulas ([`Coords::uniform_step`],
-//! [`Spacing::NonUniform`]).
+//! between the uniform and non-uniform formulas ([`SlabCoords`]); on a
+//! periodic axis, the coordinates of the rows past the ends are shifted by
+//! the period as the core shifts them ([`ghosted`]).
 
+use std::convert::identity;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::ops::Range;
+use std::ops::{Add, Range, Sub};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use ndarray::{ArrayViewD, Axis, IxDyn, ShapeBuilder, Slice};
-use ndgrad::{Boundary, Options, Scheme, Spacing};
+use half::f16;
+use ndarray::{ArrayD, ArrayViewD, Axis, Ix1, IxDyn, ShapeBuilder, Slice};
+use ndgrad::{Boundary, Options, Scheme, Spacing, Step};
 
 use crate::Common;
-use crate::data::{DType, Elem, decode_extend, encode_into, with_dtype};
+use crate::data::{DType, Data, Elem, decode_extend, encode_into, with_dtype};
 use crate::io::npy::{NpyHeader, write_header};
 use crate::io::{Format, Pending, npz};
 use crate::job::{ArrayJob, AxisSpec, coords, size};
@@ -118,40 +122,19 @@ fn run_typed<T: Operand>(job: &Job<'_>) -> Result<Report> {
     // each input, the outputs, and the encoded bytes of one output.
     let per_row = (row_elems * (nin * 2 * in_size + nout * out_size + out_size)) as u64;
     let k_outer = job.spec.axes.iter().position(|&a| a == outer);
-    let halo = halo(job, k_outer, outer)?;
+    let halo = Halo::of(k_outer.map(|k| job.spec.schemes[k]));
     let slab_rows = slab_rows(job, &halo, n, per_row)?;
 
-    // The options for one slab: along the slab axis, the whole array's
-    // uniform-or-not decision with the slab's own coordinates, and one-sided
-    // ends for a wrapped slab.
+    // The options for one slab: along the slab axis, one-sided ends for a
+    // wrapped slab, and the whole array's uniform-or-not decision with the
+    // coordinates of the rows the slab reads.
     let mut schemes = job.spec.schemes.clone();
     if let (Some(k), Halo::Wrap(s)) = (k_outer, &halo) {
         schemes[k] = s.with_boundary(Boundary::OneSided);
     }
-    let outer_step = match k_outer.map(|k| &job.spec.specs[k]) {
-        Some(AxisSpec::Coords(x)) => Some(coords(x)?.uniform_step()),
-        _ => None,
-    };
-    let base: Vec<Spacing<'_>> = job
-        .spec
-        .specs
-        .iter()
-        .map(AxisSpec::spacing)
-        .collect::<Result<_>>()?;
-    let slab_options = |rows: &Range<usize>| -> Options<'_> {
-        let mut spacing = base.clone();
-        if let (Some(k), Some(step)) = (k_outer, outer_step) {
-            spacing[k] = match (step, &spacing[k]) {
-                (Some(step), _) => Spacing::Uniform(step),
-                (None, Spacing::Coordinates(x)) => Spacing::NonUniform(x.slice(rows.clone())),
-                (None, other) => *other,
-            };
-        }
-        Options::new()
-            .axes(job.spec.axes.iter().map(|&a| Axis(a)))
-            .spacing_per_axis(spacing)
-            .scheme_per_axis(schemes.iter().copied())
-            .par(job.common.par)
+    let outer_coords = match k_outer {
+        Some(k) => SlabCoords::of(&job.spec.specs[k], &job.spec.schemes[k])?,
+        None => None,
     };
 
     let mut parts = open_parts(job, T::Output::DTYPE)?;
@@ -173,19 +156,29 @@ fn run_typed<T: Operand>(job: &Job<'_>) -> Result<Report> {
             .collect();
         while a < n {
             let b = (a + slab_rows).min(n);
-            let (pieces, own) = halo.pieces(a..b, n);
+            let read = halo.read(a..b, n);
             for ((input, file), values) in job.inputs.iter().zip(&files).zip(&mut values) {
-                read_rows(input, file, &pieces, row_bytes, values)?;
+                read_rows(input, file, &pieces(&read, n), row_bytes, values)?;
             }
-            let len: usize = pieces.iter().map(ExactSizeIterator::len).sum();
             let mut shape = h.shape.clone();
-            shape[outer] = len;
-            // Only a one-piece slab can have coordinates along the slab axis.
-            let grads = apply(
-                job.op,
-                &views(&values, &shape, h.fortran),
-                &slab_options(&pieces[0]),
-            )?;
+            shape[outer] = read.len();
+            let mut ghost = None;
+            let mut spacing: Vec<Spacing<'_>> = job
+                .spec
+                .specs
+                .iter()
+                .map(AxisSpec::spacing)
+                .collect::<Result<_>>()?;
+            if let (Some(k), Some(c)) = (k_outer, &outer_coords) {
+                spacing[k] = c.spacing(&read, &mut ghost)?;
+            }
+            let options = Options::new()
+                .axes(job.spec.axes.iter().map(|&a| Axis(a)))
+                .spacing_per_axis(spacing)
+                .scheme_per_axis(schemes.iter().copied())
+                .par(job.common.par);
+            let grads = apply(job.op, &views(&values, &shape, h.fortran), &options)?;
+            let own = (a as isize - read.start) as usize;
             for (g, w) in grads.iter().zip(&mut writers) {
                 let mine = g.slice_axis(Axis(outer), Slice::from(own..own + (b - a)));
                 encoded.clear();
@@ -243,33 +236,6 @@ fn read_rows<T: Elem>(
     Ok(())
 }
 
-/// The halo of the slab axis `outer` (differentiated as `k_outer`, if it is).
-fn halo(job: &Job<'_>, k_outer: Option<usize>, outer: usize) -> Result<Halo> {
-    Ok(match k_outer {
-        None => Halo::Own,
-        Some(k) => {
-            let scheme = job.spec.schemes[k];
-            if !scheme.boundary().is_periodic() {
-                Halo::OneSided(scheme)
-            } else if let AxisSpec::Coords(_) = job.spec.specs[k] {
-                // The seam's weights come from the coordinates across it,
-                // `x[0] + period` and `x[n-1] - period`, which the core
-                // computes in its own precision: a slab cannot reproduce
-                // them to the bit, so this is refused rather than approximated.
-                bail!(
-                    "'{}' is streamed in slabs along axis {outer}, which is periodic with \
-                     coordinates: such an axis is differentiated in memory only; raise \
-                     --memory above {}",
-                    job.inputs[0].path.display(),
-                    size(in_memory_bytes(job.inputs, job.names.len()))
-                );
-            } else {
-                Halo::Wrap(scheme)
-            }
-        }
-    })
-}
-
 /// Opens the input and checks that it holds all the data its header
 /// promises.
 fn open_checked(input: &Input<'_>) -> Result<File> {
@@ -297,61 +263,48 @@ enum Halo {
     Own,
     /// One-sided ends: the core's [`Scheme::input_rows`].
     OneSided(Scheme),
-    /// A periodic axis with a step: [`Scheme::reach`] rows each side,
-    /// modulo the axis length. The slab is differentiated with one-sided
-    /// ends and only its inner rows kept: each of them reads its central
-    /// window, with the weights the periodic scheme uses at every row (a
-    /// step's weights do not depend on the row).
+    /// A periodic axis: the core's [`Scheme::wrapped_input_rows`], rows
+    /// past either end read from the other end of the file. The slab is
+    /// differentiated with one-sided ends and only its own rows kept, which
+    /// read their central windows with the periodic scheme's weights: on
+    /// coordinates, those of the rows past the ends shifted by the period
+    /// ([`SlabCoords::Wrapped`]).
     Wrap(Scheme),
 }
 
 impl Halo {
-    /// The ranges of rows whose concatenation is slab `rows` with its halo,
-    /// and where the slab's own rows start in it.
-    fn pieces(&self, rows: Range<usize>, n: usize) -> (Vec<Range<usize>>, usize) {
-        match self {
-            Halo::Own => (vec![rows], 0),
-            Halo::OneSided(scheme) => {
-                let read = scheme
-                    .input_rows(rows.clone(), n)
-                    .expect("the axis was checked to be long enough for the scheme");
-                let own = rows.start - read.start;
-                (vec![read], own)
-            }
-            Halo::Wrap(scheme) => {
-                let h = scheme.reach();
-                // `rows.start - h .. rows.end + h`, folded into `0..n`, and
-                // longer at the end if the one-sided scheme the slab is
-                // differentiated with needs more rows (a second or fourth
-                // derivative's one-sided window is one row wider than its
-                // central one).
-                let mut pieces = Vec::new();
-                let mut at = (rows.start + n * h.div_ceil(n) - h) % n;
-                let mut left = (rows.len() + 2 * h).max(one_sided_len(scheme));
-                while left > 0 {
-                    let len = left.min(n - at);
-                    pieces.push(at..at + len);
-                    left -= len;
-                    at = 0;
-                }
-                (pieces, h)
-            }
+    /// The halo of a slab axis differentiated by `scheme`, if it is.
+    fn of(scheme: Option<Scheme>) -> Self {
+        match scheme {
+            None => Halo::Own,
+            Some(s) if s.boundary().is_periodic() => Halo::Wrap(s),
+            Some(s) => Halo::OneSided(s),
         }
     }
 
-    /// The most rows the halo adds to a slab.
-    fn extra(&self) -> usize {
+    /// The rows slab `rows` of an axis of `n` reads, in order, its own
+    /// among them. Past the ends of a periodic axis, `j < 0` stands for row
+    /// `j + n` and `j >= n` for row `j - n` ([`pieces`]).
+    fn read(&self, rows: Range<usize>, n: usize) -> Range<isize> {
+        const CHECKED: &str = "the axis was checked to be long enough for the scheme";
+        let rows = match self {
+            Halo::Own => rows,
+            Halo::OneSided(scheme) => scheme.input_rows(rows, n).expect(CHECKED),
+            Halo::Wrap(scheme) => return scheme.wrapped_input_rows(rows, n).expect(CHECKED),
+        };
+        rows.start as isize..rows.end as isize
+    }
+
+    /// The most rows the halo adds to a slab of an axis of `n`.
+    fn extra(&self, n: usize) -> usize {
         match self {
             Halo::Own => 0,
             Halo::OneSided(scheme) => halo_rows(scheme),
-            Halo::Wrap(scheme) => (2 * scheme.reach()).max(one_sided_len(scheme) - 1),
+            // `reach` rows each side, the slab widened to the one-sided
+            // scheme's window if it is shorter: most for a one-row slab.
+            Halo::Wrap(_) => self.read(0..1, n).len() - 1,
         }
     }
-}
-
-/// The fewest rows the one-sided version of a periodic scheme works on.
-fn one_sided_len(scheme: &Scheme) -> usize {
-    scheme.with_boundary(Boundary::OneSided).min_len()
 }
 
 impl std::fmt::Display for Halo {
@@ -363,6 +316,152 @@ impl std::fmt::Display for Halo {
     }
 }
 
+/// The rows of the file that `read` ([`Halo::read`]) stands for, as ranges
+/// of `0..n` in order: a periodic axis' halo wraps around the ends (more
+/// than once if the slab is longer than the axis).
+fn pieces(read: &Range<isize>, n: usize) -> Vec<Range<usize>> {
+    let mut pieces = Vec::new();
+    let mut at = read.start.rem_euclid(n as isize) as usize;
+    let mut left = read.len();
+    while left > 0 {
+        let len = left.min(n - at);
+        pieces.push(at..at + len);
+        left -= len;
+        at = 0;
+    }
+    pieces
+}
+
+/// The slab axis' spacing when it has coordinates: the whole axis'
+/// uniform-or-not decision, taken once as NumPy (and the core) take it.
+#[derive(Debug)]
+enum SlabCoords<'a> {
+    /// Equally spaced, and on a periodic axis across the seam too: NumPy's
+    /// step `diff(x)[0]` for every slab.
+    Step(Step),
+    /// Each slab the slice of the coordinates it reads, with the
+    /// non-uniform formulas.
+    Slice(&'a Data),
+    /// A periodic axis (coordinates, period): each slab the coordinates of
+    /// the rows it reads, those past the ends shifted by the period
+    /// ([`ghosted`]), with the non-uniform formulas.
+    Wrapped(&'a Data, f64),
+}
+
+impl<'a> SlabCoords<'a> {
+    /// The slab axis' coordinates, if `spec` has them, for `scheme`.
+    fn of(spec: &'a AxisSpec, scheme: &Scheme) -> Result<Option<Self>> {
+        let AxisSpec::Coords(data) = spec else {
+            return Ok(None);
+        };
+        let x = coords(data)?;
+        let period = match scheme.boundary() {
+            Boundary::Periodic { period } => period,
+            _ => None,
+        };
+        // In memory a periodic axis collapses to a step only if the steps
+        // across the seam equal it too: if the wrap-padded coordinates
+        // `[x[n-1] - p, *x, x[0] + p]` are equally spaced.
+        let seam_too = |p: f64| {
+            let padded = ghosted(data, p, -1..x.len() as isize + 1);
+            coords(&padded).map(|c| c.uniform_step().is_some())
+        };
+        let uniform = match (x.uniform_step(), period) {
+            (Some(h), Some(p)) => seam_too(p)?.then_some(h),
+            (step, _) => step,
+        };
+        Ok(Some(match (uniform, period) {
+            (Some(h), _) => SlabCoords::Step(h),
+            (None, None) => SlabCoords::Slice(data),
+            (None, Some(p)) => SlabCoords::Wrapped(data, p),
+        }))
+    }
+
+    /// The spacing of a slab that reads rows `read` ([`Halo::read`]);
+    /// `ghost` keeps the coordinates a wrapped slab makes.
+    fn spacing<'s>(
+        &'s self,
+        read: &Range<isize>,
+        ghost: &'s mut Option<Data>,
+    ) -> Result<Spacing<'s>> {
+        Ok(match *self {
+            SlabCoords::Step(h) => Spacing::Uniform(h),
+            SlabCoords::Slice(x) => {
+                Spacing::NonUniform(coords(x)?.slice(read.start as usize..read.end as usize))
+            }
+            SlabCoords::Wrapped(x, p) => {
+                Spacing::NonUniform(coords(ghost.insert(ghosted(x, p, read.clone())))?)
+            }
+        })
+    }
+}
+
+/// The coordinates of rows `read` of a periodic axis with coordinates `x`
+/// and period `period`, indices past the ends as in [`Halo::read`]: `x[j +
+/// n] - period` left of the axis and `x[j - n] + period` right of it,
+/// computed as the core computes its ghost coordinates, in the
+/// coordinates' real type (`float64` for integers) with the period rounded
+/// to it.
+fn ghosted(x: &Data, period: f64, read: Range<isize>) -> Data {
+    fn shift<S: Copy, R>(x: &ArrayD<S>, real: impl Fn(S) -> R, p: R, read: Range<isize>) -> Data
+    where
+        R: Copy + Add<Output = R> + Sub<Output = R>,
+        ArrayD<R>: Into<Data>,
+    {
+        let x = x
+            .view()
+            .into_dimensionality::<Ix1>()
+            .expect("coordinates were checked to be 1-D");
+        let n = x.len() as isize;
+        let v: Vec<R> = read
+            .map(|j| {
+                let v = real(x[j.rem_euclid(n) as usize]);
+                match j {
+                    j if j < 0 => v - p,
+                    j if j >= n => v + p,
+                    _ => v,
+                }
+            })
+            .collect();
+        ArrayD::from_shape_vec(IxDyn(&[v.len()]), v)
+            .expect("a 1-D shape")
+            .into()
+    }
+    match x {
+        Data::F16(a) => shift(a, identity, f16_from_f64(period), read),
+        Data::F32(a) => shift(a, identity, period as f32, read),
+        Data::F64(a) => shift(a, identity, period, read),
+        Data::I8(a) => shift(a, f64::from, period, read),
+        Data::I16(a) => shift(a, f64::from, period, read),
+        Data::I32(a) => shift(a, f64::from, period, read),
+        Data::I64(a) => shift(a, |v| v as f64, period, read),
+        Data::U8(a) => shift(a, f64::from, period, read),
+        Data::U16(a) => shift(a, f64::from, period, read),
+        Data::U32(a) => shift(a, f64::from, period, read),
+        Data::U64(a) => shift(a, |v| v as f64, period, read),
+        Data::C64(_) | Data::C128(_) => unreachable!("complex coordinates were refused"),
+    }
+}
+
+/// Correctly rounded `f64` to `f16`, as NumPy's `float16(period)` and the
+/// core's period conversion (`half::f16::from_f64` may round twice, through
+/// a round-to-nearest `f32`). Rounding to odd into `f32` keeps 24
+/// significant bits, at least 11 + 2, so rounding that to `f16` is the
+/// correctly rounded result.
+fn f16_from_f64(x: f64) -> f16 {
+    let nearest = x as f32;
+    if x.is_nan() || f64::from(nearest) == x {
+        return f16::from_f32(nearest);
+    }
+    let mut bits = nearest.to_bits();
+    if f64::from(nearest).abs() > x.abs() {
+        // One ulp toward zero: the truncation (same-signed floats' bit
+        // patterns are ordered by magnitude; inf - 1 ulp is MAX).
+        bits -= 1;
+    }
+    f16::from_f32(f32::from_bits(bits | 1))
+}
+
 /// Rows per slab within the memory budget, leaving room for the halo.
 fn slab_rows(job: &Job<'_>, halo: &Halo, n: usize, per_row: u64) -> Result<usize> {
     let fit = usize::try_from(job.memory / per_row.max(1)).unwrap_or(usize::MAX);
@@ -371,7 +470,7 @@ fn slab_rows(job: &Job<'_>, halo: &Halo, n: usize, per_row: u64) -> Result<usize
     }
     // A slab of `s` rows reads at most `s + extra`: `reach` rows each side
     // inside, and at an end the whole one-sided window.
-    let extra = halo.extra();
+    let extra = halo.extra(n);
     if fit <= extra {
         let need = (extra + 1).min(n);
         bail!(
@@ -440,52 +539,147 @@ fn finish(job: &Job<'_>, mut parts: Vec<Pending>) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use ndgrad::{Boundary, EdgeOrder, Scheme};
+    use std::ops::Range;
 
-    use super::{Halo, halo_rows};
+    use half::f16;
+    use ndarray::{ArrayD, IxDyn};
+    use ndgrad::{Boundary, EdgeOrder, Scheme, Step};
+
+    use super::{Halo, SlabCoords, f16_from_f64, ghosted, halo_rows, pieces};
+    use crate::data::Data;
+    use crate::job::AxisSpec;
+
+    /// The file's rows a slab reads and where its own rows start among them.
+    fn slab(halo: &Halo, rows: Range<usize>, n: usize) -> (Vec<Range<usize>>, usize) {
+        let read = halo.read(rows.clone(), n);
+        (
+            pieces(&read, n),
+            (rows.start as isize - read.start) as usize,
+        )
+    }
+
+    fn periodic(d: u8, k: u8, period: Option<f64>) -> Scheme {
+        Scheme::new(d, k)
+            .unwrap()
+            .with_boundary(Boundary::Periodic { period })
+    }
 
     #[test]
     #[allow(clippy::single_range_in_vec_init)] // a list of row ranges
     fn periodic_halos_wrap_around_the_ends() {
-        let s = Scheme::new(1, 4)
-            .unwrap()
-            .with_boundary(Boundary::Periodic { period: None });
-        let wrap = Halo::Wrap(s);
-        assert_eq!(wrap.pieces(0..3, 10), (vec![8..10, 0..5], 2));
-        assert_eq!(wrap.pieces(4..6, 10), (vec![2..8], 2));
-        assert_eq!(wrap.pieces(8..10, 10), (vec![6..10, 0..2], 2));
-        assert_eq!(wrap.pieces(0..10, 10), (vec![8..10, 0..10, 0..2], 2));
-        assert_eq!(wrap.pieces(1..2, 5), (vec![4..5, 0..4], 2));
-        assert_eq!(wrap.extra(), 4);
+        let wrap = Halo::Wrap(periodic(1, 4, None));
+        assert_eq!(wrap.read(0..3, 10), -2..5);
+        assert_eq!(slab(&wrap, 0..3, 10), (vec![8..10, 0..5], 2));
+        assert_eq!(slab(&wrap, 4..6, 10), (vec![2..8], 2));
+        assert_eq!(slab(&wrap, 8..10, 10), (vec![6..10, 0..2], 2));
+        assert_eq!(slab(&wrap, 0..10, 10), (vec![8..10, 0..10, 0..2], 2));
+        assert_eq!(slab(&wrap, 1..2, 5), (vec![4..5, 0..4], 2));
+        assert_eq!(wrap.extra(10), 4);
         // A second derivative's one-sided window (k + 2 rows) is one row
         // wider than its central one: a one-row slab reads one more row.
-        let d2 = Halo::Wrap(
-            Scheme::new(2, 4)
-                .unwrap()
-                .with_boundary(Boundary::Periodic { period: None }),
-        );
-        assert_eq!(d2.pieces(3..4, 10), (vec![1..7], 2));
-        assert_eq!(d2.pieces(9..10, 10), (vec![7..10, 0..3], 2));
-        assert_eq!(d2.pieces(3..5, 10), (vec![1..7], 2));
-        assert_eq!(d2.extra(), 5);
-        assert_eq!(Halo::Own.pieces(3..7, 10), (vec![3..7], 0));
+        let d2 = Halo::Wrap(periodic(2, 4, None));
+        assert_eq!(slab(&d2, 3..4, 10), (vec![1..7], 2));
+        assert_eq!(slab(&d2, 9..10, 10), (vec![7..10, 0..3], 2));
+        assert_eq!(slab(&d2, 3..5, 10), (vec![1..7], 2));
+        assert_eq!(d2.extra(10), 5);
+        assert_eq!(slab(&Halo::Own, 3..7, 10), (vec![3..7], 0));
         assert_eq!(
-            Halo::OneSided(Scheme::new(1, 4).unwrap()).pieces(0..1, 10),
+            slab(&Halo::OneSided(Scheme::new(1, 4).unwrap()), 0..1, 10),
             (vec![0..5], 0)
         );
-        // Every row of every slab is read in order, `reach` rows each side.
-        let s8 = Scheme::new(1, 8)
-            .unwrap()
-            .with_boundary(Boundary::Periodic { period: None });
+        // A halo longer than the axis wraps more than once.
+        assert_eq!(
+            pieces(&(-7..9), 3),
+            vec![2..3, 0..3, 0..3, 0..3, 0..3, 0..3]
+        );
+        // Every row of every slab is read in order, `reach` rows each side,
+        // within the budget `extra`.
+        let s8 = Halo::Wrap(periodic(1, 8, None));
         let n = 9;
         for a in 0..n {
             for b in a + 1..=n {
-                let (pieces, own) = Halo::Wrap(s8).pieces(a..b, n);
+                let (pieces, own) = slab(&s8, a..b, n);
                 let rows: Vec<usize> = pieces.into_iter().flatten().collect();
+                assert!(rows.len() <= b - a + s8.extra(n), "{a}..{b}");
                 let want: Vec<usize> = (a + 2 * n - 4..b + 2 * n + 4).map(|i| i % n).collect();
                 assert_eq!((rows, own), (want, 4), "{a}..{b}");
             }
         }
+    }
+
+    #[test]
+    fn ghost_coordinates_are_shifted_by_the_period_in_their_own_type() {
+        let f32s = Data::F32(ArrayD::from_shape_vec(IxDyn(&[3]), vec![0.1f32, 0.2, 0.4]).unwrap());
+        let Data::F32(g) = ghosted(&f32s, 0.7, -2..5) else {
+            panic!("f32 coordinates stay f32")
+        };
+        let p = 0.7f32;
+        let want = [0.2 - p, 0.4 - p, 0.1, 0.2, 0.4, 0.1 + p, 0.2 + p];
+        assert_eq!(
+            g.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            want.map(f32::to_bits)
+        );
+        // Integers in float64, as the core converts them.
+        let ints = Data::I32(ArrayD::from_shape_vec(IxDyn(&[3]), vec![1, 2, 4]).unwrap());
+        let Data::F64(g) = ghosted(&ints, 5.5, -1..4) else {
+            panic!("integer coordinates become f64")
+        };
+        assert_eq!(g.as_slice().unwrap(), [-1.5, 1.0, 2.0, 4.0, 6.5]);
+        // Rows inside the axis are the coordinates themselves.
+        let Data::F32(g) = ghosted(&f32s, 0.7, 1..3) else {
+            panic!()
+        };
+        assert_eq!(g.as_slice().unwrap(), [0.2, 0.4]);
+    }
+
+    #[test]
+    fn f16_periods_round_once() {
+        // 1 + 2^-11 is halfway between two halves: ties to even; a hair
+        // above rounds up though the hair is below f32's precision.
+        let tie = 1.0 + 2f64.powi(-11);
+        assert_eq!(f16_from_f64(tie), f16::ONE);
+        assert_eq!(f16_from_f64(tie + 2f64.powi(-40)).to_bits(), 0x3c01);
+        assert_eq!(f16_from_f64(-(tie + 2f64.powi(-40))).to_bits(), 0xbc01);
+        assert_eq!(f16_from_f64(tie - 2f64.powi(-40)), f16::ONE);
+        assert_eq!(f16_from_f64(6.25), f16::from_f32(6.25));
+        assert_eq!(f16_from_f64(1e300), f16::INFINITY);
+        assert!(f16_from_f64(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn a_periodic_slab_axis_collapses_to_a_step_only_with_the_seam() {
+        let spec = |x: Vec<f64>| {
+            AxisSpec::Coords(Data::F64(
+                ArrayD::from_shape_vec(IxDyn(&[x.len()]), x).unwrap(),
+            ))
+        };
+        let even = spec(vec![0.0, 3.0, 6.0, 9.0]);
+        let step = |c: Option<SlabCoords<'_>>| match c {
+            Some(SlabCoords::Step(h)) => Some(h),
+            _ => None,
+        };
+        let one_sided = Scheme::numpy(EdgeOrder::Second);
+        let of = |spec, scheme| SlabCoords::of(spec, &scheme).unwrap();
+        assert_eq!(step(of(&even, one_sided)), Some(Step::F64(3.0)));
+        // Period 12: the seam steps are 3 too.
+        assert_eq!(
+            step(of(&even, periodic(1, 4, Some(12.0)))),
+            Some(Step::F64(3.0))
+        );
+        let numpy_periodic = one_sided.with_boundary(Boundary::Periodic { period: Some(12.0) });
+        assert_eq!(step(of(&even, numpy_periodic)), Some(Step::F64(3.0)));
+        // Period 13: not across the seam.
+        assert!(matches!(
+            of(&even, periodic(1, 4, Some(13.0))),
+            Some(SlabCoords::Wrapped(_, 13.0))
+        ));
+        let uneven = spec(vec![0.0, 3.0, 7.0]);
+        assert!(matches!(of(&uneven, one_sided), Some(SlabCoords::Slice(_))));
+        assert!(matches!(
+            of(&uneven, periodic(2, 2, Some(10.0))),
+            Some(SlabCoords::Wrapped(_, 10.0))
+        ));
+        assert!(of(&AxisSpec::Unit, periodic(1, 2, None)).is_none());
     }
 
     #[test]

@@ -330,8 +330,8 @@ fn scheme_errors_say_what_was_expected() {
         &with(&["--accuracy", "8", "--boundary", "periodic"]),
         "axis 0 has 7 samples; derivative 1, accuracy 8, periodic needs at least 9",
     );
-    // A periodic slab axis with coordinates would need the seam's weights
-    // to the bit: refused when the file must be streamed, nothing written.
+    // A periodic slab axis with coordinates streams; its period is checked
+    // on the whole axis before any slab, nothing written.
     fails(
         &[
             "grad",
@@ -343,11 +343,11 @@ fn scheme_errors_say_what_was_expected() {
             "--boundary",
             "0=periodic",
             "--period",
-            "0=200",
+            "0=190",
             "--memory",
             "16KiB",
         ],
-        "is streamed in slabs along axis 0, which is periodic with coordinates",
+        "period of axis 0 must be finite and greater than x[-1] - x[0] = 190.5; got 190",
     );
 }
 

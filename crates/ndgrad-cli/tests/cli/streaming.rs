@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{assert_same, ok, read_npy, read_npz, write_npy_f64};
+use crate::util::{assert_same, ok, read_npy, read_npz, write_npy_1d, write_npy_f64};
 
 /// `peak memory 12.3 MiB` from `--verbose`'s report.
 fn peak_mib(stderr: &str) -> f64 {
@@ -136,7 +136,7 @@ fn streaming_reference_cases_are_streamed() {
         assert!(report.contains("streaming"), "{id}: {report}");
         streamed += 1;
     }
-    assert!(streamed >= 27, "{streamed} streamed cases");
+    assert!(streamed >= 29, "{streamed} streamed cases");
 }
 
 /// A periodic slab axis wraps its halo around the ends: every slab size,
@@ -177,6 +177,154 @@ fn periodic_slabs_of_every_size_give_the_in_memory_bits() {
             assert_same(&format!("accuracy {accuracy}, {memory}"), &got, &want);
         }
     }
+}
+
+/// Coordinates of long.npy's axis 0 (64 rows) for a periodic slab axis:
+/// file name, `.npy` dtype, little-endian bytes and `--period`.
+fn periodic_coords() -> Vec<(&'static str, &'static str, Vec<u8>, &'static str)> {
+    let n = 64;
+    // Increasing, irregular: steps between 2.2 and 3.8.
+    #[allow(clippy::cast_precision_loss)]
+    let uneven: Vec<f64> = (0..n)
+        .map(|i| 3.0 * i as f64 + 0.8 * ((i * 7 % 11) as f64 / 10.0))
+        .collect();
+    let le = |f: &dyn Fn(usize) -> Vec<u8>| (0..n).flat_map(f).collect::<Vec<u8>>();
+    vec![
+        (
+            "x_f64.npy",
+            "<f8",
+            le(&|i| uneven[i].to_le_bytes().to_vec()),
+            "0=191.3",
+        ),
+        // The period rounded to float32, the ghosts computed in float32.
+        (
+            "x_f32.npy",
+            "<f4",
+            le(&|i| (uneven[i] as f32).to_le_bytes().to_vec()),
+            "0=191.3",
+        ),
+        // Integers: ghosts in float64; steps 2 to 8.
+        (
+            "x_i32.npy",
+            "<i4",
+            le(&|i| ((5 * i + i * 7 % 4) as i32).to_le_bytes().to_vec()),
+            "0=322.5",
+        ),
+        // Half-precision coordinates 0.5 apart (exact up to 31.5), period
+        // 32.3 rounded to float16 (32.3125): not across the seam.
+        (
+            "x_f16.npy",
+            "<f2",
+            le(&|i| half::f16::from_f32(0.5 * i as f32).to_le_bytes().to_vec()),
+            "0=32.3",
+        ),
+        // Equally spaced with the seam steps equal to the step: the whole
+        // axis collapses to the step 3 in memory, and so every slab.
+        (
+            "x_even.npy",
+            "<f8",
+            le(&|i| (3.0 * i as f64).to_le_bytes().to_vec()),
+            "0=192",
+        ),
+        // Equally spaced, but not across the seam: the non-uniform formulas
+        // everywhere, although every slab inside is equally spaced.
+        (
+            "x_even_seam.npy",
+            "<f8",
+            le(&|i| (3.0 * i as f64).to_le_bytes().to_vec()),
+            "0=193.5",
+        ),
+        // Equally spaced float32 with a matching seam: the step in float32.
+        (
+            "x_even_f32.npy",
+            "<f4",
+            le(&|i| (0.75 * i as f32).to_le_bytes().to_vec()),
+            "0=48",
+        ),
+    ]
+}
+
+/// Streams long.npy along its periodic axis 0 with each coordinate file of
+/// [`periodic_coords`] and the command `extra` (its name first), by slabs
+/// of many sizes from one row (wrapping at both ends) to most of the
+/// axis, and compares every output with the in-memory run, bit for bit.
+fn periodic_coordinate_slabs(extra: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, descr, le, period) in periodic_coords() {
+        let path = dir.path().join(file);
+        write_npy_1d(
+            &path,
+            descr,
+            le.len() / descr[2..].parse::<usize>().unwrap(),
+            &le,
+        );
+        let coords = format!("0={}", path.display());
+        let run = |out: &str, memory: &str| {
+            let args = [
+                &[extra[0], "{data}/long.npy", "-o", out][..],
+                &extra[1..],
+                &[
+                    "--coords",
+                    &coords,
+                    "--boundary",
+                    "0=periodic",
+                    "--period",
+                    period,
+                    "--memory",
+                    memory,
+                    "--verbose",
+                    "--force",
+                ],
+            ]
+            .concat();
+            crate::util::ndgrad(&args, dir.path())
+        };
+        let what = format!("{extra:?} {file} {period}");
+        let o = run("{out}/mem.npz", "1GiB");
+        let report = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{what}: {report}");
+        assert!(!report.contains("streaming"), "{what}: {report}");
+        let want = read_npz(&dir.path().join("mem.npz"));
+        let mut streamed = 0;
+        // 2000 bytes per row of long.npy (50 float64: the input, its values,
+        // two outputs and the bytes of one; 1600 with one output): slabs of
+        // one row to most of the file, which with one output fits in
+        // memory from 32 rows (51200 bytes).
+        for rows in [3, 4, 5, 6, 7, 8, 10, 13, 18, 25] {
+            let o = run("{out}/s.npz", &(rows * 2000).to_string());
+            let report = String::from_utf8_lossy(&o.stderr);
+            if !o.status.success() {
+                assert!(report.contains("is too small"), "{what} {rows}: {report}");
+                continue;
+            }
+            assert!(report.contains("streaming"), "{what} {rows}: {report}");
+            streamed += 1;
+            let got = read_npz(&dir.path().join("s.npz"));
+            assert_eq!(got.len(), want.len(), "{what}");
+            for ((name, g), (_, w)) in got.iter().zip(&want) {
+                assert_same(&format!("{what}, {rows} rows: {name}"), g, w);
+            }
+        }
+        assert!(streamed >= 7, "{what}: {streamed} streamed runs");
+    }
+}
+
+/// A periodic slab axis with coordinates takes its halo from the other end
+/// of the file, the coordinates past the ends shifted by the period in
+/// their own type: NumPy's formulas give the in-memory bits.
+#[test]
+fn periodic_coordinate_slabs_give_the_in_memory_bits() {
+    periodic_coordinate_slabs(&["grad"]);
+    periodic_coordinate_slabs(&["grad", "--edge-order", "2"]);
+}
+
+/// The same with the higher-order schemes, higher derivatives (whose
+/// one-sided window is wider than the central one) and the Laplacian.
+#[test]
+fn periodic_coordinate_slabs_of_higher_orders_give_the_in_memory_bits() {
+    periodic_coordinate_slabs(&["grad", "--accuracy", "4"]);
+    periodic_coordinate_slabs(&["derivative", "--order", "2"]);
+    periodic_coordinate_slabs(&["laplacian", "--accuracy", "4"]);
 }
 
 /// Higher derivatives and the Laplacian, streamed by slabs of every size

@@ -202,3 +202,17 @@ pub fn write_npy_f64(
         w.write_all(&v.to_le_bytes()).unwrap();
     }
 }
+
+/// Writes a 1-D `.npy` of `len` values of type `descr` (`"<f4"`, `"<i4"`,
+/// ...) from their little-endian bytes.
+pub fn write_npy_1d(path: &Path, descr: &str, len: usize, le: &[u8]) {
+    use std::io::Write;
+    let header = Header {
+        type_descriptor: Value::String(descr.into()),
+        layout: ndarray_npy::npy::header::Layout::Standard,
+        shape: vec![len],
+    };
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    header.write(&mut w).unwrap();
+    w.write_all(le).unwrap();
+}
