@@ -28,9 +28,8 @@ use std::ops::{Add, Range, Sub};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use half::f16;
 use ndarray::{ArrayD, ArrayViewD, Axis, Ix1, IxDyn, ShapeBuilder, Slice};
-use ndgrad::{Boundary, Options, Scheme, Spacing, Step};
+use ndgrad::{Boundary, Options, Scheme, Spacing, Step, f16_from_f64};
 
 use crate::Common;
 use crate::data::{DType, Data, Elem, decode_extend, encode_into, with_dtype};
@@ -443,25 +442,6 @@ fn ghosted(x: &Data, period: f64, read: Range<isize>) -> Data {
     }
 }
 
-/// Correctly rounded `f64` to `f16`, as NumPy's `float16(period)` and the
-/// core's period conversion (`half::f16::from_f64` may round twice, through
-/// a round-to-nearest `f32`). Rounding to odd into `f32` keeps 24
-/// significant bits, at least 11 + 2, so rounding that to `f16` is the
-/// correctly rounded result.
-fn f16_from_f64(x: f64) -> f16 {
-    let nearest = x as f32;
-    if x.is_nan() || f64::from(nearest) == x {
-        return f16::from_f32(nearest);
-    }
-    let mut bits = nearest.to_bits();
-    if f64::from(nearest).abs() > x.abs() {
-        // One ulp toward zero: the truncation (same-signed floats' bit
-        // patterns are ordered by magnitude; inf - 1 ulp is MAX).
-        bits -= 1;
-    }
-    f16::from_f32(f32::from_bits(bits | 1))
-}
-
 /// Rows per slab within the memory budget, leaving room for the halo.
 fn slab_rows(job: &Job<'_>, halo: &Halo, n: usize, per_row: u64) -> Result<usize> {
     let fit = usize::try_from(job.memory / per_row.max(1)).unwrap_or(usize::MAX);
@@ -541,11 +521,10 @@ fn finish(job: &Job<'_>, mut parts: Vec<Pending>) -> Result<()> {
 mod tests {
     use std::ops::Range;
 
-    use half::f16;
     use ndarray::{ArrayD, IxDyn};
     use ndgrad::{Boundary, EdgeOrder, Scheme, Step};
 
-    use super::{Halo, SlabCoords, f16_from_f64, ghosted, halo_rows, pieces};
+    use super::{Halo, SlabCoords, ghosted, halo_rows, pieces};
     use crate::data::Data;
     use crate::job::AxisSpec;
 
@@ -630,20 +609,6 @@ mod tests {
             panic!()
         };
         assert_eq!(g.as_slice().unwrap(), [0.2, 0.4]);
-    }
-
-    #[test]
-    fn f16_periods_round_once() {
-        // 1 + 2^-11 is halfway between two halves: ties to even; a hair
-        // above rounds up though the hair is below f32's precision.
-        let tie = 1.0 + 2f64.powi(-11);
-        assert_eq!(f16_from_f64(tie), f16::ONE);
-        assert_eq!(f16_from_f64(tie + 2f64.powi(-40)).to_bits(), 0x3c01);
-        assert_eq!(f16_from_f64(-(tie + 2f64.powi(-40))).to_bits(), 0xbc01);
-        assert_eq!(f16_from_f64(tie - 2f64.powi(-40)), f16::ONE);
-        assert_eq!(f16_from_f64(6.25), f16::from_f32(6.25));
-        assert_eq!(f16_from_f64(1e300), f16::INFINITY);
-        assert!(f16_from_f64(f64::NAN).is_nan());
     }
 
     #[test]

@@ -186,13 +186,23 @@ impl Float for f64 {
     }
 }
 
-/// Correctly rounded `f64` to `f16`, as NumPy's `npy_double_to_half`.
+/// Correctly rounded `f64` to `f16`, as NumPy's `npy_double_to_half` (how
+/// a period or step given as `f64` is rounded for half-precision
+/// coordinates).
 ///
 /// `half::f16::from_f64` is not correctly rounded (it drops low mantissa
 /// bits, or goes through a round-to-nearest `f32`, before rounding). Rounding
 /// to odd into `f32` keeps 24 significant bits, at least 11 + 2, so the
 /// second rounding to `f16` gives the correctly rounded result.
-pub(crate) fn f16_from_f64(x: f64) -> f16 {
+///
+/// ```
+/// use half::f16;
+/// // A hair above the tie between 1 and the next half rounds up.
+/// let x = 1.0 + 2f64.powi(-11) + 2f64.powi(-40);
+/// assert_eq!(ndgrad::f16_from_f64(x).to_bits(), 0x3c01);
+/// assert_ne!(f16::from_f64(x).to_bits(), 0x3c01);
+/// ```
+pub fn f16_from_f64(x: f64) -> f16 {
     let nearest = x as f32;
     if x.is_nan() || f64::from(nearest) == x {
         return f16::from_f32(nearest);

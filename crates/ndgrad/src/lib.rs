@@ -232,7 +232,7 @@ mod stencil;
 pub mod timedelta;
 mod weights;
 
-pub use element::{Element, Float, Precision, Scalar};
+pub use element::{Element, Float, Precision, Scalar, f16_from_f64};
 pub use error::GradientError;
 pub use gradient::{
     check, gradient, gradient_axis, gradient_axis_into, gradient_into, gradient_with,
