@@ -642,6 +642,7 @@ def test_periodic_axes_match_the_in_memory_bits_for_every_chunking(
         ((0.5, 0.25), None),
         ((0.5, x), [None, period]),
         ((0.5, x.astype(np.float32)), [None, period]),
+        ((0.5, x.astype(np.float16)), [None, period]),
         ((0.5, np.array([0, 1, 3, 4, 6, 7, 9, 11, 12, 14, 15, 17])), [None, 20.0]),
         ((0.5, DaskCoords((x, 5))), [None, period]),
         ((0.5, 0.25 * np.arange(12)), [None, 3.0]),  # seam step 0.25 too: a step
