@@ -1,6 +1,7 @@
 //! Pictures: heat maps, gradient arrows and curves, drawn with `plotters`
 //! into a pixel buffer and written as PNG by the `png` crate.
 
+use std::cell::Cell;
 use std::path::Path;
 use std::sync::Once;
 
@@ -214,6 +215,49 @@ pub fn heat_map(
     Ok(())
 }
 
+/// [`heat_map`] with a colour bar at its right that reads the colours as
+/// values.
+pub fn heat_map_with_bar(
+    area: &Area<'_>,
+    title: &str,
+    z: &Array2<f64>,
+    grid: &Grid<'_>,
+    arrows: Option<(&Array2<f64>, &Array2<f64>)>,
+) -> Result<()> {
+    let (width, _) = area.dim_in_pixel();
+    let (map, bar) = area.split_horizontally(width.saturating_sub(84));
+    heat_map(&map, title, z, grid, arrows)?;
+    let (lo, hi) = finite_range(z.iter().copied());
+    // The title again, transparent: the bar then starts where the map does.
+    let hidden = (FAMILY, 18).into_font().color(&TRANSPARENT);
+    let mut chart = drawing(
+        ChartBuilder::on(&bar)
+            .caption(title, hidden)
+            .margin(12)
+            .margin_left(0)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0.0..1.0, lo..hi),
+    )?;
+    let steps = 128;
+    #[allow(clippy::cast_precision_loss)]
+    let at = |i: usize| lo + (hi - lo) * i as f64 / steps as f64;
+    drawing(chart.draw_series((0..steps).map(|i| {
+        let color = ViridisRGB.get_color_normalized(0.5 * (at(i) + at(i + 1)), lo, hi);
+        Rectangle::new([(0.0, at(i)), (1.0, at(i + 1))], color.filled())
+    })))?;
+    drawing(
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .disable_x_axis()
+            .set_all_tick_mark_size(6)
+            .label_style((FAMILY, 12))
+            .draw(),
+    )?;
+    Ok(())
+}
+
 /// One curve of a line chart.
 pub struct Series<'a> {
     pub label: String,
@@ -253,23 +297,47 @@ pub fn lines(
             .light_line_style(RGBColor(235, 235, 235))
             .draw(),
     )?;
+    draw_curves(&mut chart, series, legend, (false, false))
+}
+
+/// Draws `series` and their legend on `chart`, whatever its axes (linear
+/// or logarithmic: `log` says which of x and y is). Samples the axes
+/// cannot show (non-finite, or not positive on a logarithmic axis) are
+/// left out; a series with an empty label has no legend entry.
+fn draw_curves<'a, X, Y>(
+    chart: &mut ChartContext<'a, BitMapBackend<'a>, Cartesian2d<X, Y>>,
+    series: &[Series<'_>],
+    legend: SeriesLabelPosition,
+    (log_x, log_y): (bool, bool),
+) -> Result<()>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let shown = |x: f64, y: f64| {
+        x.is_finite() && y.is_finite() && (!log_x || x > 0.0) && (!log_y || y > 0.0)
+    };
     for s in series {
         let pts =
             s.x.iter()
                 .copied()
                 .zip(s.y.iter().copied())
-                .filter(|(x, y)| x.is_finite() && y.is_finite());
+                .filter(|&(x, y)| shown(x, y));
         let color = s.color;
+        let label = (!s.label.is_empty()).then(|| s.label.clone());
         if s.points {
-            drawing(chart.draw_series(pts.map(|p| Circle::new(p, 3, color.filled()))))?
-                .label(s.label.clone())
-                .legend(move |(x, y)| Circle::new((x + 10, y), 3, color.filled()));
+            let anno = drawing(chart.draw_series(pts.map(|p| Circle::new(p, 3, color.filled()))))?;
+            if let Some(label) = label {
+                anno.label(label)
+                    .legend(move |(x, y)| Circle::new((x + 10, y), 3, color.filled()));
+            }
         } else {
-            drawing(chart.draw_series(LineSeries::new(pts, color.stroke_width(2))))?
-                .label(s.label.clone())
-                .legend(move |(x, y)| {
+            let anno = drawing(chart.draw_series(LineSeries::new(pts, color.stroke_width(2))))?;
+            if let Some(label) = label {
+                anno.label(label).legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
                 });
+            }
         }
     }
     drawing(
@@ -282,6 +350,92 @@ pub fn lines(
             .draw(),
     )?;
     Ok(())
+}
+
+/// The range of the positive finite values, widened to whole decades.
+fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = finite_range(values.filter(|&v| v > 0.0));
+    if lo <= 0.0 {
+        return (0.1, 1.0);
+    }
+    let lo = 10f64.powf(lo.log10().floor());
+    let hi = 10f64.powf(hi.log10().ceil());
+    if lo < hi { (lo, hi) } else { (lo, 10.0 * lo) }
+}
+
+/// The label of a tick on a logarithmic x axis: 1, 2 and 5 times a power
+/// of ten are labelled, the other ticks not.
+fn log_tick(v: f64) -> String {
+    let e = (v.log10() + 1e-9).floor();
+    let m = v / 10f64.powf(e);
+    if [1.0, 2.0, 5.0].iter().any(|k| (m - k).abs() < 1e-6) {
+        format!("{v:.*}", (-e).max(0.0) as usize)
+    } else {
+        String::new()
+    }
+}
+
+/// A line chart with a logarithmic y axis, and a logarithmic x axis too
+/// with `log_x` (a log–log plot, where power laws are straight lines).
+pub fn log_lines(
+    area: &Area<'_>,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Series<'_>],
+    legend: SeriesLabelPosition,
+    log_x: bool,
+) -> Result<()> {
+    let xs = || series.iter().flat_map(|s| s.x.iter().copied());
+    let (y0, y1) = decades(series.iter().flat_map(|s| s.y.iter().copied()));
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(title, (FAMILY, 18))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(64);
+    if log_x {
+        let (x0, x1) = finite_range(xs().filter(|&v| v > 0.0));
+        let last_tick = Cell::new(f64::NAN);
+        let mut chart = drawing(
+            builder.build_cartesian_2d((x0 / 1.2..x1 * 1.2).log_scale(), (y0..y1).log_scale()),
+        )?;
+        drawing(
+            chart
+                .configure_mesh()
+                .x_desc(x_label)
+                .y_desc(y_label)
+                .x_label_formatter(&|v| {
+                    // plotters lists each power of ten twice (the last
+                    // light tick of a decade and the next decade's bold
+                    // one): label it once.
+                    if last_tick.replace(*v) == *v {
+                        String::new()
+                    } else {
+                        log_tick(*v)
+                    }
+                })
+                .y_label_formatter(&|v| format!("{v:.0e}"))
+                .label_style((FAMILY, 12))
+                .light_line_style(TRANSPARENT)
+                .draw(),
+        )?;
+        draw_curves(&mut chart, series, legend, (true, true))
+    } else {
+        let (x0, x1) = finite_range(xs());
+        let mut chart = drawing(builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale()))?;
+        drawing(
+            chart
+                .configure_mesh()
+                .x_desc(x_label)
+                .y_desc(y_label)
+                .y_label_formatter(&|v| format!("{v:.0e}"))
+                .label_style((FAMILY, 12))
+                .light_line_style(TRANSPARENT)
+                .draw(),
+        )?;
+        draw_curves(&mut chart, series, legend, (false, true))
+    }
 }
 
 /// Colours for successive curves.

@@ -12,7 +12,7 @@ fn png_size(path: &Path) -> (u32, u32) {
 }
 
 #[test]
-fn the_demo_prints_the_worked_examples_and_writes_three_pictures() {
+fn the_demo_prints_the_worked_examples_and_writes_seven_pictures() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
     let o = crate::util::ndgrad(&["demo", "--out-dir", "{out}"], dir.path());
@@ -26,6 +26,14 @@ fn the_demo_prints_the_worked_examples_and_writes_three_pictures() {
         "(dz/dx, dz/dy) = (2.000000, -1.000000)",
         "edge pixels found",
         "5.000e-1 at the two ends",
+        // Beyond NumPy: the measured orders, the 4x smaller error constant
+        // of the second-derivative stencil and the alternating mode it sees,
+        // the periodic seam, the Laplacian and curl.
+        "slope     0.98     1.99     3.98     5.98     8.00",
+        "order=2 is 4.00x more accurate",
+        "derivative(order=2):  1.600",
+        "period=360)            1.9e-3    1.5e-3",
+        "laplacian(psi, 0.05, accuracy=4)                 1.1e-3",
     ] {
         assert!(
             stdout.contains(expected),
@@ -35,10 +43,14 @@ fn the_demo_prints_the_worked_examples_and_writes_three_pictures() {
     assert_eq!(
         entries(dir.path()),
         [
+            "acceleration.png",
+            "convergence.png",
             "edges.png",
             "motion.png",
             "notes.txt",
-            "surface_gradient.png"
+            "periodic.png",
+            "surface_gradient.png",
+            "vector_calculus.png"
         ]
     );
     assert_eq!(
@@ -49,9 +61,13 @@ fn the_demo_prints_the_worked_examples_and_writes_three_pictures() {
         png_size(&dir.path().join("surface_gradient.png")),
         (760, 700)
     );
+    assert_eq!(
+        png_size(&dir.path().join("vector_calculus.png")),
+        (1400, 440)
+    );
     // A second run replaces its own pictures and nothing else.
     ok(&["demo", "--out-dir", "{out}", "--quiet"], dir.path());
-    assert_eq!(entries(dir.path()).len(), 4);
+    assert_eq!(entries(dir.path()).len(), 8);
 }
 
 #[test]
