@@ -907,9 +907,9 @@ class _Graph:
             layer = per_axis.get(out) or {
                 (out, *index): (operator.getitem, (self.name, *index), k) for index in indices
             }
-            graph = HighLevelGraph(
-                {**layers, out: MaterializedLayer(layer)}, {**deps, out: {self.name}}
-            )
+            # A gradient block task reads the input's blocks directly too.
+            needs = {self.name} | (deps[self.name] if out in per_axis else set())
+            graph = HighLevelGraph({**layers, out: MaterializedLayer(layer)}, {**deps, out: needs})
             outs.append(da.Array(graph, out, f.chunks, meta=meta))
         return outs
 
