@@ -7,6 +7,7 @@
     .venv/bin/python scripts/bench.py --filter dask   # only the Dask rows
     .venv/bin/python scripts/bench.py --filter schemes  # only the higher-order scheme rows
     .venv/bin/python scripts/bench.py --filter operators  # only the fused operator rows
+    .venv/bin/python scripts/bench.py --filter xarray  # only the xarray accessor rows
 
 For every workload the calls are interleaved (NumPy, ndgrad, ndgrad with
 workers=1, ndgrad with out=, NumPy, ...) and the medians compared, so that
@@ -72,6 +73,14 @@ axis=i))``, the curl's differences), ``scipy.ndimage.laplace`` and
 findiff's ``Laplacian``/``Divergence``, interleaved, medians. The composed
 NumPy results are checked bit for bit; scipy and findiff in the interior
 (their ends differ: scipy reflects, findiff slides its windows).
+
+The xarray rows (``--filter xarray``; issue 14) time
+``DataArray.ndgrad.differentiate(dim)`` (``import ndgrad.xarray``) against
+xarray's own ``DataArray.differentiate(dim)`` on a NumPy-backed f64
+DataArray with 1-D coordinates (``np.linspace``, which NumPy does not find
+equally spaced, or ``arange * step``, which it does), along each dimension,
+interleaved, medians. The two results are checked to be identical xarray
+objects with the same bits.
 
 Peak memory is measured with tracemalloc, which sees every NumPy allocation
 (ndgrad's outputs are NumPy arrays; its own working memory is a few KiB,
@@ -715,6 +724,50 @@ def run_operator(w: dict[str, Any], repeats: int, rng: np.random.Generator) -> d
     }
 
 
+def xarray_workloads(quick: bool) -> list[dict[str, Any]]:
+    n = 1024 if quick else 4096
+    return [
+        dict(n=n, dim=dim, coords=coords, name=f"xarray {n}x{n} f64 {coords} along {dim}")
+        for coords, dims in (("linspace", ("y", "x")), ("uniform", ("y", "x")))
+        for dim in dims
+    ]
+
+
+def run_xarray(w: dict[str, Any], repeats: int, rng: np.random.Generator) -> dict[str, Any]:
+    """``.ndgrad.differentiate`` against ``.differentiate``, interleaved."""
+    import ndgrad.xarray  # noqa: F401
+    import xarray as xr
+
+    n = w["n"]
+    if w["coords"] == "linspace":
+        coords = {"y": np.linspace(0.0, 1.0, n), "x": np.linspace(-2.0, 2.0, n)}
+    else:
+        coords = {"y": np.arange(n) * 0.5, "x": np.arange(n) * 0.25}
+    arr = xr.DataArray(rng.standard_normal((n, n)), dims=("y", "x"), coords=coords)
+    calls: dict[str, Callable[[], Any]] = {
+        "xarray": lambda: arr.differentiate(w["dim"]),
+        "ndgrad": lambda: arr.ndgrad.differentiate(w["dim"]),
+    }
+    want, got = calls["xarray"](), calls["ndgrad"]()
+    same = bool(got.identical(want)) and np.array_equal(
+        got.values.view(np.uint64), want.values.view(np.uint64)
+    )
+    assert same, w["name"]
+    del want, got
+    times: dict[str, list[float]] = {k: [] for k in calls}
+    for _ in range(repeats):
+        for k, fn in calls.items():
+            times[k].append(timed(fn))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {
+        "workload": w["name"],
+        "median_s": med,
+        "ratio": med["ndgrad"] / med["xarray"],
+        "same_bits": same,
+        "repeats": repeats,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -793,6 +846,27 @@ def main() -> None:
                     f"  {check}",
                     flush=True,
                 )
+    xarray_rows: list[dict[str, Any]] = []
+    todo_xr = [w for w in xarray_workloads(args.quick) if args.filter in w["name"]]
+    if todo_xr:
+        try:
+            import xarray  # noqa: F401
+        except ImportError:
+            print("xarray rows skipped: pip install 'ndgrad[xarray]'")
+            todo_xr = []
+    if todo_xr:
+        head = f"{'workload':38} {'xarray ms':>9} {'ndgrad ms':>9} {'ratio':>6}  check"
+        print(head)
+        print("-" * len(head))
+        for w in todo_xr:
+            r = run_xarray(w, max(args.repeats, 9), rng)
+            xarray_rows.append(r)
+            m = r["median_s"]
+            print(
+                f"{r['workload']:38} {1e3 * m['xarray']:9.1f} {1e3 * m['ndgrad']:9.1f} "
+                f"{r['ratio']:6.3f}  {'same bits' if r['same_bits'] else 'DIFFERENT'}",
+                flush=True,
+            )
     dask_rows: list[dict[str, Any]] = []
     todo = [w for w in dask_workloads(args.quick) if args.filter in w["name"]]
     if todo:
@@ -826,7 +900,7 @@ def main() -> None:
         with open(args.json, "w") as fh:
             json.dump({"ceilings_gbps": ceilings, "small_call_us": small, "rows": rows,
                        "scheme_rows": scheme_rows, "operator_rows": operator_rows,
-                       "dask_rows": dask_rows,
+                       "dask_rows": dask_rows, "xarray_rows": xarray_rows,
                        "numpy": np.__version__, "ndgrad": ndgrad.__version__, "cpus": threads},
                       fh, indent=1)  # fmt: skip
         print(f"wrote {args.json}")

@@ -62,3 +62,23 @@ def test_beyond_numpy_example_prints_its_table() -> None:
     assert f"{err:.1e}" == m.group(1)
     err_np = float(np.abs(np.gradient(u, theta) - np.cos(theta) * u).max())  # type: ignore[operator, call-overload]
     assert f"{err_np:.1e}" == m.group(2)
+
+
+def test_xarray_example_prints_what_it_says() -> None:
+    code = python_block("## xarray")
+    printed = io.StringIO()
+    scope: dict[str, object] = {}
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, str(README), "exec"), scope)
+    claimed = re.search(r"^# (True .*)$", code, re.M)
+    assert claimed, "the example states its output"
+    assert printed.getvalue().strip() == claimed.group(1).strip()
+    # The periodic derivative wraps round the date line: at lon 0 it is
+    # 5 cos(0) K per radian, pi / 180 of that per degree, to 4th order (the
+    # one-sided difference of xarray's differentiate is over 100 times further off).
+    d = scope["dT_dlon"]
+    exact = 5 * np.pi / 180
+    assert abs(float(d[0, 0]) - exact) < 1e-4 * exact  # type: ignore[index]
+    T = scope["T"]
+    one_sided = T.differentiate("lon")  # type: ignore[attr-defined]
+    assert abs(float(one_sided[0, 0]) - exact) > 1e-3 * exact
