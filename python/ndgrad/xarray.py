@@ -67,6 +67,7 @@ except ImportError as e:  # pragma: no cover - exercised in a subprocess test
 from xarray.core.common import _contains_datetime_like_objects
 
 import ndgrad
+from ndgrad import _api
 
 __all__ = ["LONGITUDE_UNITS", "DataArrayAccessor", "DatasetAccessor"]
 
@@ -74,8 +75,6 @@ LONGITUDE_UNITS = frozenset(
     {"degrees_east", "degree_east", "degree_E", "degrees_E", "degreeE", "degreesE"}
 )
 """The CF conventions' ``units`` of a longitude coordinate."""
-
-_BOUNDARIES = ("one-sided", "periodic")
 
 _Obj = xr.DataArray | xr.Dataset
 BoundaryArg = str | Mapping[Hashable, str]
@@ -202,17 +201,6 @@ def _per_coord(name: str, value: Any, coords: Sequence[_Coord], default: Any) ->
     return [value.get(c.name, default) for c in coords]
 
 
-def _boundary(value: object) -> bool:
-    """Whether a boundary name is periodic."""
-    if not isinstance(value, str):
-        raise TypeError(
-            f"boundary must be 'one-sided' or 'periodic'; got {type(value).__name__} {value!r}"
-        )
-    if value not in _BOUNDARIES:
-        raise ValueError(f"boundary must be 'one-sided' or 'periodic'; got {value!r}")
-    return value == "periodic"
-
-
 def _full_circle(c: _Coord) -> str | None:
     """Why ``c`` is not a longitude spanning the full circle, or None if it is."""
     units = c.attrs.get("units")
@@ -248,7 +236,7 @@ def _periods(
 ) -> tuple[list[bool], list[float | None]]:
     """Per coordinate: periodic or not, and the period (given, or unambiguous
     from the metadata)."""
-    periodic = [_boundary(b) for b in _per_coord("boundary", boundary, coords, "one-sided")]
+    periodic = [_api.boundary_arg(b) for b in _per_coord("boundary", boundary, coords, "one-sided")]
     given = _per_coord("period", period, coords, None)
     if period is not None and not isinstance(period, Mapping) and not any(periodic):
         raise ValueError(
