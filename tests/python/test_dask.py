@@ -415,6 +415,16 @@ def test_import_error_without_dask() -> None:
 # ------------------------------------------------------- higher-order schemes
 
 
+def check_cases(cases: list[tuple[str, Any, Any]], compute: Compute) -> None:
+    """Computes every case's Dask result(s) in one call and compares each
+    with the in-memory result (or exception)."""
+    flat = [g for _, got, _ in cases for g in as_result(got)]
+    done = iter(compute(flat))
+    for what, got, want in cases:
+        res = tuple(next(done) for _ in as_result(got))
+        assert_same_outcome(res if isinstance(got, tuple) else res[0], want, what)
+
+
 def scheme_call(dask_side: bool, f: Any, varargs: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     """``gradient`` (with ``accuracy``) or ``derivative`` (with ``order``),
     in memory or on Dask."""
@@ -478,11 +488,7 @@ def test_schemes_match_the_in_memory_bits_for_every_chunking(
                 one = sp[1:] if "axis" in kw and len(sp) > 1 else sp  # one per axis
                 what = f"{name} {chunks} {len(one)} spacings {kw}"
                 cases.append((what, scheme_call(True, df, one, kw), scheme_call(False, f, one, kw)))
-    flat = [g for _, got, _ in cases for g in as_result(got)]
-    done = iter(compute(flat))
-    for what, got, want in cases:
-        res = tuple(next(done) for _ in as_result(got))
-        assert_same_outcome(res if isinstance(got, tuple) else res[0], want, what)
+    check_cases(cases, compute)
 
 
 def test_one_dimensional_schemes_with_chunks_of_one(rng: np.random.Generator) -> None:
@@ -586,11 +592,7 @@ def test_operators_match_the_in_memory_bits_for_every_chunking(
     add("mixed chunks", "divergence", mixed, F, ())
     add("stacked", "curl", da.from_array(np.stack(F), chunks=(1, 4, 5, 6)), np.stack(F), ())
     add("xy", "curl", [c[0] for c in mixed[:2]], [c[0] for c in F[:2]], (), indexing="xy")
-    flat = [g for _, got, _ in cases for g in as_result(got)]
-    done = iter(compute(flat))
-    for what, got, want in cases:
-        res = tuple(next(done) for _ in as_result(got))
-        assert_same_outcome(res if isinstance(got, tuple) else res[0], want, what)
+    check_cases(cases, compute)
 
 
 @pytest.mark.parametrize(
@@ -692,11 +694,7 @@ def test_periodic_axes_match_the_in_memory_bits_for_every_chunking(
                 got = getattr(ndgrad.dask, name)(d_arg, 0.5, x, **kw)
                 want = getattr(ndgrad, name)(m_arg, 0.5, x, **kw)
                 cases.append((f"{chunks} {name} {kw}", got, want))
-    flat = [g for _, got, _ in cases for g in as_result(got)]
-    done = iter(compute(flat))
-    for what, got, want in cases:
-        res = tuple(next(done) for _ in as_result(got))
-        assert_same_outcome(res if isinstance(got, tuple) else res[0], want, what)
+    check_cases(cases, compute)
 
 
 def test_short_periodic_axes_with_chunks_of_one(rng: np.random.Generator) -> None:
