@@ -110,13 +110,7 @@ fn surface(out: &mut String, dir: &Path, par: Par) -> Result<()> {
         )?;
     }
     let path = dir.join(PICTURES[0]);
-    let grid = Grid {
-        x: (-2.0 - h / 2.0, 2.0 + h / 2.0),
-        y: (-2.0 - h / 2.0, 2.0 + h / 2.0),
-        x_label: "x",
-        y_label: "y",
-        image: false,
-    };
+    let grid = Grid::square(2.0, h);
     plot::render(&path, (760, 700), true, |a| {
         plot::heat_map(
             a,
@@ -800,13 +794,7 @@ fn vector_calculus(out: &mut String, dir: &Path, par: Par) -> Result<()> {
         writeln!(out, "   {label:<48} {e:.1e}")?;
     }
     let path = dir.join(PICTURES[6]);
-    let grid = Grid {
-        x: (-2.0 - h / 2.0, 2.0 + h / 2.0),
-        y: (-2.0 - h / 2.0, 2.0 + h / 2.0),
-        x_label: "x",
-        y_label: "y",
-        image: false,
-    };
+    let grid = Grid::square(2.0, h);
     plot::render(&path, (1400, 440), true, |a| {
         let panels = a.split_evenly((1, 3));
         plot::heat_map_with_bar(

@@ -93,6 +93,19 @@ pub struct Grid<'a> {
 }
 
 impl Grid<'_> {
+    /// The square `[-half, half]²` in `x` and `y`, sampled every `h` (each
+    /// cell centred on its sample).
+    pub fn square(half: f64, h: f64) -> Grid<'static> {
+        let range = (-half - h / 2.0, half + h / 2.0);
+        Grid {
+            x: range,
+            y: range,
+            x_label: "x",
+            y_label: "y",
+            image: false,
+        }
+    }
+
     /// Index coordinates for an array of `shape`.
     pub fn indices(shape: &[usize], image: bool) -> Grid<'static> {
         #[allow(clippy::cast_precision_loss)]
