@@ -655,6 +655,10 @@ def parse(
                 raise ValueError(
                     "when 1d, distances must match the length of the corresponding dimension"
                 )
+            if isinstance(distances, np.ndarray) and distances.dtype.kind not in "biufcmM":
+                # NumPy differences the coordinates here: strings fail now,
+                # before any axis length is checked.
+                np.diff(distances)
             if len(distances) < 2 and lengths:
                 # NumPy fails on `np.diff(distances)[0]` (an IndexError) here.
                 raise Fallback
@@ -674,6 +678,11 @@ def parse(
                 "Shape of array too small to calculate a numerical gradient, "
                 "at least (edge_order + 1) elements are required."
             )
+        if np.ndim(d) == 0 and d is not UNIT:
+            # NumPy's per-axis loop divides by `2. * dx` before it checks the
+            # next axis' length: a spacing that is not a number (None, a
+            # string) raises its TypeError here, axis by axis, as NumPy's does.
+            2.0 * d
         if not first_order:
             if shape[ax] < 3:
                 # edge_order below 1 on a short axis: NumPy's IndexError.

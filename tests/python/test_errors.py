@@ -48,6 +48,28 @@ BAD: list[tuple[str, Any, tuple[Any, ...], dict[str, Any]]] = [
     ("bool step on timedelta", np.array([1, 2, 3], "m8[s]"), (True,), {}),
     ("string step", np.arange(3.0), ("a",), {}),
     ("None step", np.arange(3.0), (None,), {}),
+    # NumPy's order (issue 15): its per-axis loop divides by the spacing
+    # before it checks the next axis' length; coordinates are differenced
+    # before any length is checked.
+    ("None step, second axis too short", np.ones((5, 1)), (None,), {}),
+    ("string step, second axis too short", np.ones((5, 1)), ("a",), {}),
+    ("huge int step, second axis too short", np.ones((5, 1)), (10**400,), {}),
+    ("first axis too short, None step", np.ones((1, 5)), (None,), {}),
+    ("good step then None, second too short", np.ones((5, 1)), (1.0, None), {}),
+    ("None then good step, second too short", np.ones((5, 1)), (None, 1.0), {}),
+    (
+        "string coordinates, first axis too short",
+        np.ones((1, 5)),
+        (np.array(["a"]), np.array(list("abcde"))),
+        {},
+    ),
+    (
+        "string coordinates, second axis too short",
+        np.ones((5, 1)),
+        (np.array(list("abcde")), 1.0),
+        {},
+    ),
+    ("None step, too short for edge order 2", np.ones((5, 2)), (None,), {"edge_order": 2}),
 ]
 
 

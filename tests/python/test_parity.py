@@ -10,12 +10,14 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
+import ndgrad
 import numpy as np
 import pytest
 from conftest import check
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from numpy.lib._function_base_impl import gradient as numpy_gradient
 
 DTYPES = [
     "f2",
@@ -234,6 +236,23 @@ def test_datetime_and_timedelta_examples() -> None:
     check(np.array([-(2**62), 2**62, 0], dtype="m8[s]"))  # wrapping subtraction
     check(np.array([0, 2**60], dtype="m8[ns]"), 3)  # integer division by an int step
     check(np.array([0, 2**60], dtype="m8[ns]"), 3.0)
+
+
+def test_byte_swapped_datetime64_differs_from_numpy_on_purpose() -> None:
+    """A deliberate difference (README, crate docs): NumPy views a
+    byte-swapped datetime64 array's bytes as a native-order timedelta64 and
+    returns garbage; ndgrad returns the differences of the dates, those of
+    the same dates in native order, in native timedelta64 as NumPy does."""
+    swapped = np.array([0, 5, 20, 26], dtype=">M8[s]")
+    native = swapped.astype("<M8[s]")
+    want = numpy_gradient(native)
+    assert not np.array_equal(numpy_gradient(swapped), want)  # NumPy's garbage
+    for kw in ({}, {"edge_order": 2}):
+        got = ndgrad.gradient(swapped, **kw)
+        assert got.dtype == numpy_gradient(swapped, **kw).dtype == np.dtype("m8[s]")
+        assert np.array_equal(got, numpy_gradient(native, **kw))
+    got = ndgrad.gradient(np.stack([swapped, swapped]), 2.0, axis=1)
+    assert np.array_equal(got, numpy_gradient(np.stack([native, native]), 2.0, axis=1))
 
 
 def test_zero_dimensional_and_empty_axes() -> None:

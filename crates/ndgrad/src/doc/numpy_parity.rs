@@ -63,6 +63,10 @@
 //! * **datetime64 / timedelta64**: [`crate::timedelta`] differentiates their
 //!   `i64` ticks with NumPy's integer timedelta arithmetic (`NaT`
 //!   propagation, truncation, integer division by integer steps).
+//!   One deliberate difference, in the Python package: NumPy differentiates
+//!   a byte-swapped datetime64 array by viewing its bytes as a native-order
+//!   timedelta64 (garbage); ndgrad converts the bytes and returns the
+//!   differences of the dates.
 //!
 //! # Not in the Rust API
 //!
