@@ -678,11 +678,12 @@ def parse(
                 "Shape of array too small to calculate a numerical gradient, "
                 "at least (edge_order + 1) elements are required."
             )
-        if np.ndim(d) == 0 and d is not UNIT:
+        step: Any = d
+        if step is not UNIT and np.ndim(step) == 0:
             # NumPy's per-axis loop divides by `2. * dx` before it checks the
             # next axis' length: a spacing that is not a number (None, a
             # string) raises its TypeError here, axis by axis, as NumPy's does.
-            2.0 * d
+            2.0 * step
         if not first_order:
             if shape[ax] < 3:
                 # edge_order below 1 on a short axis: NumPy's IndexError.
