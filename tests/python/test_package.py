@@ -3,6 +3,8 @@ NumPy, and what ships (version, stubs, py.typed)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from importlib import resources
@@ -105,6 +107,77 @@ def test_calls_from_many_threads_at_once(rng: np.random.Generator) -> None:
     assert not errors
     for got, want in zip(results, wants, strict=True):
         assert_same_outcome(got, want)
+
+
+def test_threads_sharing_inputs_with_separate_outputs(rng: np.random.Generator) -> None:
+    """Many threads at once on the same input (and coordinates), each with
+    its own out= arrays, every function and scheme: each result is the
+    serial one, bit for bit (issue 15)."""
+    f = rng.standard_normal((120, 130))
+    x = np.cumsum(rng.uniform(0.5, 1.5, 130))
+    calls: list[tuple[Any, tuple[Any, ...], dict[str, Any], int]] = [
+        (ndgrad.gradient, (0.5, x), {}, 2),
+        (ndgrad.gradient, (0.5, x), {"accuracy": 4, "workers": 2}, 2),
+        (ndgrad.derivative, (0.5,), {"order": 2, "boundary": "periodic"}, 2),
+        (ndgrad.laplacian, (0.5, x), {"accuracy": 6}, 1),
+        (ndgrad.magnitude, (0.5, x), {"edge_order": 2}, 1),
+    ]
+    wants = [fn(f, *sp, **kw) for fn, sp, kw, _ in calls]
+    errors: list[BaseException] = []
+    mismatches: list[str] = []
+
+    def work(k: int) -> None:
+        fn, sp, kw, n = calls[k % len(calls)]
+        want = wants[k % len(calls)]
+        outs = tuple(np.empty_like(f) for _ in range(n))
+        try:
+            for _ in range(15):
+                got = fn(f, *sp, **kw, out=outs if n > 1 else outs[0])
+                for g, w in zip(got if n > 1 else (got,), want if n > 1 else (want,), strict=True):
+                    if not np.array_equal(g, w, equal_nan=True):
+                        mismatches.append(f"thread {k}: {fn.__name__} {kw}")
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert not mismatches
+    assert np.array_equal(f, f.copy())  # the shared input is read only
+
+
+def test_ctrl_c_during_a_call_leaves_out_complete() -> None:
+    """Ctrl-C (SIGINT) while the Rust kernel runs: the call is not
+    interrupted; it finishes, `out=` holds the complete result, and the
+    KeyboardInterrupt is raised when control returns to Python (README,
+    "Interrupting a call")."""
+    code = (
+        "import os, signal, threading, time\n"
+        "import numpy as np, ndgrad\n"
+        "f = np.random.default_rng(0).standard_normal((2500, 2500))\n"
+        "want = ndgrad.gradient(f, 0.5, workers=1)\n"
+        "out = (np.zeros_like(f), np.zeros_like(f))\n"
+        "started = threading.Event()\n"
+        "def interrupt():\n"
+        "    started.wait(); time.sleep(0.02); os.kill(os.getpid(), signal.SIGINT)\n"
+        "threading.Thread(target=interrupt).start()\n"
+        "interrupted = False\n"
+        "try:\n"
+        "    started.set()\n"
+        "    for _ in range(20):\n"
+        "        ndgrad.gradient(f, 0.5, out=out, workers=1)\n"
+        "except KeyboardInterrupt:\n"
+        "    interrupted = True\n"
+        "assert interrupted\n"
+        "assert all(np.array_equal(o, w) for o, w in zip(out, want))\n"
+        "print('complete')\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "complete"
 
 
 def test_the_gil_is_released_while_rust_computes() -> None:
