@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -791,3 +792,76 @@ def test_blocks_long_enough_are_differentiated_in_place(
     done = dask.compute(*[got for _, got, _ in cases], scheduler="threads")
     for (what, _, want), res in zip(cases, done, strict=True):
         assert_same_outcome(res, want, what)
+
+
+def _slowly(block: np.ndarray) -> np.ndarray:
+    """The input's blocks take a while to make, so that a worker can be
+    killed while the graph runs."""
+    time.sleep(0.03)
+    return block
+
+
+def test_a_worker_killed_mid_computation_changes_no_bit() -> None:
+    """SIGKILL one of two worker processes while an ndgrad.dask graph runs:
+    distributed recomputes what was lost on the surviving and the restarted
+    worker, and every result is still the in-memory bits (issue 15)."""
+    import os
+    import signal
+
+    from distributed import Client, LocalCluster
+
+    rng = np.random.default_rng(7)
+    base = rng.standard_normal((480, 500))
+    x = np.cumsum(rng.uniform(0.5, 1.5, 500))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cluster = LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        )
+        client = Client(cluster, set_as_default=False)
+    try:
+        f = da.from_array(base, chunks=(48, 50)).map_blocks(_slowly, dtype=base.dtype)
+        lazy_x = da.from_array(x, chunks=70)
+        outs = [
+            *ndgrad.dask.gradient(f, 0.5, lazy_x, edge_order=2),
+            ndgrad.dask.derivative(
+                f,
+                x,
+                order=2,
+                accuracy=4,
+                axis=1,
+                boundary="periodic",
+                period=float(x[-1] - x[0] + 1.0),
+            ),
+            ndgrad.dask.laplacian(f, 0.5, x, accuracy=6),
+        ]
+        wants = [
+            *ndgrad.gradient(base, 0.5, x, edge_order=2),
+            ndgrad.derivative(
+                base,
+                x,
+                order=2,
+                accuracy=4,
+                axis=1,
+                boundary="periodic",
+                period=float(x[-1] - x[0] + 1.0),
+            ),
+            ndgrad.laplacian(base, 0.5, x, accuracy=6),
+        ]
+        futures = client.compute(outs)
+        pids = client.run(os.getpid)
+        time.sleep(0.6)  # 100 input blocks at 30 ms each on 2 workers: ~1.5 s
+        assert not all(fut.done() for fut in futures), "the graph finished before the kill"
+        os.kill(next(iter(pids.values())), signal.SIGKILL)
+        got = client.gather(futures)
+        for g, w in zip(got, wants, strict=True):
+            assert_same_outcome(g, w)
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            client.close()
+            cluster.close()
