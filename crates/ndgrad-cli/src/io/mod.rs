@@ -102,17 +102,55 @@ pub struct Pending {
     force: bool,
 }
 
+/// The temporary files' names: `.ndgrad-<pid>-<random>.part`, the pid of
+/// the process writing them.
+const PART_PREFIX: &str = ".ndgrad-";
+const PART_SUFFIX: &str = ".part";
+
+/// Removes the temporary files that killed runs (SIGKILL, power loss) left
+/// in `dir`: those named as [`Pending`] names them whose writer process is
+/// gone. A file whose pid is alive (this process, another run, or a reused
+/// pid) is kept. Linux only (`/proc`); elsewhere nothing is removed.
+/// Errors are ignored: this is housekeeping, not the job.
+fn remove_stale_parts(dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(PART_PREFIX)?.strip_suffix(PART_SUFFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists();
+        if !alive && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 impl Pending {
-    /// Creates the temporary file in `path`'s directory.
+    /// Creates the temporary file in `path`'s directory, after removing the
+    /// temporary files of earlier runs that were killed there.
     pub fn new(path: &Path, force: bool) -> Result<Self> {
+        let dir = parent(path);
+        remove_stale_parts(&dir);
         let mut builder = tempfile::Builder::new();
         // An ordinary file's mode (0666 less the umask), not tempfile's 0600.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let prefix = format!("{PART_PREFIX}{}-", std::process::id());
         let tmp = builder
-            .prefix(".ndgrad-")
-            .suffix(".part")
-            .tempfile_in(parent(path))
+            .prefix(&prefix)
+            .suffix(PART_SUFFIX)
+            .tempfile_in(&dir)
             .with_context(|| format!("cannot create a file beside '{}'", path.display()))?;
         Ok(Pending {
             tmp,
@@ -197,6 +235,50 @@ mod tests {
             "{err:#}"
         );
         assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+    }
+
+    #[test]
+    fn parts_of_killed_runs_are_removed_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // A pid that is gone: a child that has exited and been waited for.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let me = std::process::id();
+        let stale = format!(".ndgrad-{dead}-AbC123.part");
+        let mine = format!(".ndgrad-{me}-XyZ789.part");
+        let others = [
+            ".ndgrad-notapid-q.part",
+            ".ndgrad-12.part",
+            "data.part",
+            "keep.npy",
+        ];
+        for name in [stale.as_str(), mine.as_str()].iter().chain(&others) {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        write_atomic(&dir.path().join("out.npy"), false, |w| {
+            Ok(w.write_all(b"new")?)
+        })
+        .unwrap();
+        let left = entries(dir.path());
+        let removed =
+            Path::new("/proc/self").exists() && !Path::new("/proc").join(dead.to_string()).exists();
+        assert_eq!(left.contains(&stale), !removed, "{left:?}");
+        assert!(left.contains(&mine), "{left:?}");
+        for name in others {
+            assert!(
+                left.iter().any(|l| l == name),
+                "{name} must be kept: {left:?}"
+            );
+        }
+        assert!(left.iter().any(|l| l == "out.npy"));
+        // No part of this run is left either.
+        assert_eq!(
+            left.iter()
+                .filter(|l| Path::new(l).extension().is_some_and(|e| e == "part"))
+                .count(),
+            5 - usize::from(removed)
+        );
     }
 
     #[test]

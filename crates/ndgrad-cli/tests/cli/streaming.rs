@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{assert_same, ok, read_npy, read_npz, write_npy_1d, write_npy_f64};
+use crate::util::{assert_same, entries, ok, read_npy, read_npz, write_npy_1d, write_npy_f64};
 
 /// `peak memory 12.3 MiB` from `--verbose`'s report.
 fn peak_mib(stderr: &str) -> f64 {
@@ -435,4 +435,81 @@ fn vector_field_components_stream_in_lockstep_within_the_budget() {
     let (pm, ps) = (peak_mib(&in_memory), peak_mib(&streamed));
     assert!(pm > 20.0, "in-memory peak {pm} MiB");
     assert!(ps < 12.0, "streamed peak {ps} MiB with --memory 1MiB");
+}
+
+/// SIGKILL while `grad` writes into an existing file, streamed and in
+/// memory: the destination keeps its previous content (never partial), the
+/// killed run's temporary file stays, and the next run in that directory
+/// removes it (issue 15).
+#[cfg(target_os = "linux")]
+#[test]
+fn killed_runs_leave_the_destination_whole_and_the_next_run_sweeps_their_parts() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (rows, cols) = (2048, 1024);
+    let input = dir.path().join("big.npy");
+    write_npy_f64(&input, &[rows, cols], false, values(rows * cols)); // 16 MiB
+    let out = dir.path().join("out.npz");
+    let parts = || -> Vec<String> {
+        entries(dir.path())
+            .into_iter()
+            .filter(|e| e.starts_with(".ndgrad-"))
+            .collect()
+    };
+    let args = |memory: &str| -> Vec<String> {
+        let (i, o) = (input.to_string_lossy(), out.to_string_lossy());
+        [
+            "grad", &i, "-o", &o, "--force", "--memory", memory, "--quiet",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let mut killed = 0;
+    for memory in ["1MiB", "1GiB"] {
+        std::fs::write(&out, b"the previous result").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ndgrad"))
+            .args(args(memory))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill as soon as the output's temporary file exists: mid-write.
+        let start = Instant::now();
+        while parts().is_empty() && child.try_wait().unwrap().is_none() {
+            assert!(
+                start.elapsed() < Duration::from_mins(1),
+                "no temporary file appeared"
+            );
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        child.kill().unwrap(); // SIGKILL, or nothing if it has just finished
+        let status = child.wait().unwrap();
+        let now = std::fs::read(&out).unwrap();
+        if status.success() {
+            // It finished first: the whole new result.
+            assert_eq!(read_npz(&out).len(), 2, "--memory {memory}");
+            continue;
+        }
+        assert_eq!(
+            now, b"the previous result",
+            "--memory {memory}: destination changed"
+        );
+        assert!(
+            !parts().is_empty(),
+            "--memory {memory}: {:?}",
+            entries(dir.path())
+        );
+        let a = args(memory);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        ok(&a, dir.path());
+        assert!(
+            parts().is_empty(),
+            "--memory {memory}: {:?}",
+            entries(dir.path())
+        );
+        assert_eq!(read_npz(&out).len(), 2);
+        killed += 1;
+    }
+    assert!(killed > 0, "every run finished before it could be killed");
 }
