@@ -693,3 +693,65 @@ fn streamed_components_must_share_one_layout() {
     crate::util::ok(&args, d);
     assert_eq!(entries(d), ["c.npy", "d.npy", "f.npy"]);
 }
+
+/// Unmounts a filesystem when dropped.
+#[cfg(target_os = "linux")]
+struct Unmount<'a>(&'a Path);
+
+#[cfg(target_os = "linux")]
+impl Drop for Unmount<'_> {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(self.0).status();
+    }
+}
+
+/// A full disk, for real: a 256 KiB tmpfs that cannot hold the output
+/// (root only: the test mounts it; elsewhere it says why it did not run).
+/// In memory and streamed: a one-line error naming the output and the cause,
+/// exit status 1, no partial file, and a previous output left whole
+/// (issue 15).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_a_one_line_error_and_leaves_nothing_partial() {
+    use std::process::Command;
+
+    let mnt = tempfile::tempdir().unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(mnt.path())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return;
+    }
+    let _unmount = Unmount(mnt.path());
+    let src = tempfile::tempdir().unwrap();
+    let input = src.path().join("in.npy");
+    // 128 KiB of input, two 128 KiB outputs: more than the 256 KiB disk.
+    crate::util::write_npy_f64(&input, &[128, 128], false, (0..128 * 128).map(f64::from));
+    let small = mnt.path().join("previous.npz");
+    std::fs::write(&small, b"previous").unwrap();
+    for memory in ["1GiB", "16KiB"] {
+        for out in ["o.npz", "previous.npz"] {
+            let o = Command::new(env!("CARGO_BIN_EXE_ndgrad"))
+                .args(["grad", &input.to_string_lossy(), "-o"])
+                .arg(mnt.path().join(out))
+                .args(["--force", "--memory", memory])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(1), "{memory} {out}: {stderr}");
+            assert!(stderr.starts_with("ndgrad: error: "), "{stderr}");
+            assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+            assert!(stderr.contains("No space left on device"), "{stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+            assert_eq!(
+                entries(mnt.path()),
+                ["previous.npz"],
+                "{memory} {out}: something partial was left"
+            );
+            assert_eq!(std::fs::read(&small).unwrap(), b"previous");
+        }
+    }
+}
