@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """ndgrad.gradient against numpy.gradient, side by side, in one process.
 
+The bandwidth probe is not in the shipped module: build the extension with
+it first (`scripts/test` rebuilds it without),
+
+    VIRTUAL_ENV=$PWD/.venv .venv/bin/maturin develop --release --features probe
+
     .venv/bin/python scripts/bench.py                 # full table (a few minutes)
     .venv/bin/python scripts/bench.py --quick         # smaller arrays, fewer workloads
     .venv/bin/python scripts/bench.py --json out.json
@@ -95,6 +100,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -777,6 +783,11 @@ def main() -> None:
     ap.add_argument("--json", help="write all figures to this file")
     ap.add_argument("--filter", default="", help="only workloads whose name contains this")
     args = ap.parse_args()
+    if not hasattr(_ndgrad, "_stencil_probe"):
+        sys.exit(
+            "scripts/bench.py needs the bandwidth probe, a build feature: run\n"
+            "  VIRTUAL_ENV=$PWD/.venv .venv/bin/maturin develop --release --features probe"
+        )
     threads = os.cpu_count() or 1
     rng = np.random.default_rng(0)
 

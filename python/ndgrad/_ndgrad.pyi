@@ -19,7 +19,6 @@ from numpy.typing import NDArray
 
 __all__ = [
     "__version__",
-    "_stencil_probe",
     "check",
     "gradient_c8",
     "gradient_c16",
@@ -169,9 +168,6 @@ def gradient_m8(
     schemes: list[_Scheme],
     workers: int,
 ) -> None: ...
-def _stencil_probe(f: NDArray[np.float64], out: NDArray[np.float64], threads: int) -> None:
-    """The benchmark's bandwidth ceiling: ``out[i] = (f[i+1] - f[i-1]) / 2``."""
-
 def operator_f2(
     op: str,
     fields: list[NDArray[Any]],

@@ -502,7 +502,8 @@ operator_entry_points! {
 /// arrays on `threads` threads, the simplest loop that does a gradient's
 /// memory traffic. The script times it into outputs NumPy allocates fresh
 /// (page faults included, as a real call pays them) and into outputs
-/// already touched.
+/// already touched. Built only with the `probe` feature (benchmarks).
+#[cfg(feature = "probe")]
 #[pyfunction]
 #[allow(clippy::needless_pass_by_value)]
 fn _stencil_probe(
@@ -555,7 +556,11 @@ mod _ndgrad {
     use pyo3::prelude::*;
 
     #[pymodule_export]
-    use super::{_stencil_probe, check, input_rows, reach};
+    use super::{check, input_rows, reach};
+
+    #[cfg(feature = "probe")]
+    #[pymodule_export]
+    use super::_stencil_probe;
 
     #[pymodule_export]
     use super::{
