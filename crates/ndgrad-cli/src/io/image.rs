@@ -25,6 +25,18 @@ pub fn read_gray(path: &Path) -> Result<Array2<f64>> {
         .output_buffer_size()
         .context("the image is too large")
         .with_context(ctx)?;
+    // The header alone sets the size: a small file can claim gigabytes of
+    // pixels. Deflate expands at most 1032:1 and EXPAND at most 32x (1-bit
+    // palette to RGBA), so a larger claim cannot be this file's pixels.
+    let file_len = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
+    if size as u64 > file_len.saturating_mul(1 << 16) {
+        bail!(
+            "'{}' is truncated or corrupt: its header claims a {}x{} image",
+            path.display(),
+            reader.info().width,
+            reader.info().height
+        );
+    }
     let mut buf = vec![0; size];
     let frame = reader.next_frame(&mut buf).with_context(ctx)?;
     let (w, h) = (frame.width as usize, frame.height as usize);
@@ -98,4 +110,27 @@ pub fn to_gray8(a: &Array2<f64>) -> Vec<u8> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Found by `scripts/fuzz` (`png_reader`): a tiny file whose header
+    /// claims 16 x 150994960 RGBA pixels made the reader allocate 9.6 GB.
+    #[test]
+    fn a_small_file_claiming_a_huge_image_is_an_error() {
+        // The IHDR, a short IDAT and the IEND, with correct CRCs.
+        let bytes: &[u8] = &[
+            137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 16, 9, 0, 0, 16,
+            8, 6, 0, 0, 0, 179, 80, 73, 58, 0, 0, 0, 12, 73, 68, 65, 84, 120, 156, 99, 96, 160, 16,
+            0, 0, 0, 65, 0, 1, 22, 136, 224, 98, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.png");
+        std::fs::write(&path, bytes).unwrap();
+        let err = super::read_gray(&path).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("truncated or corrupt"),
+            "{err:#}"
+        );
+    }
 }
