@@ -14,7 +14,6 @@ period)`` per axis (accuracy 0: NumPy's gradient with ``edge_order``).
 
 from typing import Any
 
-import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
