@@ -9,6 +9,7 @@ the cluster's per-call overhead stays small.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
@@ -45,9 +46,9 @@ class Compute:
 # ------------------------------------------------------------------ schedulers
 
 
-@pytest.fixture(scope="module")
-def cluster_client() -> Iterator[Any]:
-    """Two worker processes, one thread each, loopback only."""
+@contextlib.contextmanager
+def local_cluster() -> Iterator[Any]:
+    """A client of two worker processes, one thread each, loopback only."""
     from distributed import Client, LocalCluster
 
     with warnings.catch_warnings():
@@ -68,6 +69,13 @@ def cluster_client() -> Iterator[Any]:
             warnings.simplefilter("ignore")
             client.close()
             cluster.close()
+
+
+@pytest.fixture(scope="module")
+def cluster_client() -> Iterator[Any]:
+    """Two worker processes, one thread each, loopback only."""
+    with local_cluster() as client:
+        yield client
 
 
 @pytest.fixture(params=["threads", "distributed"])
@@ -808,22 +816,10 @@ def test_a_worker_killed_mid_computation_changes_no_bit() -> None:
     import os
     import signal
 
-    from distributed import Client, LocalCluster
-
     rng = np.random.default_rng(7)
     base = rng.standard_normal((480, 500))
     x = np.cumsum(rng.uniform(0.5, 1.5, 500))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cluster = LocalCluster(
-            n_workers=2,
-            processes=True,
-            threads_per_worker=1,
-            host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-        )
-        client = Client(cluster, set_as_default=False)
-    try:
+    with local_cluster() as client:
         f = da.from_array(base, chunks=(48, 50)).map_blocks(_slowly, dtype=base.dtype)
         lazy_x = da.from_array(x, chunks=70)
         outs = [
@@ -860,8 +856,3 @@ def test_a_worker_killed_mid_computation_changes_no_bit() -> None:
         got = client.gather(futures)
         for g, w in zip(got, wants, strict=True):
             assert_same_outcome(g, w)
-    finally:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            client.close()
-            cluster.close()

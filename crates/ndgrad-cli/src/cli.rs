@@ -118,21 +118,8 @@ pub struct GradArgs {
     #[command(flatten)]
     pub grid: GridArgs,
 
-    /// Accuracy of the one-sided differences at the boundaries (NumPy's
-    /// `edge_order`; not with --accuracy).
-    #[arg(
-        long,
-        value_enum,
-        default_value_t = EdgeOrderArg::First,
-        value_name = "ORDER",
-        conflicts_with = "accuracy"
-    )]
-    pub edge_order: EdgeOrderArg,
-
-    /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8 (beyond
-    /// NumPy; 2 is --edge-order 2).
-    #[arg(long, value_name = "K", value_parser = accuracy())]
-    pub accuracy: Option<u8>,
+    #[command(flatten)]
+    pub scheme: SchemeArgs,
 
     /// The array of a .npz input to differentiate.
     #[arg(long, value_name = "NAME")]
@@ -582,7 +569,7 @@ mod tests {
         let parse = |extra: &[&str]| {
             let args = [&["ndgrad", "grad", "f.npy", "-o", "g.npz"][..], extra].concat();
             match Args::try_parse_from(args).map(|a| a.command) {
-                Ok(Command::Grad(g)) => Ok(EdgeOrder::from(g.edge_order)),
+                Ok(Command::Grad(g)) => Ok(EdgeOrder::from(g.scheme.edge_order)),
                 Ok(_) => unreachable!("a grad command line"),
                 Err(e) => Err(e.kind()),
             }

@@ -39,7 +39,7 @@ fn array_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common)
     if args.x.is_some() || !args.y.is_empty() {
         bail!("--x and --y choose CSV columns, but the input is not a CSV file");
     }
-    let base = job::gradient_scheme(args.edge_order, args.accuracy)?;
+    let base = job::gradient_scheme(args.scheme.edge_order, args.scheme.accuracy)?;
     let in_format = Format::of(&args.input)?;
     if args.array.is_some() && in_format != Format::Npz {
         bail!("--array chooses an array of a .npz file, but the input is not one");
@@ -149,7 +149,7 @@ fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -
     let opts = Options::new()
         .spacing(spec.spacing()?)
         .scheme_per_axis(job::schemes(
-            job::gradient_scheme(args.edge_order, args.accuracy)?,
+            job::gradient_scheme(args.scheme.edge_order, args.scheme.accuracy)?,
             &args.grid,
             &[0],
             1,
