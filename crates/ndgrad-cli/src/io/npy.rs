@@ -30,13 +30,46 @@ impl NpyHeader {
     }
 }
 
+/// Largest header (the Python dict after the length field) read:
+/// NumPy's own default `max_header_size` (`numpy.lib.format`), so a file
+/// refused here is refused by `numpy.load` too. Checked before the header
+/// is read, so that a corrupt length field cannot make the reader allocate
+/// gigabytes.
+const MAX_HEADER_BYTES: usize = 10_000;
+
 /// Reads and checks the header; leaves `r` at the first data byte.
 pub fn read_header(r: &mut impl Read) -> Result<NpyHeader> {
-    let header = Header::from_reader(r).map_err(|e| {
+    let not_npy = |e: &dyn std::fmt::Display| {
         anyhow::anyhow!(
             "not a .npy file NumPy can read back ({e}); expected the output of numpy.save"
         )
-    })?;
+    };
+    // The magic string, the version and the header's length field (2 bytes
+    // in version 1, 4 in versions 2 and 3), checked here and then handed to
+    // ndarray-npy's parser together with the rest of the header.
+    let mut prefix = [0_u8; 12];
+    r.read_exact(&mut prefix[..10]).map_err(|e| not_npy(&e))?;
+    if &prefix[..6] != b"\x93NUMPY" {
+        return Err(not_npy(&"the file does not start with \\x93NUMPY"));
+    }
+    let (prefix, len) = match prefix[6] {
+        1 => (
+            &prefix[..10],
+            usize::from(u16::from_le_bytes([prefix[8], prefix[9]])),
+        ),
+        _ => {
+            r.read_exact(&mut prefix[10..]).map_err(|e| not_npy(&e))?;
+            let len = u32::from_le_bytes([prefix[8], prefix[9], prefix[10], prefix[11]]);
+            (&prefix[..], usize::try_from(len).unwrap_or(usize::MAX))
+        }
+    };
+    if len > MAX_HEADER_BYTES {
+        bail!(
+            "not a .npy file NumPy can read back: its header says it is {len} bytes long, \
+             expected at most {MAX_HEADER_BYTES} (numpy.load's limit)"
+        );
+    }
+    let header = Header::from_reader(&mut prefix.chain(r)).map_err(|e| not_npy(&e))?;
     let descr = match &header.type_descriptor {
         PyValue::String(s) => s.clone(),
         other => bail!(
@@ -184,6 +217,30 @@ mod tests {
             err.contains("10 float64 values (80 bytes) but only 76 bytes"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn huge_header_length_is_refused_before_reading_it() {
+        // Found by the npy_reader fuzz target: a header length field of
+        // 0xa0a0a076 made ndarray-npy allocate 2.7 GB for a 16-byte input.
+        let bytes = b"\x93NUMPY\x03\x00\x76\xa0\xa0\xa0\xa0\xa0";
+        let err = read(&mut &bytes[..]).unwrap_err().to_string();
+        assert!(
+            err.contains("header says it is 2694881398 bytes long, expected at most 10000"),
+            "{err}"
+        );
+        for (version, len) in [(1_u8, &[0x10_u8, 0x27][..]), (2, &[0x11, 0x27, 0, 0])] {
+            // 10000 bytes is allowed (and then truncated), 10001 is not.
+            let mut b = b"\x93NUMPY".to_vec();
+            b.extend([version, 0]);
+            b.extend(len);
+            let err = read(&mut b.as_slice()).unwrap_err().to_string();
+            assert_eq!(
+                err.contains("expected at most 10000"),
+                version == 2,
+                "version {version}: {err}"
+            );
+        }
     }
 
     #[test]
