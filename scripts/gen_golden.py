@@ -133,6 +133,46 @@ def make_data(rng, dtype, shape):
     return part().reshape(shape)
 
 
+def make_tiny(rng, dtype, shape):
+    """Complex data whose products with a coefficient underflow to zero:
+    tiny and subnormal parts of both signs, signed zeros, a few ordinary and
+    huge values (issue 15, defect 1: the sign of such zeros is NumPy's)."""
+    dt = np.dtype(dtype)
+    real = dt.type(0).real.dtype
+    finfo = np.finfo(real)
+    n = int(np.prod(shape))
+    tiny = float(finfo.smallest_subnormal)
+
+    def part():
+        mags = np.array([tiny, 3 * tiny, 1e3 * tiny, float(finfo.smallest_normal), 1e-3, 1.0])
+        x = rng.choice(mags, size=n) * rng.choice([-1.0, 1.0], size=n)
+        x[rng.random(n) < 0.25] = 0.0
+        x[rng.random(n) < 0.25] = -0.0
+        x[rng.random(n) < 0.05] = float(finfo.max) / 3 * rng.choice([-1.0, 1.0])
+        return x.astype(real)
+
+    z = np.empty(n, dtype=dt)
+    z.real, z.imag = part(), part()
+    return z.reshape(shape)
+
+
+# Spacings for the tiny complex cases: coefficients near 1 (coordinates, of
+# every kind NumPy converts), and tiny or huge steps (a huge step gives tiny
+# second-order edge coefficients).
+TINY_SPACINGS = [
+    ("unit", None, None),
+    ("coords", "uint64", "increasing"),
+    ("coords", "int64", "irregular"),
+    ("coords", "float64", "irregular"),
+    ("coords", "float32", "irregular"),
+    ("weak", "float64", "tiny"),
+    ("strong", "float64", "tiny"),
+    ("weak", "float64", "huge"),
+    ("strong", "float64", "huge"),
+    ("strong", "float32", "awkward"),
+]
+
+
 def make_spacing(rng, kind, dtype, gen, length):
     """Returns (the value numpy.gradient is called with, the value stored)."""
     if kind == "unit":
@@ -146,6 +186,10 @@ def make_spacing(rng, kind, dtype, gen, length):
             v = -0.3
         elif gen == "zero":
             v = 0.0
+        elif gen == "tiny":
+            v = float(rng.choice([1e-300, 2.5e-310, 3e-320, -7e-305]))
+        elif gen == "huge":
+            v = float(rng.choice([1e300, 3.5e307, -2e305]))
         else:  # int
             v = int(rng.choice([2, 3, 7]))
         if kind == "weak":
@@ -159,6 +203,8 @@ def make_spacing(rng, kind, dtype, gen, length):
         x = np.cumsum(steps) - 2.0
         if dt.kind in "iu":
             x = np.cumsum(rng.integers(1, 5, size=length)) - 3
+    elif gen == "increasing":
+        x = np.cumsum(rng.integers(1, 9, size=length)) + 2**40
     elif gen == "decreasing":
         x = 250 - np.cumsum(rng.integers(1, 9, size=length))
     elif gen == "uniform":
@@ -281,8 +327,61 @@ def generate():
                         "outputs": [store.add("out_" + storage(out_dtype), o) for o in outs],
                     }
                 )
+    # Complex data with products that underflow to signed zeros (issue 15).
+    for dtype in ("complex128", "complex64"):
+        for kind, sdtype, gen in TINY_SPACINGS:
+            for edge_order in (1, 2):
+                for shape in ((6,), (3,), (4, 5), (5, 3), (67,), (3, 70)):
+                    if edge_order == 2 and min(shape) < 3:
+                        continue
+                    ndim = len(shape)
+                    axes = list(range(ndim)) if ndim == 1 or i % 2 else [ndim - 1, 0]
+                    i += 1
+                    f = make_tiny(rng, dtype, shape)
+                    specs, args = [], []
+                    for ax in axes:
+                        arg, stored = make_spacing(rng, kind, sdtype, gen, shape[ax])
+                        spec = {"kind": kind}
+                        if stored is not None:
+                            spec["dtype"] = sdtype
+                            spec["offset"] = store.add("sp_" + storage(sdtype), stored)
+                            spec["len"] = int(stored.size)
+                        specs.append(spec)
+                        args.append(arg)
+                    if kind == "unit":
+                        args = []
+                    outs = call_numpy(f, args, axes, edge_order)
+                    out_dtype = str(outs[0].dtype)
+                    cases.append(
+                        {
+                            "dtype": dtype,
+                            "shape": list(shape),
+                            "input": store.add("in_" + storage(dtype), f),
+                            "axes": axes,
+                            "edge_order": edge_order,
+                            "spacing": specs,
+                            "out_dtype": out_dtype,
+                            "outputs": [store.add("out_" + storage(out_dtype), o) for o in outs],
+                            "fma": NUMPY_FMA,
+                        }
+                    )
     print(f"{skipped} spacing/dtype combinations NumPy rejects were skipped")
     return cases, store.arrays()
+
+
+def numpy_fuses_complex_multiply():
+    """Whether this NumPy's complex `multiply` loop fuses its multiply-adds
+    (its AVX2/FMA3, AVX-512 and ASIMD builds do; the baseline x86-64 build
+    does not). Only the sign of zero products differs: the tiny complex cases
+    are marked `"fma": <this>` so that tests on a CPU where NumPy would not
+    fuse can skip them."""
+    a = np.array([1e-200] * 8)
+    z = np.array([-1e-200 - 1e-200j] * 8)
+    # Exact product -1e-400 + (+0 * -1e-200 = -0): fused keeps -0, unfused -0 - -0 = +0.
+    return bool(np.signbit((a * z).real[0]))
+
+
+NUMPY_FMA = numpy_fuses_complex_multiply()
 
 
 def load(key, arrays, dtype, offset, count):

@@ -43,8 +43,16 @@ pub(crate) mod sealed {
         }
         /// NumPy's `add` ufunc.
         fn add(self, rhs: Self) -> Self;
-        /// NumPy's `multiply` ufunc.
+        /// NumPy's `multiply` ufunc, `self` a coefficient (a real number, or
+        /// a real promoted to complex with imaginary part `+0`).
         fn mul(self, rhs: Self) -> Self;
+        /// NumPy's scalar `*` (`np.float64(a) * np.complex128(z)`), `self` a
+        /// coefficient as for [`mul`](Self::mul). Scalar math never fuses a
+        /// multiply and an add, where the `multiply` ufunc may (see
+        /// `numpy_fuses_complex_multiply`).
+        fn mul_scalar(self, rhs: Self) -> Self {
+            self.mul(rhs)
+        }
         /// NumPy's `true_divide` ufunc.
         fn div(self, rhs: Self) -> Self;
     }
@@ -424,6 +432,52 @@ real_compute!(f32 => f32, lift: |x| x, lower: |y| y, from_f64: |z| z as f32);
 real_compute!(f32 => f64, lift: |x| f64::from(x), lower: |y| y as f32, from_f64: |z| z);
 real_compute!(f64 => f64, lift: |x| x, lower: |y| y, from_f64: |z| z);
 
+/// Whether NumPy's complex `multiply` ufunc fuses its multiply-adds on this
+/// CPU: its loops for complex64 and complex128 are dispatched at run time,
+/// and the builds for `X86_V3` (AVX2 with FMA3, BMI1/2, F16C, LZCNT, MOVBE)
+/// and `X86_V4`/AVX-512 use `fmaddsub`; the baseline build (`X86_V2`) does
+/// not. NumPy's ASIMD (aarch64) build fuses too. Decided once per process
+/// from the CPU, as NumPy does (`NPY_DISABLE_CPU_FEATURES`, which can turn
+/// NumPy's dispatch off, is not consulted).
+///
+/// Only the sign of a zero can differ between the two (see the complex `mul`).
+#[inline]
+pub(crate) fn numpy_fuses_complex_multiply() -> bool {
+    use core::sync::atomic::{AtomicU8, Ordering};
+    static FUSES: AtomicU8 = AtomicU8::new(0);
+    match FUSES.load(Ordering::Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            let fuses = detect_fma();
+            FUSES.store(if fuses { 2 } else { 1 }, Ordering::Relaxed);
+            fuses
+        }
+    }
+}
+
+#[cold]
+fn detect_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+            && std::arch::is_x86_feature_detected!("bmi1")
+            && std::arch::is_x86_feature_detected!("bmi2")
+            && std::arch::is_x86_feature_detected!("f16c")
+            && std::arch::is_x86_feature_detected!("lzcnt")
+            && std::arch::is_x86_feature_detected!("movbe")
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        true
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        false
+    }
+}
+
 /// Complex compute type `Complex<$p>` for output type `Complex<$t>`, with
 /// NumPy's complex ufunc loops (`numpy/_core/src/umath/loops.c.src`).
 macro_rules! complex_compute {
@@ -447,8 +501,46 @@ macro_rules! complex_compute {
             }
             #[inline(always)]
             fn mul(self, rhs: Self) -> Self {
-                // A real coefficient promoted to complex keeps its `0 * im`
-                // terms, so an infinite imaginary part gives NaN, as in NumPy.
+                // NumPy's SIMD loop (`simd_cmul` in
+                // `loops_arithm_fp.dispatch.c.src`) computes
+                // `re = fma(ar, br, -(ai*bi))`, `im = fma(ar, bi, ai*br)` when
+                // it runs its FMA builds. With `ai = +0` (a promoted real) the
+                // added term is `±0` or NaN, and the fused result is the
+                // product rounded once, keeping the sign of the exact product
+                // when it underflows to zero; the unfused one adds the `±0`
+                // to the rounded zero, and `-0 - -0` is `+0`.
+                debug_assert!(
+                    self.im == 0.0 || self.im.is_nan(),
+                    "a promoted real coefficient"
+                );
+                let (ar, ai, br, bi) = (self.re, self.im, rhs.re, rhs.im);
+                let (pr, pi) = (ar * br, ar * bi);
+                let (cr, ci) = (ai * bi, ai * br);
+                let (re, im) = (pr - cr, pi + ci);
+                if numpy_fuses_complex_multiply() {
+                    // `fma(x, y, z) == round(x*y)` when `x*y != 0` exactly and `z == ±0`.
+                    Complex::new(
+                        if ar != 0.0 && br != 0.0 && cr == 0.0 {
+                            pr
+                        } else {
+                            re
+                        },
+                        if ar != 0.0 && bi != 0.0 && ci == 0.0 {
+                            pi
+                        } else {
+                            im
+                        },
+                    )
+                } else {
+                    Complex::new(re, im)
+                }
+            }
+            #[inline(always)]
+            fn mul_scalar(self, rhs: Self) -> Self {
+                // NumPy's complex scalar math: `(ar*br - ai*bi, ar*bi + ai*br)`,
+                // each operation rounded. A real coefficient promoted to
+                // complex keeps its `0 * im` terms, so an infinite imaginary
+                // part gives NaN, as in NumPy.
                 Complex::new(
                     self.re * rhs.re - self.im * rhs.im,
                     self.re * rhs.im + self.im * rhs.re,

@@ -140,7 +140,12 @@ fn boundary<C: Codec, D: Dimension>(
             dispatch!(
                 Val<C>,
                 p,
-                three_point::<C>(out, [at(i[0]), at(i[1]), at(i[2])], site.values)
+                three_point::<C>(
+                    out,
+                    [at(i[0]), at(i[1]), at(i[2])],
+                    site.values,
+                    f.ndim() == 1
+                )
             );
         }
         Row::Taps { at: idx, taps } => {

@@ -65,12 +65,34 @@ pub(super) fn row_mut<A>(lane: ndarray::ArrayViewMut1<'_, A>) -> &mut [A] {
 }
 
 /// `out = (c0*f0 + c1*f1) + c2*f2` in `P`, with scalar coefficients.
+///
+/// `scalar_math`: the samples are NumPy scalars (an edge of a 1-D array,
+/// where NumPy's `f[0]` is a scalar), so the products are NumPy's scalar
+/// math rather than its `multiply` ufunc (for complex data they differ in
+/// the sign of zero products).
 pub(super) fn three_point<C: Codec, P: Compute<Val<C>>, D: Dimension>(
-    out: ArrayViewMut<'_, St<C>, D>,
+    mut out: ArrayViewMut<'_, St<C>, D>,
     [f0, f1, f2]: [ArrayView<'_, In<C>, D>; 3],
     coefs: [f64; 3],
+    scalar_math: bool,
 ) {
     let [a, b, c] = coefs.map(P::from_f64);
+    if scalar_math {
+        let lift = |x: In<C>| P::lift(C::load(x));
+        Zip::from(&mut out)
+            .and(&f0)
+            .and(&f1)
+            .and(&f2)
+            .for_each(|o, &x0, &x1, &x2| {
+                *o = C::store(
+                    a.mul_scalar(lift(x0))
+                        .add(b.mul_scalar(lift(x1)))
+                        .add(c.mul_scalar(lift(x2)))
+                        .lower(),
+                );
+            });
+        return;
+    }
     three_point_scalar::<C, P, D>(out, [&f0, &f1, &f2], [a, b, c]);
 }
 
