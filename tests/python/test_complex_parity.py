@@ -13,11 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from conftest import check
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-from conftest import check
 
 # Magnitudes whose products with coefficients near 1 (or near 1e-300 / 1e300)
 # underflow, are subnormal, or overflow. Zeros and the smallest subnormals
