@@ -43,14 +43,25 @@ pub(crate) mod sealed {
         }
         /// NumPy's `add` ufunc.
         fn add(self, rhs: Self) -> Self;
-        /// NumPy's `multiply` ufunc, `self` a coefficient (a real number, or
-        /// a real promoted to complex with imaginary part `+0`).
+        /// A product with every operation rounded: NumPy's scalar `*`
+        /// (`np.float64(a) * np.complex128(z)`), and its `multiply` ufunc
+        /// where that does not fuse (always, for real types).
         fn mul(self, rhs: Self) -> Self;
-        /// NumPy's scalar `*` (`np.float64(a) * np.complex128(z)`), `self` a
-        /// coefficient as for [`mul`](Self::mul). Scalar math never fuses a
-        /// multiply and an add, where the `multiply` ufunc may (see
-        /// `numpy_fuses_complex_multiply`).
-        fn mul_scalar(self, rhs: Self) -> Self {
+        /// Whether NumPy's `multiply` ufunc fuses multiply–adds for this
+        /// type on this CPU (complex types only, see
+        /// `numpy_fuses_complex_multiply`). Read once per kernel call and
+        /// passed to [`mul_ufunc`](Self::mul_ufunc), so that the loops do
+        /// not test it per sample.
+        #[inline]
+        fn ufunc_fuses() -> bool {
+            false
+        }
+        /// NumPy's `multiply` ufunc, `self` a coefficient (a real number, or
+        /// a real promoted to complex with imaginary part `+0`), `fused`
+        /// from [`ufunc_fuses`](Self::ufunc_fuses).
+        #[inline]
+        fn mul_ufunc(self, rhs: Self, fused: bool) -> Self {
+            let _ = fused;
             self.mul(rhs)
         }
         /// NumPy's `true_divide` ufunc.
@@ -501,14 +512,31 @@ macro_rules! complex_compute {
             }
             #[inline(always)]
             fn mul(self, rhs: Self) -> Self {
+                // NumPy's complex scalar math and its baseline `multiply`
+                // loop: `(ar*br - ai*bi, ar*bi + ai*br)`, each operation
+                // rounded. A real coefficient promoted to complex keeps its
+                // `0 * im` terms, so an infinite imaginary part gives NaN,
+                // as in NumPy.
+                Complex::new(
+                    self.re * rhs.re - self.im * rhs.im,
+                    self.re * rhs.im + self.im * rhs.re,
+                )
+            }
+            #[inline(always)]
+            fn ufunc_fuses() -> bool {
+                numpy_fuses_complex_multiply()
+            }
+            #[inline(always)]
+            fn mul_ufunc(self, rhs: Self, fused: bool) -> Self {
                 // NumPy's SIMD loop (`simd_cmul` in
                 // `loops_arithm_fp.dispatch.c.src`) computes
-                // `re = fma(ar, br, -(ai*bi))`, `im = fma(ar, bi, ai*br)` when
-                // it runs its FMA builds. With `ai = +0` (a promoted real) the
-                // added term is `±0` or NaN, and the fused result is the
-                // product rounded once, keeping the sign of the exact product
-                // when it underflows to zero; the unfused one adds the `±0`
-                // to the rounded zero, and `-0 - -0` is `+0`.
+                // `re = fma(ar, br, -(ai*bi))`, `im = fma(ar, bi, ai*br)` in
+                // its FMA builds. With `ai = +0` (a promoted real) the added
+                // term is `±0` or NaN, and the fused result is the product
+                // rounded once, keeping the sign of the exact product when
+                // it underflows to zero; the unfused one adds the `±0` to
+                // the rounded zero, and `-0 - -0` is `+0`. Written as
+                // selects, so that the loops still vectorise.
                 debug_assert!(
                     self.im == 0.0 || self.im.is_nan(),
                     "a promoted real coefficient"
@@ -517,34 +545,11 @@ macro_rules! complex_compute {
                 let (pr, pi) = (ar * br, ar * bi);
                 let (cr, ci) = (ai * bi, ai * br);
                 let (re, im) = (pr - cr, pi + ci);
-                if numpy_fuses_complex_multiply() {
-                    // `fma(x, y, z) == round(x*y)` when `x*y != 0` exactly and `z == ±0`.
-                    Complex::new(
-                        if ar != 0.0 && br != 0.0 && cr == 0.0 {
-                            pr
-                        } else {
-                            re
-                        },
-                        if ar != 0.0 && bi != 0.0 && ci == 0.0 {
-                            pi
-                        } else {
-                            im
-                        },
-                    )
-                } else {
-                    Complex::new(re, im)
-                }
-            }
-            #[inline(always)]
-            fn mul_scalar(self, rhs: Self) -> Self {
-                // NumPy's complex scalar math: `(ar*br - ai*bi, ar*bi + ai*br)`,
-                // each operation rounded. A real coefficient promoted to
-                // complex keeps its `0 * im` terms, so an infinite imaginary
-                // part gives NaN, as in NumPy.
-                Complex::new(
-                    self.re * rhs.re - self.im * rhs.im,
-                    self.re * rhs.im + self.im * rhs.re,
-                )
+                // `fma(x, y, z) == round(x*y)` when `x*y != 0` exactly and `z == ±0`.
+                // `&`, not `&&`: no branches in the loops.
+                let keep_re = fused & (ar != 0.0) & (br != 0.0) & (cr == 0.0);
+                let keep_im = fused & (ar != 0.0) & (bi != 0.0) & (ci == 0.0);
+                Complex::new(if keep_re { pr } else { re }, if keep_im { pi } else { im })
             }
             #[inline(always)]
             fn div(self, rhs: Self) -> Self {

@@ -46,7 +46,13 @@
 //!   conversions are correctly rounded (NumPy's `npy_double_to_half`).
 //! * **complex**: NumPy's complex multiply and Smith's division (which
 //!   multiplies by a reciprocal); a real coefficient times an infinite
-//!   imaginary part gives NaN in the real part, as in NumPy.
+//!   imaginary part gives NaN in the real part, as in NumPy. NumPy's
+//!   complex `multiply` loop fuses its multiply–adds (`fma`) on CPUs with
+//!   AVX2 and FMA (its `X86_V3` build; and on aarch64) and not elsewhere,
+//!   and its scalar math (the two edge samples of a 1-D array are NumPy
+//!   scalars) never does. The only visible difference is the sign of a
+//!   product that underflows to zero; ndgrad decides as NumPy does, from
+//!   the CPU it runs on (`NPY_DISABLE_CPU_FEATURES` is not consulted).
 //! * **Zero and repeated steps** are not errors: they give `inf` or `NaN`.
 //!   Non-monotonic coordinates are accepted.
 //! * **Axis too short**: fewer than `edge_order + 1` samples is an error

@@ -223,6 +223,7 @@ pub(super) fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     let src = &*coefs.source;
     let count = out.len_of(axis);
     let rows = row_axis(&out, &[&fm, &f0, &fp]);
+    let fused = P::ufunc_fuses();
     if rows == Some(axis) && (coefs.is_computed() || out.len() >= FULL_COEF_LANES * count) {
         // Many lanes along the axis: the axis' coefficients are computed once
         // per plan (3 per sample of the axis: at most an eighth of the
@@ -238,7 +239,8 @@ pub(super) fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             .and(f0.lanes(axis))
             .and(fp.lanes(axis))
             .for_each(|o, x0, x1, x2| {
-                along_lane::<C, P, P>(row_mut(o), [row(x0), row(x1), row(x2)], [&a, &b, &c], |v| v);
+                let x = [row(x0), row(x1), row(x2)];
+                along_lane::<C, P, P>(row_mut(o), x, [&a, &b, &c], |v| v, fused);
             });
         return;
     }
@@ -270,6 +272,7 @@ pub(super) fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
                             [row(x0), row(x1), row(x2)],
                             [a, b, c],
                             P::from_f64,
+                            fused,
                         );
                     });
             }
@@ -300,7 +303,7 @@ pub(super) fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
                     .and(&x[2])
                     .and(&cv)
                     .for_each(|o, &x0, &x1, &x2, &[a, b, c]| {
-                        *o = combine::<C, P>(a, b, c, x0, x1, x2);
+                        *o = combine::<C, P>(a, b, c, x0, x1, x2, fused);
                     });
             }
         }

@@ -85,9 +85,9 @@ pub(super) fn three_point<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             .and(&f2)
             .for_each(|o, &x0, &x1, &x2| {
                 *o = C::store(
-                    a.mul_scalar(lift(x0))
-                        .add(b.mul_scalar(lift(x1)))
-                        .add(c.mul_scalar(lift(x2)))
+                    a.mul(lift(x0))
+                        .add(b.mul(lift(x1)))
+                        .add(c.mul(lift(x2)))
                         .lower(),
                 );
             });
@@ -102,6 +102,7 @@ pub(super) fn three_point_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     [f0, f1, f2]: [&ArrayView<'_, In<C>, D>; 3],
     [a, b, c]: [P; 3],
 ) {
+    let fused = P::ufunc_fuses();
     if let Some(rows) = row_axis(&out, &[f0, f1, f2]) {
         Zip::from(out.lanes_mut(rows))
             .and(f0.lanes(rows))
@@ -110,9 +111,9 @@ pub(super) fn three_point_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             .for_each(|o, x0, x1, x2| {
                 let (o, x) = (row_mut(o), [row(x0), row(x1), row(x2)]);
                 if o.len() >= SIMD_ROW {
-                    scalar_row_simd::<C, P>(o, x, [a, b, c]);
+                    scalar_row_simd::<C, P>(o, x, [a, b, c], fused);
                 } else {
-                    scalar_row::<C, P>(o, x, [a, b, c]);
+                    scalar_row::<C, P>(o, x, [a, b, c], fused);
                 }
             });
     } else {
@@ -121,7 +122,7 @@ pub(super) fn three_point_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             .and(f1)
             .and(f2)
             .for_each(|o, &x0, &x1, &x2| {
-                *o = combine::<C, P>(a, b, c, x0, x1, x2);
+                *o = combine::<C, P>(a, b, c, x0, x1, x2, fused);
             });
     }
 }
@@ -134,12 +135,13 @@ pub(super) fn combine<C: Codec, P: Compute<Val<C>>>(
     x0: In<C>,
     x1: In<C>,
     x2: In<C>,
+    fused: bool,
 ) -> St<C> {
     let lift = |x: In<C>| P::lift(C::load(x));
     C::store(
-        a.mul(lift(x0))
-            .add(b.mul(lift(x1)))
-            .add(c.mul(lift(x2)))
+        a.mul_ufunc(lift(x0), fused)
+            .add(b.mul_ufunc(lift(x1), fused))
+            .add(c.mul_ufunc(lift(x2), fused))
             .lower(),
     )
 }
@@ -156,11 +158,12 @@ pub(super) fn along_lane<C: Codec, P: Compute<Val<C>>, K: Copy>(
     x: [&[In<C>]; 3],
     coefs: [&[K]; 3],
     to_p: impl Fn(K) -> P,
+    fused: bool,
 ) {
     if o.len() >= SIMD_ROW {
-        lane_simd::<C, P, K>(o, x, coefs, to_p);
+        lane_simd::<C, P, K>(o, x, coefs, to_p, fused);
     } else {
-        lane::<C, P, K>(o, x, coefs, to_p);
+        lane::<C, P, K>(o, x, coefs, to_p, fused);
     }
 }
 
@@ -180,14 +183,20 @@ fn lane_simd<C: Codec, P: Compute<Val<C>>, K: Copy>(
     x: [&[In<C>]; 3],
     coefs: [&[K]; 3],
     to_p: impl Fn(K) -> P,
+    fused: bool,
 ) {
-    lane::<C, P, K>(o, x, coefs, to_p);
+    lane::<C, P, K>(o, x, coefs, to_p, fused);
 }
 
 /// [`scalar_row`] compiled for baseline x86-64 and with AVX2 (see [`lane_simd`]).
 #[multiversion::multiversion(targets("x86_64+avx2"))]
-fn scalar_row_simd<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], x: [&[In<C>]; 3], coefs: [P; 3]) {
-    scalar_row::<C, P>(o, x, coefs);
+fn scalar_row_simd<C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    x: [&[In<C>]; 3],
+    coefs: [P; 3],
+    fused: bool,
+) {
+    scalar_row::<C, P>(o, x, coefs, fused);
 }
 
 /// One row of [`three_point_scalar`]: `out = a*x0 + b*x1 + c*x2`.
@@ -198,9 +207,10 @@ fn scalar_row<C: Codec, P: Compute<Val<C>>>(
     o: &mut [St<C>],
     [x0, x1, x2]: [&[In<C>]; 3],
     [a, b, c]: [P; 3],
+    fused: bool,
 ) {
     for (((o, &x0), &x1), &x2) in o.iter_mut().zip(x0).zip(x1).zip(x2) {
-        *o = combine::<C, P>(a, b, c, x0, x1, x2);
+        *o = combine::<C, P>(a, b, c, x0, x1, x2, fused);
     }
 }
 
@@ -212,11 +222,20 @@ fn lane<C: Codec, P: Compute<Val<C>>, K: Copy>(
     [x0, x1, x2]: [&[In<C>]; 3],
     [a, b, c]: [&[K]; 3],
     to_p: impl Fn(K) -> P,
+    fused: bool,
 ) {
     let n = o.len();
     let (x0, x1, x2, a, b, c) = (&x0[..n], &x1[..n], &x2[..n], &a[..n], &b[..n], &c[..n]);
     for k in 0..n {
-        o[k] = combine::<C, P>(to_p(a[k]), to_p(b[k]), to_p(c[k]), x0[k], x1[k], x2[k]);
+        o[k] = combine::<C, P>(
+            to_p(a[k]),
+            to_p(b[k]),
+            to_p(c[k]),
+            x0[k],
+            x1[k],
+            x2[k],
+            fused,
+        );
     }
 }
 
