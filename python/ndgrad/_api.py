@@ -354,6 +354,18 @@ def gradient(
         )
     if edge_order is None:
         edge_order = 1
+    if (
+        axis is None
+        and out is None
+        and workers is None
+        and type(f) is np.ndarray
+        and type(edge_order) is int
+        and 1 <= edge_order <= 2
+    ):
+        # The common calls, read in Rust (None: this call needs the rules below).
+        res = _ndgrad.gradient_fast(f, varargs, edge_order)
+        if res is not None:
+            return res
     f = np.asanyarray(f)
     n_workers = workers_arg(workers)
     entry = _ENTRY.get((f.dtype.kind, f.dtype.itemsize))

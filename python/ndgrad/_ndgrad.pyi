@@ -24,6 +24,7 @@ __all__ = [
     "gradient_f2",
     "gradient_f4",
     "gradient_f8",
+    "gradient_fast",
     "gradient_i1",
     "gradient_i2",
     "gradient_i4",
@@ -54,6 +55,12 @@ __version__: str
 
 _Spacing = tuple[str, str | None, NDArray[Any] | None]
 _Scheme = tuple[int, int, int, bool, float | None]
+
+def gradient_fast(f: NDArray[Any], varargs: tuple[Any, ...], edge_order: int) -> Any:
+    """``numpy.gradient(f, *varargs, edge_order=edge_order)`` over every axis
+    for the common calls (a C- or Fortran-ordered native numeric array; no
+    spacing, non-zero Python or ``float64`` scalars, or ``float64``
+    coordinates), else None: the caller then applies NumPy's rules in full."""
 
 def gradient_f2(
     f: NDArray[Any],

@@ -16,7 +16,8 @@ use ndgrad::{
 };
 use num_complex::Complex;
 use numpy::{
-    PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyReadonlyArrayDyn, PyReadwriteArrayDyn,
+    PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyReadonlyArrayDyn,
+    PyReadwriteArrayDyn, PyUntypedArrayMethods,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -367,6 +368,197 @@ entry_points! {
     gradient_m8: i64 => i64, timedelta_axes;
 }
 
+/// The types `gradient_fast` recognises without asking Python.
+struct FastTypes {
+    ndarray: Py<pyo3::types::PyType>,
+    float64: Py<pyo3::types::PyType>,
+}
+
+static FAST_TYPES: pyo3::sync::PyOnceLock<FastTypes> = pyo3::sync::PyOnceLock::new();
+
+fn fast_types(py: Python<'_>) -> PyResult<&FastTypes> {
+    FAST_TYPES.get_or_try_init(py, || {
+        let np = py.import("numpy")?;
+        Ok(FastTypes {
+            ndarray: np.getattr("ndarray")?.cast_into()?.unbind(),
+            float64: np.getattr("float64")?.cast_into()?.unbind(),
+        })
+    })
+}
+
+/// One spacing argument as `_api.spec` would pass it, for the forms the
+/// fast path takes: a Python `float` or `int` (weak), a `numpy.float64`
+/// (strong), all non-zero; a native `float64` coordinate array of `len >=
+/// 2` samples (`None` for a scalar there: NumPy's single scalar applies to
+/// every axis). Anything else (zero steps, other types, wrong lengths)
+/// declines, and `_api.py` answers with NumPy's rules and errors.
+fn fast_spacing<'py>(
+    types: &FastTypes,
+    d: &Bound<'py, PyAny>,
+    len: Option<usize>,
+) -> Option<Held<'py>> {
+    let py = d.py();
+    let ty = d.get_type();
+    if ty.is(types.float64.bind(py)) || d.is_exact_instance_of::<pyo3::types::PyFloat>() {
+        let h: f64 = d.extract().ok()?;
+        if h == 0.0 {
+            return None;
+        }
+        return Some(if ty.is(types.float64.bind(py)) {
+            Held::Strong(Step::from(h))
+        } else {
+            Held::Weak(Step::from(h))
+        });
+    }
+    if d.is_exact_instance_of::<pyo3::types::PyInt>() {
+        let h: i64 = d.extract().ok()?;
+        return (h != 0).then(|| Held::Weak(Step::from(h)));
+    }
+    let len = len?;
+    if !ty.is(types.ndarray.bind(py)) {
+        return None;
+    }
+    let a = d.cast::<numpy::PyArray1<f64>>().ok()?;
+    if a.dtype().is_native_byteorder() == Some(false) || a.len() != len || len < 2 {
+        return None;
+    }
+    Some(Held::Coords(HeldCoords::F64(a.readonly())))
+}
+
+/// Arrays up to this many elements are differentiated without releasing
+/// the GIL: a few microseconds of work, less than a release costs.
+const FAST_KEEP_GIL: usize = 1 << 14;
+
+/// `gradient_fast` for input dtype `I`: allocates the outputs (NumPy's
+/// `empty_like` layout for C- and Fortran-ordered inputs; others decline)
+/// and differentiates every axis.
+fn fast_run<'py, I>(
+    py: Python<'py>,
+    f: &Bound<'py, PyArrayDyn<I>>,
+    held: &[Held<'_>],
+    edge: EdgeOrder,
+) -> PyResult<Option<Bound<'py, PyAny>>>
+where
+    I: numpy::Element + ndgrad::Element + Sync,
+    I::Output: numpy::Element + Send,
+{
+    if f.dtype().is_native_byteorder() == Some(false) {
+        return Ok(None);
+    }
+    let fortran = if f.is_c_contiguous() {
+        false
+    } else if f.is_fortran_contiguous() {
+        true
+    } else {
+        return Ok(None);
+    };
+    let input = f.readonly();
+    let input = input.as_array();
+    let shape = input.shape().to_vec();
+    let outs: Vec<Bound<'py, PyArrayDyn<I::Output>>> = held
+        .iter()
+        .map(|_| PyArrayDyn::<I::Output>::zeros(py, shape.as_slice(), fortran))
+        .collect();
+    let mut writable = writable(&outs)?;
+    let mut views: Vec<_> = writable.iter_mut().map(|o| o.as_array_mut()).collect();
+    let axes: Vec<usize> = (0..shape.len()).collect();
+    let spacing: Vec<Spacing<'_>> = held.iter().map(Held::spacing).collect();
+    let schemes = vec![Scheme::numpy(edge); axes.len()];
+    let work = || fused::<I>(&input, &mut views, &axes, spacing, schemes, par(0));
+    if input.len() <= FAST_KEEP_GIL {
+        work()
+    } else {
+        py.detach(work)
+    }
+    .map_err(|e| to_py(py, &e))?;
+    drop(views);
+    drop(writable);
+    Ok(Some(if outs.len() == 1 {
+        outs.into_iter()
+            .next()
+            .map_or_else(|| py.None().into_bound(py), Bound::into_any)
+    } else {
+        pyo3::types::PyTuple::new(py, outs)?.into_any()
+    }))
+}
+
+/// `numpy.gradient(f, *varargs, edge_order=edge_order)` for the common
+/// calls, read without Python-level argument handling: `f` an `ndarray`
+/// (exactly) of a native numeric dtype, C- or Fortran-ordered, with at
+/// least one dimension and `edge_order + 1` samples on every axis; every
+/// axis; no spacing, one non-zero scalar, or one per axis (scalars and
+/// `float64` coordinates, see `fast_spacing`). Returns `None` for every
+/// other call, which `_api.py` then handles in full: its rules, its errors.
+#[pyfunction]
+fn gradient_fast<'py>(
+    py: Python<'py>,
+    f: &Bound<'py, PyAny>,
+    varargs: &Bound<'py, pyo3::types::PyTuple>,
+    edge_order: u8,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let Ok(edge) = EdgeOrder::try_from(i64::from(edge_order)) else {
+        return Ok(None);
+    };
+    let types = fast_types(py)?;
+    if !f.get_type().is(types.ndarray.bind(py)) {
+        return Ok(None); // subclasses (masked arrays, matrices) keep NumPy's handling
+    }
+    let Ok(array) = f.cast::<numpy::PyUntypedArray>() else {
+        return Ok(None);
+    };
+    let shape = array.shape();
+    let min = usize::from(edge_order) + 1;
+    if shape.is_empty() || shape.iter().any(|&n| n < min) {
+        return Ok(None);
+    }
+    let mut held = Vec::with_capacity(shape.len());
+    match varargs.len() {
+        0 => held.extend(shape.iter().map(|_| Held::Unit)),
+        1 if shape.len() > 1 => {
+            // One scalar for every axis (an array here is NumPy's error).
+            let d = varargs.get_item(0)?;
+            for _ in 0..shape.len() {
+                let Some(h) = fast_spacing(types, &d, None) else {
+                    return Ok(None);
+                };
+                held.push(h);
+            }
+        }
+        n if n == shape.len() => {
+            for (d, &len) in varargs.iter().zip(shape) {
+                let Some(h) = fast_spacing(types, &d, Some(len)) else {
+                    return Ok(None);
+                };
+                held.push(h);
+            }
+        }
+        _ => return Ok(None),
+    }
+    macro_rules! try_dtypes {
+        ($($t:ty),*) => {
+            $(if let Ok(a) = f.cast::<PyArrayDyn<$t>>() {
+                return fast_run::<$t>(py, a, &held, edge);
+            })*
+        };
+    }
+    try_dtypes!(
+        f64,
+        f32,
+        Complex<f64>,
+        Complex<f32>,
+        i64,
+        i32,
+        f16,
+        i16,
+        i8,
+        u64,
+        u32,
+        u16,
+        u8
+    );
+    Ok(None)
+}
+
 /// How one dtype's operators are computed: `magnitude` only for real
 /// outputs.
 type OperatorFn<I, O> = fn(
@@ -556,7 +748,7 @@ mod _ndgrad {
     use pyo3::prelude::*;
 
     #[pymodule_export]
-    use super::{check, input_rows, reach};
+    use super::{check, gradient_fast, input_rows, reach};
 
     #[cfg(feature = "probe")]
     #[pymodule_export]
