@@ -13,6 +13,9 @@ it first (`scripts/test` rebuilds it without),
     .venv/bin/python scripts/bench.py --filter schemes  # only the higher-order scheme rows
     .venv/bin/python scripts/bench.py --filter operators  # only the fused operator rows
     .venv/bin/python scripts/bench.py --filter xarray  # only the xarray accessor rows
+    .venv/bin/python scripts/bench.py --filter small   # 10- and 100-element calls
+    .venv/bin/python scripts/bench.py --filter sweep   # 10^2..10^7 elements, threads vs 1
+    .venv/bin/python scripts/bench.py --filter float16 # float16 (and float32) rows
 
 For every workload the calls are interleaved (NumPy, ndgrad, ndgrad with
 workers=1, ndgrad with out=, NumPy, ...) and the medians compared, so that
@@ -245,20 +248,123 @@ def run(w: dict[str, Any], repeats: int, rng: np.random.Generator) -> dict[str, 
     }
 
 
-def small_call(repeats: int) -> dict[str, float]:
-    f = np.random.default_rng(0).standard_normal(100)
-    res = {}
-    for name, fn in (("numpy", numpy_gradient), ("ndgrad", ndgrad.gradient)):
-        for _ in range(200):
-            fn(f)
-        samples = []
-        for _ in range(repeats):
-            t = time.perf_counter()
-            for _ in range(100):
-                fn(f)
-            samples.append((time.perf_counter() - t) / 100)
-        res[name] = statistics.median(samples) * 1e6
-    return res
+def per_call(fn: Callable[[], Any], budget: float = 2e-3) -> Callable[[], float]:
+    """A timer of one call of ``fn``: loops enough calls to fill ``budget``
+    seconds (so that microsecond calls are not timer noise)."""
+    t = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - t, 1e-7)
+    loops = max(1, int(budget / once))
+
+    def timer() -> float:
+        t = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        return (time.perf_counter() - t) / loops
+
+    return timer
+
+
+def interleaved(calls: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+    """Median seconds per call of each of ``calls``, timed in turn (warmed up)."""
+    timers = {k: per_call(fn) for k, fn in calls.items()}
+    samples: dict[str, list[float]] = {k: [] for k in calls}
+    for _ in range(repeats):
+        for k, timer in timers.items():
+            samples[k].append(timer())
+    return {k: statistics.median(v) for k, v in samples.items()}
+
+
+def small_calls(repeats: int) -> list[dict[str, Any]]:
+    """Issue 16: 10- and 100-element calls in every spacing form."""
+    rng = np.random.default_rng(1)
+    rows = []
+    for n, shape2 in ((10, (2, 5)), (100, (10, 10))):
+        f = rng.standard_normal(n)
+        f2 = rng.standard_normal(shape2)
+        x = np.cumsum(rng.uniform(0.5, 1.5, n))
+        x2 = np.cumsum(rng.uniform(0.5, 1.5, shape2[1]))
+        forms: list[tuple[str, np.ndarray, tuple[Any, ...]]] = [
+            ("no spacing", f, ()),
+            ("Python scalar 0.1", f, (0.1,)),
+            ("NumPy scalar float64(0.1)", f, (np.float64(0.1),)),
+            ("coordinates", f, (x,)),
+            (f"{shape2[0]}x{shape2[1]}, per axis (0.1, x)", f2, (0.1, x2)),
+        ]
+        for name, a, args in forms:
+            m = interleaved(
+                {
+                    "numpy": lambda a=a, args=args: numpy_gradient(a, *args),
+                    "ndgrad": lambda a=a, args=args: ndgrad.gradient(a, *args),
+                },
+                repeats,
+            )
+            rows.append(
+                {
+                    "n": n,
+                    "form": name,
+                    "us": {k: v * 1e6 for k, v in m.items()},
+                    "ratio": m["ndgrad"] / m["numpy"],
+                }
+            )
+    return rows
+
+
+def size_sweep(repeats: int, quick: bool) -> list[dict[str, Any]]:
+    """Issue 16: 1-D and 2-D f64 (all axes, unit spacing) from 10^2 to 10^7
+    elements, the default threads and workers=1, against NumPy."""
+    rng = np.random.default_rng(2)
+    sizes = [10**2, 10**3, 10**4, 10**5, 3 * 10**5, 10**6, 3 * 10**6, 10**7]
+    if quick:
+        sizes = sizes[:6]
+    rows = []
+    for n in sizes:
+        side = round(n**0.5)
+        for shape in ((n,), (side, side)):
+            f = rng.standard_normal(shape)
+            m = interleaved(
+                {
+                    "numpy": lambda f=f: numpy_gradient(f),
+                    "ndgrad": lambda f=f: ndgrad.gradient(f),
+                    "ndgrad_w1": lambda f=f: ndgrad.gradient(f, workers=1),
+                },
+                repeats,
+            )
+            rows.append(
+                {
+                    "shape": list(shape),
+                    "elements": f.size,
+                    "us": {k: v * 1e6 for k, v in m.items()},
+                    "ratio": m["ndgrad"] / m["numpy"],
+                    "ratio_w1": m["ndgrad_w1"] / m["numpy"],
+                }
+            )
+    return rows
+
+
+def f16_rows(repeats: int, quick: bool) -> list[dict[str, Any]]:
+    """Issue 16: float16 against NumPy (and float32 for scale), all axes."""
+    rng = np.random.default_rng(3)
+    n = 512 if quick else 2048
+    rows = []
+    for dtype in ("float16", "float32"):
+        f = rng.standard_normal((n, n)).astype(dtype)
+        for name, args in (("unit", ()), ("step 0.1", (0.1,))):
+            m = interleaved(
+                {
+                    "numpy": lambda f=f, args=args: numpy_gradient(f, *args),
+                    "ndgrad": lambda f=f, args=args: ndgrad.gradient(f, *args),
+                },
+                repeats,
+            )
+            rows.append(
+                {
+                    "workload": f"{n}x{n} {dtype} all, {name}",
+                    "ms": {k: v * 1e3 for k, v in m.items()},
+                    "ratio": m["ndgrad"] / m["numpy"],
+                }
+            )
+    return rows
 
 
 def dask_workloads(quick: bool) -> list[dict[str, Any]]:
@@ -905,11 +1011,43 @@ def main() -> None:
                     f"{r['speedup']:6.2f}x  {check}",
                     flush=True,
                 )
-    small = small_call(31)
-    print(f"100-element call: numpy {small['numpy']:.1f} us, ndgrad {small['ndgrad']:.1f} us")
+    small: list[dict[str, Any]] = []
+    if args.filter in "small calls":
+        small = small_calls(max(args.repeats, 15))
+        print(f"{'small call':40} {'numpy us':>9} {'ndgrad us':>9} {'ratio':>6}")
+        for r in small:
+            print(
+                f"{r['n']:>4} elements, {r['form']:28} {r['us']['numpy']:9.2f} "
+                f"{r['us']['ndgrad']:9.2f} {r['ratio']:6.3f}",
+                flush=True,
+            )
+    sweep: list[dict[str, Any]] = []
+    if args.filter in "size sweep":
+        sweep = size_sweep(max(args.repeats, 9), args.quick)
+        print(f"{'size sweep, f64 all axes':28} {'numpy us':>10} {'ndgrad us':>10} "
+              f"{'ratio':>6} {'w=1 us':>10} {'ratio':>6}")  # fmt: skip
+        for r in sweep:
+            shape = "x".join(map(str, r["shape"]))
+            u = r["us"]
+            print(
+                f"{shape:28} {u['numpy']:10.1f} {u['ndgrad']:10.1f} {r['ratio']:6.3f} "
+                f"{u['ndgrad_w1']:10.1f} {r['ratio_w1']:6.3f}",
+                flush=True,
+            )
+    half: list[dict[str, Any]] = []
+    if args.filter in "float16 rows":
+        half = f16_rows(max(args.repeats, 7), args.quick)
+        print(f"{'float16':34} {'numpy ms':>9} {'ndgrad ms':>9} {'ratio':>6}")
+        for r in half:
+            print(
+                f"{r['workload']:34} {r['ms']['numpy']:9.1f} {r['ms']['ndgrad']:9.1f} "
+                f"{r['ratio']:6.3f}",
+                flush=True,
+            )
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump({"ceilings_gbps": ceilings, "small_call_us": small, "rows": rows,
+            json.dump({"ceilings_gbps": ceilings, "small_calls": small, "size_sweep": sweep,
+                       "float16_rows": half, "rows": rows,
                        "scheme_rows": scheme_rows, "operator_rows": operator_rows,
                        "dask_rows": dask_rows, "xarray_rows": xarray_rows,
                        "numpy": np.__version__, "ndgrad": ndgrad.__version__, "cpus": threads},

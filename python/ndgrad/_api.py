@@ -357,13 +357,12 @@ def gradient(
     if (
         axis is None
         and out is None
-        and workers is None
         and type(f) is np.ndarray
         and type(edge_order) is int
         and 1 <= edge_order <= 2
     ):
         # The common calls, read in Rust (None: this call needs the rules below).
-        res = _ndgrad.gradient_fast(f, varargs, edge_order)
+        res = _ndgrad.gradient_fast(f, varargs, edge_order, workers_arg(workers))
         if res is not None:
             return res
     f = np.asanyarray(f)

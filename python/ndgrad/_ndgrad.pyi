@@ -56,7 +56,7 @@ __version__: str
 _Spacing = tuple[str, str | None, NDArray[Any] | None]
 _Scheme = tuple[int, int, int, bool, float | None]
 
-def gradient_fast(f: NDArray[Any], varargs: tuple[Any, ...], edge_order: int) -> Any:
+def gradient_fast(f: NDArray[Any], varargs: tuple[Any, ...], edge_order: int, workers: int) -> Any:
     """``numpy.gradient(f, *varargs, edge_order=edge_order)`` over every axis
     for the common calls (a C- or Fortran-ordered native numeric array; no
     spacing, non-zero Python or ``float64`` scalars, or ``float64``

@@ -52,7 +52,7 @@ def _same(got: Any, want: Any) -> None:
 
 
 def _check(f: np.ndarray, *varargs: Any, edge_order: int = 1, taken: bool) -> None:
-    fast = _ndgrad.gradient_fast(f, varargs, edge_order)
+    fast = _ndgrad.gradient_fast(f, varargs, edge_order, 0)
     assert (fast is not None) == taken, "the fast path took or declined the wrong call"
     try:
         with np.errstate(all="ignore"):
@@ -112,7 +112,7 @@ def test_declined_calls_are_numpys() -> None:
     _check(f, 0, taken=False)
     _check(f, np.float64(0), taken=False)
     _check(f, x0[::-1].copy(), x1, taken=True)  # decreasing coordinates are fine
-    assert _ndgrad.gradient_fast(np.ma.masked_array(f), (), 1) is None  # subclasses
+    assert _ndgrad.gradient_fast(np.ma.masked_array(f), (), 1, 0) is None  # subclasses
 
 
 def test_errors_come_from_the_full_path() -> None:
@@ -126,7 +126,7 @@ def test_errors_come_from_the_full_path() -> None:
         ((None, 1.0), {}),
         (("a", 1.0), {}),
     ]:
-        assert _ndgrad.gradient_fast(f, args, kwargs.get("edge_order", 1)) is None
+        assert _ndgrad.gradient_fast(f, args, kwargs.get("edge_order", 1), 0) is None
         with pytest.raises(Exception) as want:
             np.gradient(f, *args, **kwargs)
         with pytest.raises(type(want.value)) as got:
@@ -135,12 +135,12 @@ def test_errors_come_from_the_full_path() -> None:
 
 
 def test_zero_dimensional_and_empty_arrays_decline() -> None:
-    assert _ndgrad.gradient_fast(np.array(1.0), (), 1) is None
-    assert _ndgrad.gradient_fast(np.zeros((0, 3)), (), 1) is None
-    assert _ndgrad.gradient_fast(np.zeros(5, dtype=bool), (), 1) is None
-    assert _ndgrad.gradient_fast(np.zeros(5, dtype="M8[s]"), (), 1) is None
-    assert _ndgrad.gradient_fast(np.zeros(5, dtype=object), (), 1) is None
-    assert _ndgrad.gradient_fast(np.zeros(5), (), 3) is None
+    assert _ndgrad.gradient_fast(np.array(1.0), (), 1, 0) is None
+    assert _ndgrad.gradient_fast(np.zeros((0, 3)), (), 1, 0) is None
+    assert _ndgrad.gradient_fast(np.zeros(5, dtype=bool), (), 1, 0) is None
+    assert _ndgrad.gradient_fast(np.zeros(5, dtype="M8[s]"), (), 1, 0) is None
+    assert _ndgrad.gradient_fast(np.zeros(5, dtype=object), (), 1, 0) is None
+    assert _ndgrad.gradient_fast(np.zeros(5), (), 3, 0) is None
 
 
 def test_the_fast_path_does_not_touch_its_inputs() -> None:
@@ -158,3 +158,13 @@ def test_large_arrays_take_the_fast_path_with_threads() -> None:
     # Above the size where the GIL is released and the work is split.
     f = _data("f8", (700, 600))
     _check(f, 0.1, np.cumsum(np.linspace(1, 2, 600)), taken=True)
+
+
+@pytest.mark.parametrize("workers", [1, 2, -1])
+def test_workers_take_the_fast_path(workers: int) -> None:
+    f = _data("f8", (300, 400))
+    want = np.gradient(f, 0.5, np.linspace(0, 1, 400) ** 2)
+    assert _ndgrad.gradient_fast(f, (0.5, np.linspace(0, 1, 400) ** 2), 1, workers % 3) is not None
+    _same(ndgrad.gradient(f, 0.5, np.linspace(0, 1, 400) ** 2, workers=workers), want)
+    with pytest.raises(ValueError, match="workers must not be 0"):
+        ndgrad.gradient(f, workers=0)

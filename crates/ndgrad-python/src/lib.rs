@@ -437,6 +437,7 @@ fn fast_run<'py, I>(
     f: &Bound<'py, PyArrayDyn<I>>,
     held: &[Held<'_>],
     edge: EdgeOrder,
+    workers: usize,
 ) -> PyResult<Option<Bound<'py, PyAny>>>
 where
     I: numpy::Element + ndgrad::Element + Sync,
@@ -464,7 +465,7 @@ where
     let axes: Vec<usize> = (0..shape.len()).collect();
     let spacing: Vec<Spacing<'_>> = held.iter().map(Held::spacing).collect();
     let schemes = vec![Scheme::numpy(edge); axes.len()];
-    let work = || fused::<I>(&input, &mut views, &axes, spacing, schemes, par(0));
+    let work = || fused::<I>(&input, &mut views, &axes, spacing, schemes, par(workers));
     if input.len() <= FAST_KEEP_GIL {
         work()
     } else {
@@ -489,12 +490,14 @@ where
 /// axis; no spacing, one non-zero scalar, or one per axis (scalars and
 /// `float64` coordinates, see `fast_spacing`). Returns `None` for every
 /// other call, which `_api.py` then handles in full: its rules, its errors.
+/// `workers` as for the entry points (0: every thread for large arrays).
 #[pyfunction]
 fn gradient_fast<'py>(
     py: Python<'py>,
     f: &Bound<'py, PyAny>,
     varargs: &Bound<'py, pyo3::types::PyTuple>,
     edge_order: u8,
+    workers: usize,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let Ok(edge) = EdgeOrder::try_from(i64::from(edge_order)) else {
         return Ok(None);
@@ -537,7 +540,7 @@ fn gradient_fast<'py>(
     macro_rules! try_dtypes {
         ($($t:ty),*) => {
             $(if let Ok(a) = f.cast::<PyArrayDyn<$t>>() {
-                return fast_run::<$t>(py, a, &held, edge);
+                return fast_run::<$t>(py, a, &held, edge, workers);
             })*
         };
     }
