@@ -355,14 +355,14 @@ def gradient(
     if edge_order is None:
         edge_order = 1
     if (
-        axis is None
+        (axis is None or type(axis) is int)
         and out is None
         and type(f) is np.ndarray
         and type(edge_order) is int
         and 1 <= edge_order <= 2
     ):
         # The common calls, read in Rust (None: this call needs the rules below).
-        res = _ndgrad.gradient_fast(f, varargs, edge_order, workers_arg(workers))
+        res = _ndgrad.gradient_fast(f, varargs, axis, edge_order, workers_arg(workers))
         if res is not None:
             return res
     f = np.asanyarray(f)

@@ -56,11 +56,14 @@ __version__: str
 _Spacing = tuple[str, str | None, NDArray[Any] | None]
 _Scheme = tuple[int, int, int, bool, float | None]
 
-def gradient_fast(f: NDArray[Any], varargs: tuple[Any, ...], edge_order: int, workers: int) -> Any:
-    """``numpy.gradient(f, *varargs, edge_order=edge_order)`` over every axis
-    for the common calls (a C- or Fortran-ordered native numeric array; no
-    spacing, non-zero Python or ``float64`` scalars, or ``float64``
-    coordinates), else None: the caller then applies NumPy's rules in full."""
+def gradient_fast(
+    f: NDArray[Any], varargs: tuple[Any, ...], axis: int | None, edge_order: int, workers: int
+) -> Any:
+    """``numpy.gradient(f, *varargs, axis=axis, edge_order=edge_order)``
+    over every axis or one, for the common calls (a C- or Fortran-ordered
+    native numeric array; no spacing, non-zero Python or ``float64``
+    scalars, or ``float64`` coordinates), else None: the caller then
+    applies NumPy's rules in full."""
 
 def gradient_f2(
     f: NDArray[Any],

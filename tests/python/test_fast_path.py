@@ -51,19 +51,21 @@ def _same(got: Any, want: Any) -> None:
             np.testing.assert_array_equal(g.view(f"u{w.itemsize}"), w.view(f"u{w.itemsize}"))
 
 
-def _check(f: np.ndarray, *varargs: Any, edge_order: int = 1, taken: bool) -> None:
-    fast = _ndgrad.gradient_fast(f, varargs, edge_order, 0)
+def _check(
+    f: np.ndarray, *varargs: Any, edge_order: int = 1, taken: bool, axis: int | None = None
+) -> None:
+    fast = _ndgrad.gradient_fast(f, varargs, axis, edge_order, 0)
     assert (fast is not None) == taken, "the fast path took or declined the wrong call"
     try:
         with np.errstate(all="ignore"):
-            want = np.gradient(f, *varargs, edge_order=edge_order)
+            want = np.gradient(f, *varargs, axis=axis, edge_order=edge_order)
     except Exception as e:
         assert fast is None
         with pytest.raises(type(e)) as got:
-            ndgrad.gradient(f, *varargs, edge_order=edge_order)
+            ndgrad.gradient(f, *varargs, axis=axis, edge_order=edge_order)
         assert str(got.value) == str(e)
         return
-    _same(ndgrad.gradient(f, *varargs, edge_order=edge_order), want)
+    _same(ndgrad.gradient(f, *varargs, axis=axis, edge_order=edge_order), want)
     if fast is not None:
         _same(fast, want)
         outs = [fast] if isinstance(fast, np.ndarray) else fast
@@ -112,7 +114,7 @@ def test_declined_calls_are_numpys() -> None:
     _check(f, 0, taken=False)
     _check(f, np.float64(0), taken=False)
     _check(f, x0[::-1].copy(), x1, taken=True)  # decreasing coordinates are fine
-    assert _ndgrad.gradient_fast(np.ma.masked_array(f), (), 1, 0) is None  # subclasses
+    assert _ndgrad.gradient_fast(np.ma.masked_array(f), (), None, 1, 0) is None  # subclasses
 
 
 def test_errors_come_from_the_full_path() -> None:
@@ -126,7 +128,7 @@ def test_errors_come_from_the_full_path() -> None:
         ((None, 1.0), {}),
         (("a", 1.0), {}),
     ]:
-        assert _ndgrad.gradient_fast(f, args, kwargs.get("edge_order", 1), 0) is None
+        assert _ndgrad.gradient_fast(f, args, None, kwargs.get("edge_order", 1), 0) is None
         with pytest.raises(Exception) as want:
             np.gradient(f, *args, **kwargs)
         with pytest.raises(type(want.value)) as got:
@@ -135,12 +137,12 @@ def test_errors_come_from_the_full_path() -> None:
 
 
 def test_zero_dimensional_and_empty_arrays_decline() -> None:
-    assert _ndgrad.gradient_fast(np.array(1.0), (), 1, 0) is None
-    assert _ndgrad.gradient_fast(np.zeros((0, 3)), (), 1, 0) is None
-    assert _ndgrad.gradient_fast(np.zeros(5, dtype=bool), (), 1, 0) is None
-    assert _ndgrad.gradient_fast(np.zeros(5, dtype="M8[s]"), (), 1, 0) is None
-    assert _ndgrad.gradient_fast(np.zeros(5, dtype=object), (), 1, 0) is None
-    assert _ndgrad.gradient_fast(np.zeros(5), (), 3, 0) is None
+    assert _ndgrad.gradient_fast(np.array(1.0), (), None, 1, 0) is None
+    assert _ndgrad.gradient_fast(np.zeros((0, 3)), (), None, 1, 0) is None
+    assert _ndgrad.gradient_fast(np.zeros(5, dtype=bool), (), None, 1, 0) is None
+    assert _ndgrad.gradient_fast(np.zeros(5, dtype="M8[s]"), (), None, 1, 0) is None
+    assert _ndgrad.gradient_fast(np.zeros(5, dtype=object), (), None, 1, 0) is None
+    assert _ndgrad.gradient_fast(np.zeros(5), (), None, 3, 0) is None
 
 
 def test_the_fast_path_does_not_touch_its_inputs() -> None:
@@ -164,7 +166,27 @@ def test_large_arrays_take_the_fast_path_with_threads() -> None:
 def test_workers_take_the_fast_path(workers: int) -> None:
     f = _data("f8", (300, 400))
     want = np.gradient(f, 0.5, np.linspace(0, 1, 400) ** 2)
-    assert _ndgrad.gradient_fast(f, (0.5, np.linspace(0, 1, 400) ** 2), 1, workers % 3) is not None
+    assert (
+        _ndgrad.gradient_fast(f, (0.5, np.linspace(0, 1, 400) ** 2), None, 1, workers % 3)
+        is not None
+    )
     _same(ndgrad.gradient(f, 0.5, np.linspace(0, 1, 400) ** 2, workers=workers), want)
     with pytest.raises(ValueError, match="workers must not be 0"):
         ndgrad.gradient(f, workers=0)
+
+
+def test_one_axis_takes_the_fast_path() -> None:
+    f = _data("f8", (6, 2, 5))
+    for axis in (0, 2, -1, -3):
+        n = f.shape[axis]
+        _check(f, axis=axis, taken=True)
+        _check(f, 0.25, axis=axis, taken=True)
+        _check(f, np.cumsum(np.linspace(1, 2, n)), axis=axis, taken=True)
+        _check(f, axis=axis, edge_order=2, taken=True)
+    # Only the requested axis needs edge_order + 1 samples.
+    _check(f, axis=0, edge_order=2, taken=True)
+    _check(f, axis=1, edge_order=2, taken=False)  # NumPy's ValueError
+    _check(f, axis=3, taken=False)  # NumPy's AxisError
+    _check(f, axis=-4, taken=False)
+    _check(f, 0.1, 0.2, axis=0, taken=False)  # TypeError: two spacings, one axis
+    _check(f, np.ones(5), axis=0, taken=False)  # wrong coordinate length

@@ -435,6 +435,7 @@ const FAST_KEEP_GIL: usize = 1 << 14;
 fn fast_run<'py, I>(
     py: Python<'py>,
     f: &Bound<'py, PyArrayDyn<I>>,
+    axes: &[usize],
     held: &[Held<'_>],
     edge: EdgeOrder,
     workers: usize,
@@ -462,10 +463,9 @@ where
         .collect();
     let mut writable = writable(&outs)?;
     let mut views: Vec<_> = writable.iter_mut().map(|o| o.as_array_mut()).collect();
-    let axes: Vec<usize> = (0..shape.len()).collect();
     let spacing: Vec<Spacing<'_>> = held.iter().map(Held::spacing).collect();
     let schemes = vec![Scheme::numpy(edge); axes.len()];
-    let work = || fused::<I>(&input, &mut views, &axes, spacing, schemes, par(workers));
+    let work = || fused::<I>(&input, &mut views, axes, spacing, schemes, par(workers));
     if input.len() <= FAST_KEEP_GIL {
         work()
     } else {
@@ -483,19 +483,21 @@ where
     }))
 }
 
-/// `numpy.gradient(f, *varargs, edge_order=edge_order)` for the common
-/// calls, read without Python-level argument handling: `f` an `ndarray`
-/// (exactly) of a native numeric dtype, C- or Fortran-ordered, with at
-/// least one dimension and `edge_order + 1` samples on every axis; every
-/// axis; no spacing, one non-zero scalar, or one per axis (scalars and
-/// `float64` coordinates, see `fast_spacing`). Returns `None` for every
-/// other call, which `_api.py` then handles in full: its rules, its errors.
-/// `workers` as for the entry points (0: every thread for large arrays).
+/// `numpy.gradient(f, *varargs, axis=axis, edge_order=edge_order)` for the
+/// common calls, read without Python-level argument handling: `f` an
+/// `ndarray` (exactly) of a native numeric dtype, C- or Fortran-ordered,
+/// with at least one dimension and `edge_order + 1` samples on every
+/// requested axis; every axis, or one (`axis` an int); no spacing, one
+/// non-zero scalar, or one per axis (scalars and `float64` coordinates, see
+/// `fast_spacing`). Returns `None` for every other call, which `_api.py`
+/// then handles in full: its rules, its errors. `workers` as for the entry
+/// points (0: every thread for large arrays).
 #[pyfunction]
 fn gradient_fast<'py>(
     py: Python<'py>,
     f: &Bound<'py, PyAny>,
     varargs: &Bound<'py, pyo3::types::PyTuple>,
+    axis: Option<isize>,
     edge_order: u8,
     workers: usize,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
@@ -510,26 +512,41 @@ fn gradient_fast<'py>(
         return Ok(None);
     };
     let shape = array.shape();
+    let ndim = shape.len();
+    let axes: Vec<usize> = match axis {
+        None => (0..ndim).collect(),
+        Some(a) => {
+            // numpy's normalize_axis_index; out of range: its AxisError, from _api.py.
+            let Ok(n) = isize::try_from(ndim) else {
+                return Ok(None);
+            };
+            let a = if a < 0 { a + n } else { a };
+            match usize::try_from(a) {
+                Ok(a) if a < ndim => vec![a],
+                _ => return Ok(None),
+            }
+        }
+    };
     let min = usize::from(edge_order) + 1;
-    if shape.is_empty() || shape.iter().any(|&n| n < min) {
+    if ndim == 0 || axes.iter().any(|&a| shape[a] < min) {
         return Ok(None);
     }
-    let mut held = Vec::with_capacity(shape.len());
+    let mut held = Vec::with_capacity(axes.len());
     match varargs.len() {
-        0 => held.extend(shape.iter().map(|_| Held::Unit)),
-        1 if shape.len() > 1 => {
+        0 => held.extend(axes.iter().map(|_| Held::Unit)),
+        1 if axes.len() > 1 => {
             // One scalar for every axis (an array here is NumPy's error).
             let d = varargs.get_item(0)?;
-            for _ in 0..shape.len() {
+            for _ in 0..axes.len() {
                 let Some(h) = fast_spacing(types, &d, None) else {
                     return Ok(None);
                 };
                 held.push(h);
             }
         }
-        n if n == shape.len() => {
-            for (d, &len) in varargs.iter().zip(shape) {
-                let Some(h) = fast_spacing(types, &d, Some(len)) else {
+        n if n == axes.len() => {
+            for (d, &a) in varargs.iter().zip(&axes) {
+                let Some(h) = fast_spacing(types, &d, Some(shape[a])) else {
                     return Ok(None);
                 };
                 held.push(h);
@@ -540,7 +557,7 @@ fn gradient_fast<'py>(
     macro_rules! try_dtypes {
         ($($t:ty),*) => {
             $(if let Ok(a) = f.cast::<PyArrayDyn<$t>>() {
-                return fast_run::<$t>(py, a, &held, edge, workers);
+                return fast_run::<$t>(py, a, &axes, &held, edge, workers);
             })*
         };
     }
