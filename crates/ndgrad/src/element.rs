@@ -175,13 +175,13 @@ impl Float for f16 {
     #[inline]
     fn mul(self, rhs: Self) -> Self {
         // The f32 product of two halves is exact: one rounding, NumPy's.
-        f16::from_f32(f32::from(self) * f32::from(rhs))
+        crate::h16::mul(self, rhs)
     }
     #[inline]
     fn sqrt(self) -> Self {
         // NumPy's half sqrt: `npy_float_to_half(npy_sqrtf(...))`; f32 has
         // 24 >= 2*11 + 2 bits, so this double rounding is the correct one.
-        f16::from_f32(f32::from(self).sqrt())
+        crate::h16::sqrt(self)
     }
 }
 impl Float for f32 {
@@ -224,7 +224,7 @@ impl Float for f64 {
 pub fn f16_from_f64(x: f64) -> f16 {
     let nearest = x as f32;
     if x.is_nan() || f64::from(nearest) == x {
-        return f16::from_f32(nearest);
+        return crate::h16::from_f32(nearest);
     }
     let mut bits = nearest.to_bits();
     if f64::from(nearest).abs() > x.abs() {
@@ -232,7 +232,7 @@ pub fn f16_from_f64(x: f64) -> f16 {
         // same-signed floats are ordered by magnitude; inf - 1 ulp is MAX).
         bits -= 1;
     }
-    f16::from_f32(f32::from_bits(bits | 1))
+    crate::h16::from_f32(f32::from_bits(bits | 1))
 }
 
 /// Real floating-point types that coordinates and steps are computed in.
@@ -375,10 +375,18 @@ macro_rules! scalar_element {
         }
     };
 }
-// `half`'s f16 arithmetic goes through f32 and rounds once, as NumPy's
-// half loops do.
-scalar_element!(f16, Half, f16::ZERO, f16, f32, f64, |a, b| a - b, |a, b| a
-    + b);
+// f16 arithmetic goes through f32 and rounds once, as NumPy's half loops
+// do (`h16`: the same bits as `half`'s operators, in vectorisable form).
+scalar_element!(
+    f16,
+    Half,
+    f16::ZERO,
+    f16,
+    f32,
+    f64,
+    |a, b| crate::h16::sub(a, b),
+    |a, b| crate::h16::add(a, b)
+);
 scalar_element!(f32, Single, 0.0, f32, f32, f64, |a, b| a - b, |a, b| a + b);
 scalar_element!(f64, Double, 0.0, f64, f64, f64, |a, b| a - b, |a, b| a + b);
 scalar_element!(
@@ -436,9 +444,35 @@ macro_rules! real_compute {
         }
     };
 }
-real_compute!(f16 => f16, lift: |x| x, lower: |y| y, from_f64: |z| f16_from_f64(z));
-real_compute!(f16 => f32, lift: |x| f32::from(x), lower: |y| f16::from_f32(y), from_f64: |z| z as f32);
-real_compute!(f16 => f64, lift: |x| f64::from(x), lower: |y| f16_from_f64(y), from_f64: |z| z);
+#[allow(clippy::inline_always, reason = "inside the kernels' vectorised loops")]
+impl Compute<f16> for f16 {
+    #[inline(always)]
+    fn lift(x: f16) -> Self {
+        x
+    }
+    #[inline(always)]
+    fn lower(self) -> f16 {
+        self
+    }
+    #[inline(always)]
+    fn from_f64(z: f64) -> Self {
+        f16_from_f64(z)
+    }
+    #[inline(always)]
+    fn add(self, rhs: Self) -> Self {
+        crate::h16::add(self, rhs)
+    }
+    #[inline(always)]
+    fn mul(self, rhs: Self) -> Self {
+        crate::h16::mul(self, rhs)
+    }
+    #[inline(always)]
+    fn div(self, rhs: Self) -> Self {
+        crate::h16::div(self, rhs)
+    }
+}
+real_compute!(f16 => f32, lift: |x| crate::h16::to_f32(x), lower: |y| crate::h16::from_f32(y), from_f64: |z| z as f32);
+real_compute!(f16 => f64, lift: |x| f64::from(crate::h16::to_f32(x)), lower: |y| f16_from_f64(y), from_f64: |z| z);
 real_compute!(f32 => f32, lift: |x| x, lower: |y| y, from_f64: |z| z as f32);
 real_compute!(f32 => f64, lift: |x| f64::from(x), lower: |y| y as f32, from_f64: |z| z);
 real_compute!(f64 => f64, lift: |x| x, lower: |y| y, from_f64: |z| z);

@@ -222,6 +222,7 @@ pub mod doc;
 mod element;
 mod error;
 mod gradient;
+mod h16;
 mod kernel;
 mod operators;
 mod options;
