@@ -52,16 +52,15 @@ pub fn read_header(r: &mut impl Read) -> Result<NpyHeader> {
     if &prefix[..6] != b"\x93NUMPY" {
         return Err(not_npy(&"the file does not start with \\x93NUMPY"));
     }
-    let (prefix, len) = match prefix[6] {
-        1 => (
-            &prefix[..10],
-            usize::from(u16::from_le_bytes([prefix[8], prefix[9]])),
-        ),
-        _ => {
-            r.read_exact(&mut prefix[10..]).map_err(|e| not_npy(&e))?;
-            let len = u32::from_le_bytes([prefix[8], prefix[9], prefix[10], prefix[11]]);
-            (&prefix[..], usize::try_from(len).unwrap_or(usize::MAX))
-        }
+    // Version 1 has a 2-byte length; 2 and 3 have 4 bytes (other versions
+    // are refused by the parser below).
+    let (prefix, len) = if prefix[6] == 1 {
+        let len = u16::from_le_bytes([prefix[8], prefix[9]]);
+        (&prefix[..10], usize::from(len))
+    } else {
+        r.read_exact(&mut prefix[10..]).map_err(|e| not_npy(&e))?;
+        let len = u32::from_le_bytes([prefix[8], prefix[9], prefix[10], prefix[11]]);
+        (&prefix[..], usize::try_from(len).unwrap_or(usize::MAX))
     };
     if len > MAX_HEADER_BYTES {
         bail!(
