@@ -9,7 +9,7 @@
 //! `_into` variant succeeds with the same bits; the threaded kernels
 //! (`Par::rayon`) give the serial kernels' bits. Arrays this small never
 //! reach the threaded kernels (they split only large arrays), so one input
-//! in 512 asks for a large copy (the small array tiled to ~2^17
+//! in 2048 asks for a large copy (the small array tiled to ~2^21
 //! elements) to exercise them.
 #![no_main]
 
@@ -274,10 +274,10 @@ where
         shape.push(n);
         total *= n.max(1);
     }
-    let big = u16::arbitrary(u)? % 512 == 0 && ndim > 0;
+    let big = u16::arbitrary(u)? % 2048 == 0 && ndim > 0;
     if big {
         let rest: usize = shape[1..].iter().product::<usize>().max(1);
-        shape[0] = ((1 << 17) / rest).max(2);
+        shape[0] = ((1 << 21) / rest).max(2);
     }
     // Steps (with their signs) of a view into a larger array; a transpose.
     let mut steps = Vec::with_capacity(ndim);

@@ -239,6 +239,24 @@ pub(crate) struct AxisPlan<'a> {
     pub(crate) last: Vec<Row>,
 }
 
+impl AxisPlan<'_> {
+    /// The relative cost of one output element on one thread, for splitting
+    /// work between threads (`kernel::tasks`): NumPy's uniform stencil is 1.
+    /// Non-uniform coefficients and per-row weights cost more when a single
+    /// lane runs along the axis (`lanes <= 1`), where they are computed for
+    /// every sample and used once; with many lanes they are computed once
+    /// per axis. Measured (BENCHMARKS.md): 1-D coordinates take about 2× the
+    /// uniform time per sample with NumPy's formulas and 10–20× with the
+    /// higher-order schemes' per-row weights.
+    pub(crate) fn cost(&self, lanes: usize) -> usize {
+        match (&self.interior, lanes <= 1) {
+            (Interior::Weights(_), true) => 16,
+            (Interior::Weights(_), false) | (Interior::NonUniform(_), true) => 2,
+            _ => 1,
+        }
+    }
+}
+
 /// Checks `spacing` and `scheme` against an axis of length `len` and
 /// computes its plan.
 pub(crate) fn plan<'a>(

@@ -256,11 +256,12 @@ proptest! {
 #[cfg(feature = "rayon")]
 #[test]
 fn parallel_equals_serial_on_arrays_large_enough_to_split() {
-    // 3 x 300 x 257 = 231 300 elements: several tasks, odd lengths.
-    let f = ArrayD::from_shape_fn(IxDyn(&[3, 300, 257]), |i| {
+    // 3 x 1300 x 1001 = 3 903 900 elements: several tasks (a task takes at
+    // least 2^20 elements of the cheapest kernel), odd lengths.
+    let f = ArrayD::from_shape_fn(IxDyn(&[3, 1300, 1001]), |i| {
         ((i[0] * 7919 + i[1] * 104_729 + i[2] * 31) % 1000) as f64 * 0.37 - 150.0
     });
-    let x = Array1::from_iter((0..300).map(|i| (i as f64).powf(1.3)));
+    let x = Array1::from_iter((0..1300).map(|i| (i as f64).powf(1.3)));
     for axis in 0..3 {
         for edge in [EdgeOrder::First, EdgeOrder::Second] {
             for coords in [false, true] {

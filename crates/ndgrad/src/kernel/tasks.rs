@@ -10,11 +10,16 @@ use crate::gradient::alloc_like;
 use crate::options::Par;
 use crate::plan::AxisPlan;
 
-/// Fewest output elements per parallel task; below this, threads cost more
-/// than they save (a 3-point stencil streams about 10 GB/s per core, so a
-/// task this size is ~0.1 ms of work).
+/// Fewest units of work per parallel task. A unit is one output element of
+/// the cheapest kernel (NumPy's uniform 3-point stencil); costlier kernels
+/// weigh more ([`AxisPlan::cost`]). Measured on the project's 2-core VM
+/// (BENCHMARKS.md, issue 16): a second thread pays for the cheapest kernel
+/// only from about 3·10⁶ elements, and costs up to a third more time below
+/// (page faults on a fresh output from two threads, waking the pool), so a
+/// task needs 2^20 units: the uniform stencil splits from 2^21 elements,
+/// 1-D coordinates at a higher accuracy from 2^17.
 #[cfg(feature = "rayon")]
-pub(crate) const MIN_TASK_LEN: usize = 1 << 16;
+pub(crate) const MIN_TASK_LEN: usize = 1 << 20;
 
 /// Tasks per thread when all threads are requested.
 #[cfg(feature = "rayon")]
@@ -32,7 +37,8 @@ pub(crate) fn apply<C: Codec, D: Dimension>(
 ) {
     debug_assert_eq!(f.shape(), out.shape());
     debug_assert_eq!(f.len_of(axis), plan.len);
-    match task_count(par, out.len()) {
+    let lanes = out.len() / plan.len.max(1);
+    match task_count(par, out.len().saturating_mul(plan.cost(lanes))) {
         1 => apply_range::<C, D>(&f, out, axis, plan, 0),
         #[cfg(feature = "rayon")]
         tasks => apply_split::<C, D>(f, out, axis, plan, 0, tasks),
@@ -204,7 +210,14 @@ pub(crate) fn apply_fused<I: Element, D: Dimension, K: Combine<I::Output>>(
     let n = f.len_of(s);
     let per_index = (f.len() / n).max(1) * size_of::<I>() * inputs.len();
     let slab = (SLAB_BYTES / per_index).clamp(1, n);
-    let work = f.len() * jobs.iter().map(Vec::len).sum::<usize>();
+    let work = jobs
+        .iter()
+        .flatten()
+        .map(|t| {
+            f.len()
+                .saturating_mul(t.plan.cost(f.len() / t.plan.len.max(1)))
+        })
+        .fold(0_usize, usize::saturating_add);
     let tasks = task_count(par, work);
     Fused {
         inputs,
