@@ -1,6 +1,4 @@
-//! The CLI's readers, compiled from its source files: `ndgrad-cli` is a
-//! binary-only crate, and these two modules (`data`, `io`) depend on
-//! nothing else in it. Included by each reader target with `#[path]`.
+//! Input files for the readers, which take paths.
 
 use std::io::Write;
 use std::path::PathBuf;
