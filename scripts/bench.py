@@ -293,7 +293,10 @@ def small_calls(repeats: int) -> list[dict[str, Any]]:
             ("no spacing", f, ()),
             ("Python scalar 0.1", f, (0.1,)),
             ("NumPy scalar float64(0.1)", f, (np.float64(0.1),)),
+            ("NumPy scalar float32(0.1)", f, (np.float32(0.1),)),
+            ("NumPy scalar int64(2)", f, (np.int64(2),)),
             ("coordinates", f, (x,)),
+            ("int64 coordinates", f, (np.cumsum(rng.integers(1, 3, n)),)),
             (f"{shape2[0]}x{shape2[1]}, per axis (0.1, x)", f2, (0.1, x2)),
         ]
         for name, a, args in forms:

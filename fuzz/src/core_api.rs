@@ -17,23 +17,26 @@ use ndgrad::ndarray::{ArrayD, ArrayViewD, Axis, IxDyn, ShapeBuilder, Slice};
 use ndgrad::num_complex::Complex;
 use ndgrad::{Boundary, EdgeOrder, Element, Float, GradientError, Options, Par, Scheme, Spacing};
 
-/// The exact bits of an output element.
+/// The exact bits of an output element, any NaN standing for every NaN:
+/// which NaN comes out (its sign and payload) is unspecified, here as in
+/// NumPy (IEEE 754 leaves it open when two NaNs meet).
 trait Bits: Copy {
     fn bits(self) -> (u64, u64);
 }
+const ANY_NAN: u64 = u64::MAX;
 impl Bits for f64 {
     fn bits(self) -> (u64, u64) {
-        (self.to_bits(), 0)
+        (if self.is_nan() { ANY_NAN } else { self.to_bits() }, 0)
     }
 }
 impl Bits for f32 {
     fn bits(self) -> (u64, u64) {
-        (u64::from(self.to_bits()), 0)
+        (if self.is_nan() { ANY_NAN } else { u64::from(self.to_bits()) }, 0)
     }
 }
 impl Bits for f16 {
     fn bits(self) -> (u64, u64) {
-        (u64::from(self.to_bits()), 0)
+        (if self.is_nan() { ANY_NAN } else { u64::from(self.to_bits()) }, 0)
     }
 }
 impl<T: Bits> Bits for Complex<T> {
@@ -44,6 +47,16 @@ impl<T: Bits> Bits for Complex<T> {
 
 fn same<T: Bits>(a: &ArrayD<T>, b: &ArrayD<T>) -> bool {
     a.shape() == b.shape() && a.iter().zip(b.iter()).all(|(x, y)| x.bits() == y.bits())
+}
+
+/// Where two arrays of the same shape first differ, for failure messages.
+fn first_difference<T: Bits + std::fmt::Debug>(a: &ArrayD<T>, b: &ArrayD<T>) -> String {
+    a.indexed_iter()
+        .zip(b.iter())
+        .find(|((_, x), y)| x.bits() != y.bits())
+        .map_or_else(String::new, |((i, x), y)| {
+            format!("at {i:?}: {x:?} vs {y:?}")
+        })
 }
 
 fn same_all<T: Bits>(a: &[ArrayD<T>], b: &[ArrayD<T>]) -> bool {
@@ -434,7 +447,13 @@ where
         let mut out = ArrayD::from_elem(IxDyn(&shape), f_zero::<I>());
         let ri = ndgrad::gradient_axis_into(&view, &mut out, axis, sp, sc, Par::rayon(tasks));
         match (r, ri) {
-            (Ok(a), Ok(())) => assert!(same(&a, &out), "gradient_axis_into differs"),
+            (Ok(a), Ok(())) => assert!(
+                same(&a, &out),
+                "gradient_axis_into differs: shape {shape:?} strides {:?} axis {} {sp:?} {sc:?} tasks {tasks}: {}",
+                view.strides(),
+                axis.0,
+                first_difference(&a, &out)
+            ),
             (Err(a), Err(b)) => same_error(&a, &b),
             (a, b) => panic!("gradient_axis {a:?} vs gradient_axis_into {b:?}"),
         }

@@ -4,7 +4,10 @@
 //! erasures, copies, splices of two seeds, truncation) and on random bytes.
 //! A deterministic random stream drives the mutations, so a run is
 //! repeatable; `NDGRAD_FUZZ_SMOKE_SEED` picks another stream and
-//! `NDGRAD_FUZZ_SMOKE_RUNS` the number of generated inputs per target.
+//! `NDGRAD_FUZZ_SMOKE_RUNS` the number of generated inputs per target, and
+//! `NDGRAD_FUZZ_CORPUS` another folder of seeds (replay saved inputs with
+//! `NDGRAD_FUZZ_CORPUS=dir NDGRAD_FUZZ_SMOKE_RUNS=0`, `dir/<target>/` holding
+//! them).
 //!
 //! This is the smoke run `scripts/test` does: seconds per target, no
 //! coverage guidance. Long runs are `scripts/fuzz SECONDS` (libFuzzer).
@@ -132,9 +135,12 @@ fn fuzz_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The committed seeds of a target, in name order.
+/// The seeds of a target (committed, or `NDGRAD_FUZZ_CORPUS`'s), in name
+/// order.
 fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = fuzz_dir().join("corpus").join(target);
+    let root = std::env::var_os("NDGRAD_FUZZ_CORPUS")
+        .map_or_else(|| fuzz_dir().join("corpus"), PathBuf::from);
+    let dir = root.join(target);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|e| e.expect("a directory entry").path())

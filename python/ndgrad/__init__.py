@@ -5,7 +5,7 @@
 array([1. , 1.5, 2.5, 3.5, 4.5, 5. ])
 """
 
-from ndgrad._api import derivative, gradient
+from ndgrad._api import derivative, gradient, set_output_cache
 from ndgrad._ndgrad import __version__
 from ndgrad._operators import curl, divergence, laplacian, magnitude
 
@@ -17,4 +17,5 @@ __all__ = [
     "gradient",
     "laplacian",
     "magnitude",
+    "set_output_cache",
 ]

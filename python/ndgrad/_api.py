@@ -186,7 +186,7 @@ def _compute(
     otype = output_dtype(f.dtype)
     native_otype = otype.newbyteorder("=")
     if out is None:
-        outs = [np.empty_like(f, dtype=native_otype) for _ in axes]
+        outs = _ndgrad.empty_outputs(f, native_otype, len(axes))
         targets = outs
     else:
         outs = check_outputs(out, f.shape, otype, len(axes))
@@ -476,6 +476,45 @@ def derivative(
     return schemes(
         f, varargs, axis, order, accuracy, None, boundary, period, out, workers, "derivative"
     )
+
+
+def set_output_cache(nbytes: int) -> int:
+    """Set how many bytes of freed outputs ndgrad keeps for reuse.
+
+    A fresh output array costs its page faults, often more than the
+    arithmetic: the C library gives large freed blocks back to the system,
+    so a loop that differentiates a 316 x 316 image and drops the results
+    faults in every output anew. ndgrad therefore allocates the outputs it
+    returns through a NumPy memory handler (NEP 49, named
+    ``"ndgrad_output_cache"``) that keeps the blocks of outputs that have
+    been freed, from 128 KiB to 16 MiB each, up to ``nbytes`` in all (oldest
+    out first), and gives one back when an output of exactly that size is
+    next needed. Everything else goes to the C library, as with NumPy's
+    default handler. The arrays themselves are ordinary NumPy arrays that
+    own their memory.
+
+    Parameters
+    ----------
+    nbytes : int
+        The most bytes to keep, 64 MiB by default. 0 keeps nothing (and
+        frees what is kept).
+
+    Returns
+    -------
+    int
+        The previous limit.
+
+    Examples
+    --------
+    >>> import ndgrad
+    >>> previous = ndgrad.set_output_cache(0)  # no caching
+    >>> ndgrad.set_output_cache(previous)
+    0
+    """
+    n = operator.index(nbytes)
+    if n < 0:
+        raise ValueError(f"nbytes must be >= 0, got {n}")
+    return _ndgrad.set_output_cache(n)
 
 
 def is_default_boundary(boundary: object) -> bool:

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 __all__ = [
     "__version__",
     "check",
+    "empty_outputs",
     "gradient_c8",
     "gradient_c16",
     "gradient_f2",
@@ -48,13 +49,26 @@ __all__ = [
     "operator_u2",
     "operator_u4",
     "operator_u8",
+    "output_cache_info",
     "reach",
+    "set_output_cache",
 ]
 
 __version__: str
 
 _Spacing = tuple[str, str | None, NDArray[Any] | None]
 _Scheme = tuple[int, int, int, bool, float | None]
+
+def empty_outputs(f: NDArray[Any], dtype: Any, count: int) -> list[NDArray[Any]]:
+    """``[numpy.empty_like(f, dtype=dtype) for _ in range(count)]``, through
+    the output cache when the arrays are of a size it keeps."""
+
+def set_output_cache(limit: int) -> int:
+    """Sets the limit on the bytes of freed outputs kept for reuse; returns
+    the previous one (see ``ndgrad.set_output_cache``)."""
+
+def output_cache_info() -> tuple[int, int, str]:
+    """``(blocks, bytes)`` kept now, and the memory handler's name."""
 
 def gradient_fast(
     f: NDArray[Any], varargs: tuple[Any, ...], axis: int | None, edge_order: int, workers: int

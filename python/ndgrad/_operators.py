@@ -116,7 +116,7 @@ def _run(
     f = fields[0]
     otype = output_dtype(f.dtype).newbyteorder("=")
     if out is None:
-        outs = [np.empty_like(f, dtype=otype) for _ in range(count)]
+        outs = _ndgrad.empty_outputs(f, otype, count)
     else:
         outs = check_outputs(out, f.shape, otype, count)
     targets = [o if o.dtype.isnative else np.empty_like(o, dtype=otype) for o in outs]

@@ -103,16 +103,20 @@ def test_declined_calls_are_numpys() -> None:
     _check(f[::2], taken=False)  # strided: NumPy's empty_like keeps its layout
     _check(f.T[:, ::-1], taken=False)
     _check(f.astype(">f8"), taken=False)  # byte-swapped
-    _check(f, np.float32(0.5), taken=False)  # other NumPy scalars
-    _check(f, np.int64(2), taken=False)
-    _check(f, x0.astype(np.float32), x1, taken=False)  # non-f64 coordinates
-    _check(f, x0.astype(np.int64), x1, taken=False)
+    _check(f, np.longdouble(0.5), taken=False)  # NumPy scalars of no spacing dtype
+    _check(f, np.complex128(2), taken=False)
+    _check(f, np.bool_(True), taken=False)
+    _check(f, np.array(0.5), taken=False)  # 0-d arrays
+    _check(f, x0.astype(np.longdouble), x1, taken=False)  # coordinates of no spacing dtype
+    _check(f, x0.astype(">f8"), x1, taken=False)  # byte-swapped coordinates
+    _check(f, x0.reshape(1, -1), x1, taken=False)  # 2-D coordinates
     _check(f, list(x0), x1, taken=False)  # lists
     _check(f, 2**70, taken=False)  # beyond int64
     _check(f, True, taken=False)  # bool steps
     _check(f, 0.0, taken=False)  # zero steps: NumPy's rules per edge order
     _check(f, 0, taken=False)
     _check(f, np.float64(0), taken=False)
+    _check(f, np.int8(0), taken=False)
     _check(f, x0[::-1].copy(), x1, taken=True)  # decreasing coordinates are fine
     assert _ndgrad.gradient_fast(np.ma.masked_array(f), (), None, 1, 0) is None  # subclasses
 
@@ -190,3 +194,36 @@ def test_one_axis_takes_the_fast_path() -> None:
     _check(f, axis=-4, taken=False)
     _check(f, 0.1, 0.2, axis=0, taken=False)  # TypeError: two spacings, one axis
     _check(f, np.ones(5), axis=0, taken=False)  # wrong coordinate length
+
+
+SPACING_DTYPES = ["f8", "f4", "f2", "i8", "i4", "i2", "i1", "u8", "u4", "u2", "u1"]
+
+
+@pytest.mark.parametrize("step_dtype", SPACING_DTYPES)
+@pytest.mark.parametrize("dtype", ["f8", "f4", "f2", "c8", "i2", "u1"])
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_every_numpy_scalar_and_coordinate_dtype_is_taken(
+    step_dtype: str, dtype: str, edge_order: int
+) -> None:
+    """NEP 50's strong promotion for each NumPy scalar type, and each
+    coordinate dtype (integer coordinates, their uniform collapse, float16
+    coordinate differences), as NumPy computes them."""
+    f = _data(dtype, (7, 9))
+    t = np.dtype(step_dtype).type
+    for v in (3, 1, 100):
+        _check(f, t(v), edge_order=edge_order, taken=True)
+        _check(f, t(v), 0.5, edge_order=edge_order, taken=True)
+        _check(f, t(v), edge_order=edge_order, axis=1, taken=True)
+    if np.dtype(step_dtype).kind in "iu":
+        top = np.iinfo(step_dtype).max
+        _check(f, t(top), edge_order=edge_order, taken=True)
+    else:
+        _check(f, t(0.1), edge_order=edge_order, taken=True)
+        _check(f, t(-2.5), np.float32(1e-3), edge_order=edge_order, taken=True)
+    rng = np.random.default_rng(7)
+    for n, other in ((7, 9), (9, 7)):
+        x = np.cumsum(rng.integers(1, 5, size=n)).astype(step_dtype)
+        y = np.arange(other, dtype=step_dtype) * 2  # uniform: collapses to a step
+        f2 = f if n == 7 else f.T.copy()
+        _check(f2, x, y, edge_order=edge_order, taken=True)
+    _check(f, np.arange(7, dtype=step_dtype)[::-1].copy(), 1, edge_order=edge_order, taken=True)

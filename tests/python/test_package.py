@@ -32,6 +32,7 @@ def test_version_and_typing_files_ship() -> None:
         "gradient",
         "laplacian",
         "magnitude",
+        "set_output_cache",
     ]
 
 

@@ -9,6 +9,8 @@
 //! `(derivative, accuracy, edge_order, periodic, period)`.
 #![deny(elided_lifetimes_in_paths)]
 
+mod cache;
+
 use half::f16;
 use ndgrad::ndarray::{ArrayRef, ArrayViewD, ArrayViewMutD, Axis, IxDyn};
 use ndgrad::{
@@ -371,8 +373,25 @@ entry_points! {
 /// The types `gradient_fast` recognises without asking Python.
 struct FastTypes {
     ndarray: Py<pyo3::types::PyType>,
-    float64: Py<pyo3::types::PyType>,
+    /// NumPy's scalar types a step may have, each with its dtype code
+    /// (`float64` first: the most common).
+    scalars: Vec<(Py<pyo3::types::PyType>, &'static str)>,
 }
+
+/// The NumPy scalar types of `FastTypes::scalars`, by name and dtype code.
+const FAST_SCALARS: [(&str, &str); 11] = [
+    ("float64", "f8"),
+    ("float32", "f4"),
+    ("float16", "f2"),
+    ("int64", "i8"),
+    ("int32", "i4"),
+    ("int16", "i2"),
+    ("int8", "i1"),
+    ("uint64", "u8"),
+    ("uint32", "u4"),
+    ("uint16", "u2"),
+    ("uint8", "u1"),
+];
 
 static FAST_TYPES: pyo3::sync::PyOnceLock<FastTypes> = pyo3::sync::PyOnceLock::new();
 
@@ -381,48 +400,75 @@ fn fast_types(py: Python<'_>) -> PyResult<&FastTypes> {
         let np = py.import("numpy")?;
         Ok(FastTypes {
             ndarray: np.getattr("ndarray")?.cast_into()?.unbind(),
-            float64: np.getattr("float64")?.cast_into()?.unbind(),
+            scalars: FAST_SCALARS
+                .iter()
+                .map(|&(name, code)| Ok((np.getattr(name)?.cast_into()?.unbind(), code)))
+                .collect::<PyResult<_>>()?,
         })
     })
 }
 
 /// One spacing argument as `_api.spec` would pass it, for the forms the
-/// fast path takes: a Python `float` or `int` (weak), a `numpy.float64`
-/// (strong), all non-zero; a native `float64` coordinate array of `len >=
-/// 2` samples (`None` for a scalar there: NumPy's single scalar applies to
-/// every axis). Anything else (zero steps, other types, wrong lengths)
-/// declines, and `_api.py` answers with NumPy's rules and errors.
+/// fast path takes: a Python `float` or `int` (weak), a NumPy scalar of a
+/// spacing dtype (strong; `FAST_SCALARS`), all non-zero; a native-order
+/// 1-D coordinate array of a spacing dtype and `len >= 2` samples (`None`
+/// for a scalar there: NumPy's single scalar applies to every axis).
+/// Anything else (zero steps, other types, wrong lengths) declines, and
+/// `_api.py` answers with NumPy's rules and errors.
 fn fast_spacing<'py>(
     types: &FastTypes,
     d: &Bound<'py, PyAny>,
     len: Option<usize>,
 ) -> Option<Held<'py>> {
     let py = d.py();
-    let ty = d.get_type();
-    if ty.is(types.float64.bind(py)) || d.is_exact_instance_of::<pyo3::types::PyFloat>() {
+    if d.is_exact_instance_of::<pyo3::types::PyFloat>() {
         let h: f64 = d.extract().ok()?;
-        if h == 0.0 {
-            return None;
-        }
-        return Some(if ty.is(types.float64.bind(py)) {
-            Held::Strong(Step::from(h))
-        } else {
-            Held::Weak(Step::from(h))
-        });
+        return (h != 0.0).then(|| Held::Weak(Step::from(h)));
     }
     if d.is_exact_instance_of::<pyo3::types::PyInt>() {
         let h: i64 = d.extract().ok()?;
         return (h != 0).then(|| Held::Weak(Step::from(h)));
     }
+    let ty = d.get_type();
+    if let Some(&(_, code)) = types.scalars.iter().find(|(t, _)| ty.is(t.bind(py))) {
+        return numpy_scalar_step(d, code).map(Held::Strong);
+    }
     let len = len?;
     if !ty.is(types.ndarray.bind(py)) {
         return None;
     }
-    let a = d.cast::<numpy::PyArray1<f64>>().ok()?;
-    if a.dtype().is_native_byteorder() == Some(false) || a.len() != len || len < 2 {
+    let a = d.cast::<numpy::PyUntypedArray>().ok()?;
+    let dtype = a.dtype();
+    if a.ndim() != 1 || a.len() != len || len < 2 || dtype.is_native_byteorder() == Some(false) {
         return None;
     }
-    Some(Held::Coords(HeldCoords::F64(a.readonly())))
+    let code = format!("{}{}", char::from(dtype.kind()), dtype.itemsize());
+    hold_array(&code, d).ok().map(Held::Coords)
+}
+
+/// The value of a NumPy scalar of dtype `code` as a typed step, `None` for
+/// zero (NumPy's division by a zero step is `_api.py`'s business).
+fn numpy_scalar_step(d: &Bound<'_, PyAny>, code: &str) -> Option<Step> {
+    let wide: f64 = d.extract().ok()?;
+    if wide == 0.0 {
+        return None;
+    }
+    // Every value of these types converts to f64 exactly except 64-bit
+    // integers, which are read as integers.
+    Some(match code {
+        "f8" => Step::from(wide),
+        "f4" => Step::from(wide as f32),
+        "f2" => Step::from(f16::from_f64(wide)),
+        "i8" => Step::from(d.extract::<i64>().ok()?),
+        "i4" => Step::from(d.extract::<i32>().ok()?),
+        "i2" => Step::from(d.extract::<i16>().ok()?),
+        "i1" => Step::from(d.extract::<i8>().ok()?),
+        "u8" => Step::from(d.extract::<u64>().ok()?),
+        "u4" => Step::from(d.extract::<u32>().ok()?),
+        "u2" => Step::from(d.extract::<u16>().ok()?),
+        "u1" => Step::from(d.extract::<u8>().ok()?),
+        _ => return None,
+    })
 }
 
 /// Arrays up to this many elements are differentiated without releasing
@@ -457,10 +503,17 @@ where
     let input = f.readonly();
     let input = input.as_array();
     let shape = input.shape().to_vec();
-    let outs: Vec<Bound<'py, PyArrayDyn<I::Output>>> = held
-        .iter()
-        .map(|_| PyArrayDyn::<I::Output>::zeros(py, shape.as_slice(), fortran))
-        .collect();
+    let alloc = || -> Vec<Bound<'py, PyArrayDyn<I::Output>>> {
+        held.iter()
+            .map(|_| PyArrayDyn::<I::Output>::zeros(py, shape.as_slice(), fortran))
+            .collect()
+    };
+    let bytes = input.len().saturating_mul(std::mem::size_of::<I::Output>());
+    let outs = if cache::worth_it(bytes) {
+        cache::with_handler(py, alloc)?
+    } else {
+        alloc()
+    };
     let mut writable = writable(&outs)?;
     let mut views: Vec<_> = writable.iter_mut().map(|o| o.as_array_mut()).collect();
     let spacing: Vec<Spacing<'_>> = held.iter().map(Held::spacing).collect();
@@ -762,13 +815,58 @@ fn _stencil_probe(
     Ok(())
 }
 
+/// Sets the limit, in bytes, on the output blocks kept for reuse (0: keep
+/// none) and frees what is over it; returns the previous limit. See
+/// `ndgrad.set_output_cache`.
+#[pyfunction]
+fn set_output_cache(limit: usize) -> usize {
+    cache::set_limit(limit)
+}
+
+/// `[numpy.empty_like(f, dtype=dtype) for _ in range(count)]`, allocated
+/// through the output cache when the arrays are of a size it keeps.
+#[pyfunction]
+fn empty_outputs<'py>(
+    py: Python<'py>,
+    f: &Bound<'py, PyAny>,
+    dtype: &Bound<'py, PyAny>,
+    count: usize,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let size: usize = f.getattr(pyo3::intern!(py, "size"))?.extract()?;
+    let itemsize: usize = dtype.getattr(pyo3::intern!(py, "itemsize"))?.extract()?;
+    let empty_like = py
+        .import("numpy")?
+        .getattr(pyo3::intern!(py, "empty_like"))?;
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("dtype", dtype)?;
+    let alloc = || -> PyResult<Vec<Bound<'py, PyAny>>> {
+        (0..count)
+            .map(|_| empty_like.call((f,), Some(&kwargs)))
+            .collect()
+    };
+    if cache::worth_it(size.saturating_mul(itemsize)) {
+        cache::with_handler(py, alloc)?
+    } else {
+        alloc()
+    }
+}
+
+/// `(blocks, bytes)` kept for reuse now, and the handler's name.
+#[pyfunction]
+fn output_cache_info() -> (usize, usize, &'static str) {
+    let (n, bytes) = cache::stats();
+    (n, bytes, cache::NAME)
+}
+
 /// The compiled core of the `ndgrad` Python package.
 #[pymodule]
 mod _ndgrad {
     use pyo3::prelude::*;
 
     #[pymodule_export]
-    use super::{check, gradient_fast, input_rows, reach};
+    use super::{
+        check, empty_outputs, gradient_fast, input_rows, output_cache_info, reach, set_output_cache,
+    };
 
     #[cfg(feature = "probe")]
     #[pymodule_export]
