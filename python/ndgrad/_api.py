@@ -487,10 +487,10 @@ def set_output_cache(nbytes: int) -> int:
     faults in every output anew. ndgrad therefore allocates the outputs it
     returns through a NumPy memory handler (NEP 49, named
     ``"ndgrad_output_cache"``) that keeps the blocks of outputs that have
-    been freed, from 128 KiB to 16 MiB each, up to ``nbytes`` in all (oldest
+    been freed (those of 128 KiB or more), up to ``nbytes`` in all (oldest
     out first), and gives one back when an output of exactly that size is
     next needed. Everything else goes to the C library, as with NumPy's
-    default handler. The arrays themselves are ordinary NumPy arrays that
+    default handler (huge pages included). The arrays themselves are ordinary NumPy arrays that
     own their memory.
 
     Parameters

@@ -48,8 +48,12 @@ def test_outputs_of_cached_sizes_come_from_the_handler() -> None:
         assert g.flags.owndata and g.flags.writeable and g.base is None
     small = ndgrad.gradient(np.arange(100.0))  # below 128 KiB: NumPy's handler
     assert get_handler_name(small) != NAME
-    big = ndgrad.gradient(np.zeros(3 * MiB))  # 24 MiB: beyond the cache's blocks
+    big = ndgrad.gradient(np.zeros(3 * MiB))  # 24 MiB: kept too (the limit is 64 MiB)
+    assert get_handler_name(big) == NAME
+    ndgrad.set_output_cache(16 * MiB)
+    big = ndgrad.gradient(np.zeros(3 * MiB))  # beyond the limit: NumPy's handler
     assert get_handler_name(big) != NAME
+    ndgrad.set_output_cache(64 * MiB)
     # The full path (here: an axis tuple) and the operators use it too.
     assert get_handler_name(ndgrad.gradient(f, axis=(0,))) == NAME
     assert get_handler_name(ndgrad.laplacian(f)) == NAME
@@ -151,6 +155,18 @@ def test_threads_allocating_and_freeing_at_once_give_numpys_bits() -> None:
     assert errors == []
     n, nbytes = _kept()
     assert nbytes <= 64 * MiB and n <= 32
+
+
+def test_large_outputs_are_reused_and_advised_huge_pages() -> None:
+    f = np.random.default_rng(3).standard_normal((1200, 1200))  # 11.5 MB outputs
+    gs = ndgrad.gradient(f)
+    assert all(get_handler_name(g) == NAME for g in gs)
+    addresses = sorted(g.ctypes.data for g in gs)
+    del gs
+    gs = ndgrad.gradient(f[::-1].copy())
+    assert sorted(g.ctypes.data for g in gs) == addresses
+    for g, w in zip(gs, np.gradient(f[::-1].copy()), strict=True):
+        assert np.array_equal(g, w)
 
 
 def test_tracemalloc_sees_the_outputs() -> None:

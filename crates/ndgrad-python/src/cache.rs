@@ -10,11 +10,12 @@
 //! keeps only blocks under 1 KiB.
 //!
 //! The outputs of a call are allocated with this module's handler. When
-//! such an array dies, its block (if its size is in `MIN_BYTES..=MAX_BYTES`)
-//! is kept, up to `limit` bytes in all (`ndgrad.set_output_cache`), oldest
-//! first out, and the next output of exactly that size reuses it. Every
-//! other request is passed to the C library's `malloc`, `calloc`, `realloc`
-//! and `free`, which is what NumPy's default handler does.
+//! such an array dies, its block (if it has at least `MIN_BYTES`) is kept,
+//! up to `limit` bytes in all (`ndgrad.set_output_cache`), oldest first
+//! out, and the next output of exactly that size reuses it. Every other
+//! request is passed to the C library's `malloc`, `calloc`, `realloc` and
+//! `free`, as NumPy's default handler does, which also asks for huge pages
+//! for blocks of 4 MiB and more (`madvise`), as NumPy's does.
 //!
 //! The handler's functions never block and never panic: the cache is
 //! behind a `try_lock`, and a busy lock means "allocate or free as if there
@@ -25,16 +26,18 @@
 use std::ffi::c_void;
 use std::ptr;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use pyo3::prelude::*;
 
 /// Smaller blocks: glibc reuses its heap without returning it to the
 /// kernel, so they seldom fault.
 pub(crate) const MIN_BYTES: usize = 128 << 10;
-/// Larger blocks are not kept: one of them alone would be most of the cache.
-pub(crate) const MAX_BYTES: usize = 16 << 20;
 /// The default limit on the bytes kept.
 pub(crate) const DEFAULT_LIMIT: usize = 64 << 20;
+/// NumPy asks for transparent huge pages for blocks of this size and more
+/// (`numpy/_core/src/multiarray/alloc.c`), if `_get_madvise_hugepage()`.
+const HUGEPAGE_BYTES: usize = 4 << 20;
 /// At most this many blocks are kept.
 const SLOTS: usize = 32;
 
@@ -84,7 +87,7 @@ impl Cache {
 
     /// Keeps a block if it fits the limits; returns whether it was kept.
     fn put(&mut self, addr: *mut c_void, size: usize) -> bool {
-        if !(MIN_BYTES..=MAX_BYTES).contains(&size) || size > self.limit {
+        if size < MIN_BYTES || size > self.limit {
             return false;
         }
         self.make_room(size);
@@ -93,6 +96,27 @@ impl Cache {
         self.bytes += size;
         true
     }
+}
+
+/// `Cache::limit`, readable without the lock.
+static LIMIT: AtomicUsize = AtomicUsize::new(DEFAULT_LIMIT);
+/// NumPy's `_get_madvise_hugepage()`, read when the handler is set up.
+static HUGEPAGE: AtomicBool = AtomicBool::new(false);
+
+/// A fresh block from the C allocator, with NumPy's huge-page advice.
+fn fresh(p: *mut c_void, size: usize) -> *mut c_void {
+    if !p.is_null() && size >= HUGEPAGE_BYTES && HUGEPAGE.load(Ordering::Relaxed) {
+        // As NumPy: advise the page-aligned part of the block. Advice that
+        // fails changes nothing, so its result is ignored.
+        let page = 4096;
+        let start = (p as usize).div_ceil(page) * page;
+        let end = (p as usize + size) / page * page;
+        if end > start {
+            // SAFETY: [start, end) lies inside the block just allocated.
+            unsafe { libc::madvise(start as *mut c_void, end - start, libc::MADV_HUGEPAGE) };
+        }
+    }
+    p
 }
 
 fn try_cache() -> Option<std::sync::MutexGuard<'static, Cache>> {
@@ -110,7 +134,7 @@ unsafe extern "C" fn cache_malloc(_ctx: *mut c_void, size: usize) -> *mut c_void
         return p;
     }
     // SAFETY: plain C allocation.
-    unsafe { libc::malloc(size) }
+    fresh(unsafe { libc::malloc(size) }, size)
 }
 
 unsafe extern "C" fn cache_calloc(_ctx: *mut c_void, nelem: usize, elsize: usize) -> *mut c_void {
@@ -122,7 +146,10 @@ unsafe extern "C" fn cache_calloc(_ctx: *mut c_void, nelem: usize, elsize: usize
         return p;
     }
     // SAFETY: plain C allocation (which checks `nelem * elsize` itself).
-    unsafe { libc::calloc(nelem, elsize) }
+    fresh(
+        unsafe { libc::calloc(nelem, elsize) },
+        nelem.saturating_mul(elsize),
+    )
 }
 
 unsafe extern "C" fn cache_realloc(
@@ -131,7 +158,7 @@ unsafe extern "C" fn cache_realloc(
     new_size: usize,
 ) -> *mut c_void {
     // SAFETY: `p` is null or came from this handler, i.e. from the C allocator.
-    unsafe { libc::realloc(p, new_size) }
+    fresh(unsafe { libc::realloc(p, new_size) }, new_size)
 }
 
 unsafe extern "C" fn cache_free(_ctx: *mut c_void, p: *mut c_void, size: usize) {
@@ -262,7 +289,7 @@ pub(crate) fn with_handler<T>(py: Python<'_>, alloc: impl FnOnce() -> T) -> PyRe
 /// Whether outputs of `bytes` bytes each are worth allocating through the
 /// cache.
 pub(crate) fn worth_it(bytes: usize) -> bool {
-    (MIN_BYTES..=MAX_BYTES).contains(&bytes)
+    bytes >= MIN_BYTES && bytes <= LIMIT.load(Ordering::Relaxed)
 }
 
 /// Sets the limit on the bytes kept (0: keep nothing) and frees what is
@@ -273,6 +300,7 @@ pub(crate) fn set_limit(limit: usize) -> usize {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let previous = c.limit;
     c.limit = limit;
+    LIMIT.store(limit, Ordering::Relaxed);
     c.make_room(0);
     previous
 }

@@ -505,7 +505,17 @@ where
     let shape = input.shape().to_vec();
     let alloc = || -> Vec<Bound<'py, PyArrayDyn<I::Output>>> {
         held.iter()
-            .map(|_| PyArrayDyn::<I::Output>::zeros(py, shape.as_slice(), fortran))
+            .map(|_| {
+                #[allow(unsafe_code)]
+                // SAFETY: `numpy.empty` (what `_api.py` allocates with
+                // `np.empty_like`): the elements are plain numbers, every
+                // one of which the kernel writes before the arrays are
+                // returned; if it fails (which it does before writing),
+                // they are dropped unread.
+                unsafe {
+                    PyArrayDyn::<I::Output>::new(py, shape.as_slice(), fortran)
+                }
+            })
             .collect()
     };
     let bytes = input.len().saturating_mul(std::mem::size_of::<I::Output>());
