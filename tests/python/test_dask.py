@@ -38,9 +38,11 @@ class Compute:
     def __call__(self, xs: list[Any]) -> list[Any]:
         if self.client is None:
             return list(dask.compute(*xs, scheduler="threads"))
-        out = list(dask.compute(*xs, scheduler=self.client))
-        assert len(self.client.scheduler_info()["workers"]) == 2
-        return out
+        # Both workers, however long a cold start takes them (a first run
+        # after creating the venv once failed the count taken after the
+        # compute); a TimeoutError if one never comes.
+        self.client.wait_for_workers(2, timeout=120)
+        return list(dask.compute(*xs, scheduler=self.client))
 
 
 # ------------------------------------------------------------------ schedulers

@@ -208,6 +208,25 @@ def test_long_and_short_rows_with_coordinates(dtype: str) -> None:
             check(f[:40, :63], x0[:40], x1[:63], edge_order=edge_order)
 
 
+@pytest.mark.parametrize("dtype", ["f8", "f4", "c16", "i4"])
+def test_three_dimensional_coordinates_across_rows(dtype: str) -> None:
+    # With coordinates along an axis that is neither the row axis nor the
+    # outermost, the rows across it are walked in memory order, each with
+    # its sample's coefficients (broadcast over the other axes): 3-D arrays
+    # in C and F order, transposed and stepped views, rows long enough for
+    # the row loops (16 and more) and too short for them.
+    rng = np.random.default_rng(zlib.crc32(dtype.encode()) + 3)
+    for shape in ((6, 40, 33), (7, 9, 70), (5, 30, 4)):
+        f = make(dtype, shape, rng)
+        xs = [np.cumsum(rng.uniform(0.5, 1.5, n)) for n in shape]
+        for edge_order in (1, 2):
+            check(f, *xs, edge_order=edge_order)
+            check(np.asfortranarray(f), *xs, edge_order=edge_order)
+            check(f.transpose(1, 0, 2), xs[1], xs[0], xs[2], edge_order=edge_order)
+            check(f[:, ::2], xs[0], xs[1][::2], xs[2], edge_order=edge_order)
+            check(f, xs[1], axis=1, edge_order=edge_order)
+
+
 def test_large_arrays_use_threads_and_match(rng: np.random.Generator) -> None:
     f = rng.standard_normal((300, 400))
     x = np.cumsum(rng.uniform(0.1, 1.0, size=400))

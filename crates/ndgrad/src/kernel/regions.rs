@@ -3,11 +3,11 @@
 //! at once, one stencil shape), each in the precision NumPy's promotion
 //! (or the scheme) gives it.
 
-use ndarray::{ArrayView, ArrayViewMut, Axis, Dimension, Slice, Zip};
+use ndarray::{ArrayView, ArrayViewMut, Axis, Dimension, NdProducer, Slice, Zip};
 
 use super::rows::{
-    along_lane, combine, row, row_axis, row_mut, taps_scalar, three_point, three_point_scalar,
-    two_point, weights_lanes,
+    along_lane, combine, row, row_axis, row_mut, scalar_lane, taps_scalar, three_point, two_point,
+    weights_lanes,
 };
 use super::{Codec, In, St, Val};
 use crate::element::{Compute, Precision, Scalar};
@@ -276,14 +276,36 @@ pub(super) fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
                         );
                     });
             }
-            // Lanes across it: one hyperplane at a time, scalar coefficients.
+            // Lanes across it: row by row in the order `Zip` walks them
+            // (memory order for C- or F-ordered arrays), each with the
+            // scalar coefficients of its sample along `axis`. Walking one
+            // hyperplane at a time instead visits, in a 3-D array, rows
+            // scattered over the whole array for every sample: axis 1 of a
+            // 256³ array with coordinates took 1.6× its uniform time.
             Some(rows) if o.len_of(rows) >= MIN_ROW => {
-                for k in 0..m {
-                    let at = Slice::from(k..=k);
-                    let p = x.each_ref().map(|v| v.slice_axis(axis, at));
-                    let plane = o.slice_axis_mut(axis, at);
-                    three_point_scalar::<C, P, D>(plane, [&p[0], &p[1], &p[2]], coef(k));
-                }
+                let coefs: Vec<[P; 3]> = (0..m).map(coef).collect();
+                // One coefficient triple per lane: `coefs` along `axis`,
+                // broadcast over the lanes' other axes.
+                let out_lanes = o.lanes_mut(rows);
+                let lanes = out_lanes.raw_dim();
+                let mut coef_dim = lanes.clone();
+                coef_dim.slice_mut().fill(1);
+                coef_dim[axis.index() - usize::from(rows.index() < axis.index())] = m;
+                let Ok(cv) = ArrayView::from_shape(coef_dim, &coefs[..]) else {
+                    unreachable!("a contiguous shape with m elements fits m coefficients")
+                };
+                let Some(cv) = cv.broadcast(lanes) else {
+                    unreachable!("coefficients have unit length on every other axis")
+                };
+                Zip::from(out_lanes)
+                    .and(x[0].lanes(rows))
+                    .and(x[1].lanes(rows))
+                    .and(x[2].lanes(rows))
+                    .and(&cv)
+                    .for_each(|o, x0, x1, x2, &k| {
+                        let x = [row(x0), row(x1), row(x2)];
+                        scalar_lane::<C, P>(row_mut(o), x, k, fused);
+                    });
             }
             _ => {
                 // Shape of one block of coefficients: 1 on every axis but `axis`.

@@ -109,12 +109,7 @@ pub(super) fn three_point_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             .and(f1.lanes(rows))
             .and(f2.lanes(rows))
             .for_each(|o, x0, x1, x2| {
-                let (o, x) = (row_mut(o), [row(x0), row(x1), row(x2)]);
-                if o.len() >= SIMD_ROW {
-                    scalar_row_simd::<C, P>(o, x, [a, b, c], fused);
-                } else {
-                    scalar_row::<C, P>(o, x, [a, b, c], fused);
-                }
+                scalar_lane::<C, P>(row_mut(o), [row(x0), row(x1), row(x2)], [a, b, c], fused);
             });
     } else {
         Zip::from(out)
@@ -124,6 +119,22 @@ pub(super) fn three_point_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             .for_each(|o, &x0, &x1, &x2| {
                 *o = combine::<C, P>(a, b, c, x0, x1, x2, fused);
             });
+    }
+}
+
+/// One contiguous row of `out = (a*f0 + b*f1) + c*f2` with scalar
+/// coefficients (vectorised, with the AVX2 build for long rows).
+#[inline]
+pub(super) fn scalar_lane<C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    x: [&[In<C>]; 3],
+    coefs: [P; 3],
+    fused: bool,
+) {
+    if o.len() >= SIMD_ROW {
+        scalar_row_simd::<C, P>(o, x, coefs, fused);
+    } else {
+        scalar_row::<C, P>(o, x, coefs, fused);
     }
 }
 
