@@ -271,11 +271,17 @@ def per_call(fn: Callable[[], Any], budget: float = 2e-3) -> Callable[[], float]
 
 
 def interleaved(calls: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
-    """Median seconds per call of each of ``calls``, timed in turn (warmed up)."""
-    timers = {k: per_call(fn) for k, fn in calls.items()}
+    """Median seconds per call of each of ``calls``, timed in turn (warmed up).
+
+    The order rotates every round: whichever call runs right after NumPy's
+    gradient of 10^5-10^6 elements (which makes and frees five arrays of
+    the input's size) ran 15-25% slower on this VM, even after an untimed
+    call of its own, so a fixed order charged that to one variant."""
+    timers = list({k: per_call(fn) for k, fn in calls.items()}.items())
     samples: dict[str, list[float]] = {k: [] for k in calls}
-    for _ in range(repeats):
-        for k, timer in timers.items():
+    for r in range(repeats):
+        s = r % len(timers)
+        for k, timer in timers[s:] + timers[:s]:
             samples[k].append(timer())
     return {k: statistics.median(v) for k, v in samples.items()}
 
