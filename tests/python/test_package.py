@@ -18,6 +18,28 @@ from ndgrad import _ndgrad
 from numpy.lib._function_base_impl import gradient as numpy_gradient
 
 
+def test_one_version_everywhere() -> None:
+    """The workspace's version (Cargo.toml), the installed distribution's,
+    the module's and the command's `--version` are one (issue 17)."""
+    import tomllib
+    from importlib import metadata
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    with open(root / "Cargo.toml", "rb") as fh:
+        version = tomllib.load(fh)["workspace"]["package"]["version"]
+    assert ndgrad.__version__ == version
+    assert metadata.version("ndgrad") == version
+    for name in ("ndgrad", "ndgrad-cli"):
+        with open(root / "crates" / name / "Cargo.toml", "rb") as fh:
+            assert tomllib.load(fh)["package"]["version"] == {"workspace": True}, name
+    exe = root / "target" / "release" / "ndgrad"
+    if not exe.is_file():
+        pytest.skip("no target/release/ndgrad: scripts/test builds it (cargo run --release)")
+    got = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
+    assert got.stdout.strip() == f"ndgrad {version}"
+
+
 def test_version_and_typing_files_ship() -> None:
     assert ndgrad.__version__ == _ndgrad.__version__
     assert ndgrad.__version__.count(".") == 2
