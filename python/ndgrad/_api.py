@@ -292,7 +292,7 @@ def gradient(
 
     ndarray subclasses (masked arrays, ``np.matrix``), object, longdouble
     and clongdouble arrays, and complex or longdouble spacings are passed to
-    ``numpy.gradient`` itself. NumPy's floating-point ``RuntimeWarning``s
+    ``numpy.gradient`` itself. NumPy's floating-point warnings (``RuntimeWarning``)
     (division by zero and the like) are not emitted.
 
     Examples
