@@ -682,8 +682,13 @@ def test_periodic_axes_match_the_in_memory_bits_for_every_chunking(
     cases: list[tuple[str, Any, Any]] = []
     for chunks in chunkings:
         df = da.from_array(f, chunks=chunks)
+        # Blocks of one sample make the largest graphs (this test took 39 s
+        # with every scheme on them): there NumPy's formulas and the widest
+        # reaches only (accuracy 8, the fourth derivative); every scheme
+        # wraps over blocks of one in test_short_periodic_axes_with_chunks_of_one.
+        schemes = every if chunks != 1 else (every[0], every[3], every[6])
         for sp, periods in spacings:
-            for kw in every:
+            for kw in schemes:
                 kw = {**kw, "boundary": "periodic", "period": periods}
                 what = f"{chunks} {len(sp)} spacings {kw}"
                 cases.append((what, scheme_call(True, df, sp, kw), scheme_call(False, f, sp, kw)))
