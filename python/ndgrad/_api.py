@@ -14,8 +14,10 @@ ints beyond int64.
 
 from __future__ import annotations
 
+import math
 import operator
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -133,11 +135,41 @@ def workers_arg(workers: int | None) -> int:
     return n
 
 
+class _DefaultEdgeOrder(int):
+    """The type of :data:`EDGE_ORDER`: a 1 that is told apart from a 1 the
+    caller passed, so that every value a caller can pass (``None``
+    included) gets NumPy's treatment."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "1"
+
+
+EDGE_ORDER: int = _DefaultEdgeOrder(1)
+"""``edge_order``'s default (NumPy's 1), shown as ``1`` in signatures."""
+
+MAX_NDIM = 32
+"""The most dimensions the compiled kernels take (rust-numpy's views keep a
+32-bit mask of axes); NumPy allows 64."""
+
+
+def edge_order_given(edge_order: object) -> bool:
+    """Whether the caller passed ``edge_order``."""
+    return edge_order is not EDGE_ORDER
+
+
+def edge_order_value(edge_order: object) -> Any:
+    """The ``edge_order`` NumPy's rules get: the default as a plain 1, any
+    other value as given (NumPy's rules reject what is not 1 or 2)."""
+    return 1 if edge_order is EDGE_ORDER else edge_order
+
+
 def no_edge_order_with_accuracy(edge_order: object, accuracy: object) -> None:
     """``edge_order`` is NumPy's; with an ``accuracy`` the order at the ends is set."""
-    if accuracy is not None and edge_order is not None:
+    if accuracy is not None and edge_order_given(edge_order):
         raise ValueError(
-            "edge_order must stay None when accuracy is given (accuracy sets the "
+            "edge_order must not be given with accuracy (accuracy sets the "
             f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
         )
 
@@ -165,6 +197,16 @@ def check_outputs(
         if not o.flags.writeable:
             raise ValueError("out array is read-only")
     return outs
+
+
+def _swapped(o: NDArray[Any], otype: np.dtype[Any]) -> NDArray[Any]:
+    """``o`` in the byte order of ``otype``: in place, but for arrays of more
+    than 32 dimensions, where NumPy 2.4's in-place byteswap of a
+    non-contiguous array crashes the process (found by scripts/fuzz_numpy.py);
+    those are converted by a copy."""
+    if o.ndim > MAX_NDIM:
+        return o.astype(otype)
+    return o.byteswap(inplace=True).view(otype)
 
 
 def _result(outs: Sequence[NDArray[Any]], count: int) -> Any:
@@ -195,7 +237,7 @@ def _compute(
     if out is None:
         if not otype.isnative:
             # NumPy keeps a byte-swapped input's byte order in its output.
-            outs = [o.byteswap(inplace=True).view(otype) for o in outs]
+            outs = [_swapped(o, otype) for o in outs]
     else:
         for o, t in zip(outs, targets, strict=True):
             if o is not t:
@@ -207,7 +249,7 @@ def gradient(
     f: ArrayLike,
     *varargs: Any,
     axis: int | Sequence[int] | None = None,
-    edge_order: int | None = None,
+    edge_order: int = EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,
@@ -251,10 +293,10 @@ def gradient(
         The default (axis = None) is to calculate the gradient for all the
         axes of the input array. axis may be negative, in which case it
         counts from the last to the first axis.
-    edge_order : {1, 2}, optional
-        Gradient is calculated using N-th order accurate differences
-        at the boundaries. Default (None): 1, NumPy's default. Must stay
-        None when ``accuracy`` is given.
+    edge_order : {1, 2}, default: 1
+        The accuracy order of the one-sided differences at the two ends of
+        each axis, NumPy's meaning and default. Not to be given with
+        ``accuracy``, which sets the order at the ends too.
     accuracy : {None, 2, 4, 6, 8}, optional
         None (the default) is ``numpy.gradient``. An even order k gives
         k-th order accurate differences at every sample: central inside,
@@ -352,8 +394,7 @@ def gradient(
         return schemes(
             f, varargs, axis, 1, accuracy, edge_order, boundary, period, out, workers, "gradient"
         )
-    if edge_order is None:
-        edge_order = 1
+    edge_order = edge_order_value(edge_order)
     if (
         (axis is None or type(axis) is int)
         and out is None
@@ -375,8 +416,49 @@ def gradient(
         specs = [spec(d) for d in args.dx]
     except Fallback:
         return _fallback(f, varargs, axis, edge_order, out)
+    except Exception as ours:
+        raise _numpys_error(f, varargs, axis, edge_order, ours) from None
     numpy_schemes = [numpy_scheme(args.edge_order)] * len(args.axes)
     return _compute(f, out, args.axes, specs, numpy_schemes, n_workers)
+
+
+ASK_NUMPY_BYTES = 32 << 20
+"""The largest input for which a refused call is replayed by NumPy
+(:func:`_numpys_error`)."""
+
+
+def _numpys_error(
+    f: NDArray[Any], varargs: tuple[Any, ...], axis: Any, edge_order: Any, ours: Exception
+) -> Exception:
+    """The exception for a call that ``numpy.gradient``'s rules refuse: the
+    one NumPy raises.
+
+    NumPy converts every spacing argument first, then checks each axis in
+    turn with that axis' arithmetic in between (its length, then dtype
+    errors such as a float step on datetime64 data, then the next axis).
+    When several arguments are wrong, which error comes first so depends on
+    work ndgrad does not do in that order; NumPy itself is asked. It
+    computes the axes before the failing one in full, so only inputs of up
+    to :data:`ASK_NUMPY_BYTES` are replayed; above that ndgrad's own error
+    (the same class whenever one argument alone is wrong) is raised."""
+    if f.nbytes > ASK_NUMPY_BYTES:
+        return ours
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            _numpy_gradient(_native_dates(f), *varargs, axis=axis, edge_order=edge_order)
+    except Exception as theirs:
+        return theirs
+    return ours
+
+
+def _native_dates(f: NDArray[Any]) -> NDArray[Any]:
+    """``f``, with a byte-swapped datetime64 array in native order: NumPy's
+    gradient reads those bytes as native timedelta64 (garbage), where
+    ndgrad's documented result is the dates' differences."""
+    if f.dtype.kind == "M" and not f.dtype.isnative:
+        return f.astype(f.dtype.newbyteorder("="))
+    return f
 
 
 def derivative(
@@ -474,7 +556,7 @@ def derivative(
     True
     """
     return schemes(
-        f, varargs, axis, order, accuracy, None, boundary, period, out, workers, "derivative"
+        f, varargs, axis, order, accuracy, EDGE_ORDER, boundary, period, out, workers, "derivative"
     )
 
 
@@ -605,7 +687,7 @@ def scheme_plan(
     d = check_int("order", order, ORDERS, none_ok=False)
     assert d is not None
     k = check_int("accuracy", accuracy, ACCURACIES, none_ok=d == 1)
-    if k is None and edge_order is not None:
+    if k is None and edge_order_given(edge_order):
         edge_order = operator.index(edge_order)  # type: ignore[arg-type]
     f = np.asanyarray(f)
     if type(f) is not np.ndarray:
@@ -615,7 +697,7 @@ def scheme_plan(
         raise TypeError(
             f"{caller} {what} takes float, complex or integer data; got dtype {f.dtype}"
         )
-    args = parse(f.shape, varargs, axis, 1 if edge_order is None else edge_order, lengths=False)
+    args = parse(f.shape, varargs, axis, edge_order_value(edge_order), lengths=False)
     count = len(args.axes)
     periodic = per_axis("boundary", boundary, count, boundary_arg)
     periods = per_axis("period", period, count, period_arg)
@@ -765,7 +847,25 @@ def run(
     schemes: Sequence[SchemeArg],
     workers: int,
 ) -> None:
-    """The Rust kernel for ``f``'s dtype, writing into native-order ``targets``."""
+    """The Rust kernel for ``f``'s dtype, writing into native-order ``targets``.
+
+    The kernels take at most :data:`MAX_NDIM` dimensions. A derivative
+    along one axis does not see how the other axes are arranged, so a
+    larger array is folded to ``(before, n, after)`` around each
+    differentiated axis: the same values, one axis at a time."""
+    if f.ndim > MAX_NDIM:
+        for ax, t, sp, sc in zip(axes, targets, specs, schemes, strict=True):
+            folded = (math.prod(f.shape[:ax]), f.shape[ax], math.prod(f.shape[ax + 1 :]))
+            dest = t.view()
+            try:
+                dest.shape = folded  # a view, when the layout allows it
+                copy = False
+            except AttributeError:
+                dest, copy = np.empty(folded, dtype=t.dtype), True
+            run(f.reshape(folded), [dest], [1], [sp], [sc], workers)
+            if copy:
+                np.copyto(t, dest.reshape(t.shape))
+        return
     entry = _ENTRY[(f.dtype.kind, f.dtype.itemsize)]
     src = native(f)
     if f.dtype.kind in "mM":
@@ -779,8 +879,9 @@ def run(
 def _fallback(
     f: NDArray[Any], varargs: tuple[Any, ...], axis: Any, edge_order: Any, out: object
 ) -> Any:
-    """numpy.gradient itself, with ``out=`` honoured."""
-    res = _numpy_gradient(f, *varargs, axis=axis, edge_order=edge_order)
+    """numpy.gradient itself, with ``out=`` honoured (and a byte-swapped
+    datetime64 array read in native order, as the kernels read it)."""
+    res = _numpy_gradient(_native_dates(f), *varargs, axis=axis, edge_order=edge_order)
     if out is None:
         return res
     results = [res] if isinstance(res, np.ndarray) else list(res)

@@ -17,10 +17,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from ndgrad import _ndgrad
 from ndgrad._api import (
+    EDGE_ORDER,
+    MAX_NDIM,
     Fallback,
     Plan,
     check_outputs,
     code,
+    edge_order_value,
     is_default_boundary,
     native,
     no_edge_order_with_accuracy,
@@ -87,7 +90,7 @@ def _plan(
     )
     if numpy_path:
         try:
-            args = parse(f.shape, varargs, axis, 1 if edge_order is None else edge_order)
+            args = parse(f.shape, varargs, axis, edge_order_value(edge_order))
             specs = [spec(d) for d in args.dx]
         except Fallback:
             raise TypeError(
@@ -114,6 +117,8 @@ def _run(
     if not plan.axes:
         raise ValueError(f"{op} needs at least one axis to differentiate along; got none")
     f = fields[0]
+    if f.ndim > MAX_NDIM:
+        raise ValueError(f"{op} takes arrays of at most {MAX_NDIM} dimensions; got {f.ndim}")
     otype = output_dtype(f.dtype).newbyteorder("=")
     if out is None:
         outs = _ndgrad.empty_outputs(f, otype, count)
@@ -140,7 +145,7 @@ def magnitude(
     f: ArrayLike,
     *varargs: Any,
     axis: int | Sequence[int] | None = None,
-    edge_order: int | None = None,
+    edge_order: int = EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,
@@ -256,7 +261,7 @@ def laplacian(
     n_workers = workers_arg(workers)
     a = _data(f, "laplacian", real=False)
     plan = scheme_plan(
-        a, varargs, axis, 2, accuracy, None, boundary, period, "laplacian", what="with these"
+        a, varargs, axis, 2, accuracy, EDGE_ORDER, boundary, period, "laplacian", what="with these"
     )
     return _run("laplacian", [a], plan, out, 1, n_workers)  # type: ignore[no-any-return]
 
@@ -317,7 +322,7 @@ def field_axes(ndim: int, indexing: object) -> tuple[int, ...]:
 def divergence(
     F: Any,
     *varargs: Any,
-    edge_order: int | None = None,
+    edge_order: int = EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,
@@ -375,7 +380,7 @@ def divergence(
 def curl(
     F: Any,
     *varargs: Any,
-    edge_order: int | None = None,
+    edge_order: int = EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,

@@ -68,7 +68,7 @@ def gradient(
     f: Any,
     *varargs: Any,
     axis: int | Sequence[int] | None = None,
-    edge_order: int | None = None,
+    edge_order: int = _api.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,
@@ -94,9 +94,9 @@ def gradient(
     axis : None or int or tuple of ints, optional
         The axes to differentiate along (all by default); negative values
         count from the last axis.
-    edge_order : {1, 2}, optional
-        Accuracy of the one-sided differences at the boundaries. Default
-        (None): 1, NumPy's. Must stay None when ``accuracy`` is given.
+    edge_order : {1, 2}, default: 1
+        Accuracy of the one-sided differences at the boundaries, NumPy's
+        meaning and default. Not to be given with ``accuracy``.
     accuracy : {None, 2, 4, 6, 8}, optional
         None (the default) is ``numpy.gradient``; an even order k is
         ``ndgrad.gradient(..., accuracy=k)``: k-th order differences at
@@ -218,7 +218,15 @@ def derivative(
     array([ 0.,  6., 12., 18., 24., 30., 36., 42.])
     """
     return _differentiate(
-        f, varargs, axis, order, accuracy, None, boundary, period, "ndgrad.dask.derivative"
+        f,
+        varargs,
+        axis,
+        order,
+        accuracy,
+        _api.EDGE_ORDER,
+        boundary,
+        period,
+        "ndgrad.dask.derivative",
     )
 
 
@@ -277,7 +285,7 @@ def _prepare(
         )
     schemes: list[_api.SchemeArg]
     if numpy_path:
-        edge = 1 if edge_order is None else edge_order
+        edge = _api.edge_order_value(edge_order)
         try:
             args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray)
         except _api.Fallback:
@@ -287,9 +295,9 @@ def _prepare(
         d = _api.check_int("order", order, _api.ORDERS, none_ok=False)
         k = _api.check_int("accuracy", accuracy, _api.ACCURACIES, none_ok=d == 1)
         assert d is not None
-        if k is None and edge_order is not None:
+        if k is None and _api.edge_order_given(edge_order):
             edge_order = operator.index(edge_order)
-        edge = 1 if edge_order is None else edge_order
+        edge = _api.edge_order_value(edge_order)
         args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray, lengths=False)
         count = len(args.axes)
         periodic = _api.per_axis("boundary", boundary, count, _api.boundary_arg)
@@ -345,7 +353,7 @@ def magnitude(
     f: Any,
     *varargs: Any,
     axis: int | Sequence[int] | None = None,
-    edge_order: int | None = None,
+    edge_order: int = _api.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,
@@ -406,7 +414,9 @@ def laplacian(
     True
     """
     f = da.asarray(f)
-    return _operator("laplacian", [f], varargs, axis, 2, accuracy, None, boundary, period, 1)[0]
+    return _operator(
+        "laplacian", [f], varargs, axis, 2, accuracy, _api.EDGE_ORDER, boundary, period, 1
+    )[0]
 
 
 def _dask_components(F: Any, caller: str) -> list[da.Array]:
@@ -432,7 +442,7 @@ def _dask_components(F: Any, caller: str) -> list[da.Array]:
 def divergence(
     F: Any,
     *varargs: Any,
-    edge_order: int | None = None,
+    edge_order: int = _api.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,
@@ -464,7 +474,7 @@ def divergence(
 def curl(
     F: Any,
     *varargs: Any,
-    edge_order: int | None = None,
+    edge_order: int = _api.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,
@@ -1121,16 +1131,18 @@ def _decide(summaries: list[_Summary], axis: int, scheme: _api.SchemeArg) -> Any
     with np.errstate(all="ignore"):
         uniform = all(s.step is None or (s.equal and bool(s.step == step)) for s in summaries)
         if period is not None:
+            # The core's rule and words (GradientError::PeriodicCoordinates),
+            # for every scheme: the ghosts at x[j] ± period need increasing x.
+            if not all(s.increasing for s in summaries):
+                raise ValueError(
+                    f"coordinates of periodic axis {axis} must be finite and strictly "
+                    "increasing; they are not"
+                )
             span = float(last - first)
             if not (np.isfinite(period) and period > 0 and period > span):
                 raise ValueError(
                     f"period of axis {axis} must be finite and greater than x[-1] - x[0] = "
                     f"{span}; got {period}"
-                )
-            if scheme[1] != 0 and not all(s.increasing for s in summaries):
-                raise ValueError(
-                    f"the coordinates of periodic axis {axis} must be finite and strictly "
-                    "increasing"
                 )
             left, right = _seam_steps(first, last, period)
             uniform = uniform and bool(left == step) and bool(right == step)

@@ -445,7 +445,7 @@ class _Accessor:
                 f,
                 mine[0].values,
                 axis=axes[0],
-                edge_order=None if accuracy is not None else edge_order,
+                edge_order=_api.EDGE_ORDER if accuracy is not None else edge_order,
                 accuracy=accuracy,
                 boundary=kw["boundary"],
                 period=periods[0],
@@ -509,7 +509,7 @@ class _Accessor:
             kw = _scheme_kw(mine, [periodic[i] for i in which], [periods[i] for i in which])
             x = [c.values for c in mine]
             if op == "magnitude":
-                edge = edge_order if accuracy is None else None
+                edge = edge_order if accuracy is None else _api.EDGE_ORDER
                 return nd.magnitude(
                     f, *x, axis=tuple(axes), edge_order=edge, accuracy=accuracy, **kw
                 )
@@ -1062,7 +1062,7 @@ class DatasetAccessor(_Accessor):
             for d in data[1:]:
                 _backend(d, op)
         axes = [dims.index(c.dim) for c in coords]
-        edge = edge_order if accuracy is None else None
+        edge = edge_order if accuracy is None else _api.EDGE_ORDER
         kw = _scheme_kw(coords, periodic, periods)
         x = [c.values for c in coords]
         out: list[Any]

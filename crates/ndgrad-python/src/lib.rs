@@ -304,6 +304,23 @@ fn timedelta_axes(
     Ok(())
 }
 
+/// The most dimensions an array can have here: rust-numpy's views keep a
+/// 32-bit mask of inverted axes and panic beyond it. NumPy allows 64;
+/// `_api.run` folds a larger array to three dimensions around the
+/// differentiated axis, and the operators refuse it.
+const MAX_NDIM: usize = 32;
+
+/// Refuses an array with more than [`MAX_NDIM`] dimensions (a panic in
+/// rust-numpy otherwise).
+fn check_ndim(ndim: usize) -> PyResult<()> {
+    if ndim > MAX_NDIM {
+        return Err(PyValueError::new_err(format!(
+            "the compiled kernels take arrays of at most {MAX_NDIM} dimensions; got {ndim}"
+        )));
+    }
+    Ok(())
+}
+
 /// Differentiates `f` along each of `axes` into the matching `outs`, with
 /// the GIL released.
 #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
@@ -324,6 +341,7 @@ where
     if outs.len() != axes.len() {
         return Err(PyValueError::new_err("one output per axis is needed"));
     }
+    check_ndim(f.ndim())?;
     let (schemes, held) = per_axis(py, &axes, &spacings, &schemes)?;
     let mut writable = writable(&outs)?;
     let input = f.as_array();
@@ -576,6 +594,9 @@ fn gradient_fast<'py>(
     };
     let shape = array.shape();
     let ndim = shape.len();
+    if ndim > MAX_NDIM {
+        return Ok(None); // `_api.run` folds such arrays to three dimensions
+    }
     let axes: Vec<usize> = match axis {
         None => (0..ndim).collect(),
         Some(a) => {
@@ -719,6 +740,9 @@ where
     I: numpy::Element + Sync,
     O: numpy::Element + Send,
 {
+    for f in &fields {
+        check_ndim(f.ndim())?;
+    }
     let (schemes, held) = per_axis(py, &axes, &spacings, &schemes)?;
     let mut writable = writable(&outs)?;
     let inputs: Vec<_> = fields.iter().map(|f| f.as_array()).collect();

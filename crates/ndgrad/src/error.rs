@@ -138,6 +138,34 @@ pub enum GradientError {
         /// `x[n-1] - x[0]`.
         span: f64,
     },
+    /// A step that a finite-difference scheme of [`Scheme::new`] cannot use:
+    /// zero or not finite. NumPy's own formulas ([`Scheme::numpy`]) keep
+    /// NumPy's result for such a step (infinities and NaNs), as NumPy does.
+    #[error("the step of axis {axis} must be finite and nonzero for {scheme}; got {step}")]
+    InvalidStep {
+        /// The axis.
+        axis: usize,
+        /// The scheme asked for.
+        scheme: Scheme,
+        /// The step, as `f64`.
+        step: f64,
+    },
+    /// Coordinates of a periodic axis that are not finite and strictly
+    /// increasing. The samples beyond the ends sit at `x[j] ± period`, which
+    /// only orders them when the coordinates increase; this holds for every
+    /// scheme, NumPy's formulas on the wrap-padded array included.
+    #[error(
+        "coordinates of periodic axis {axis} must be finite and strictly increasing; \
+         x[{index}] = {value} breaks this"
+    )]
+    PeriodicCoordinates {
+        /// The axis.
+        axis: usize,
+        /// The first offending index.
+        index: usize,
+        /// Its coordinate, as `f64`.
+        value: f64,
+    },
     /// Coordinates that the scheme cannot use: not finite, or not strictly
     /// monotonic (repeated, or changing direction). NumPy's gradient
     /// accepts any coordinates; the higher-order schemes need distinct,

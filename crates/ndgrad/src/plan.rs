@@ -291,6 +291,16 @@ pub(crate) fn plan<'a>(
         (Some(_), None) if periodic => return Err(GradientError::PeriodMissing { axis }),
         _ => {}
     }
+    if scheme.accuracy().is_some()
+        && let Some(step) = spacing.step_f64()
+        && !(step.is_finite() && step != 0.0)
+    {
+        return Err(GradientError::InvalidStep {
+            axis,
+            scheme: *scheme,
+            step,
+        });
+    }
     let ax = Planner { len, scheme, axis };
     Ok(match *spacing {
         Spacing::Unit => ax.uniform(1.0f64, true),
@@ -440,6 +450,9 @@ impl Planner<'_> {
             let p = <S::Real as Real>::from_f64(p);
             (real(0) - (real(n - 1) - p), (real(0) + p) - real(n - 1))
         });
+        if self.periodic() {
+            self.check_coordinates(&x)?;
+        }
         if let Some(p) = period {
             let span = (real(n - 1) - real(0)).to_f64();
             if !(p.is_finite() && p > 0.0 && p > span) {
@@ -451,7 +464,7 @@ impl Planner<'_> {
             }
         }
         // Before the collapse: all-equal coordinates have a common step, 0.
-        if self.scheme.numpy_edge().is_none() {
+        if self.scheme.numpy_edge().is_none() && !self.periodic() {
             self.check_coordinates(&x)?;
         }
         if collapse
@@ -539,6 +552,11 @@ impl Planner<'_> {
         });
         match bad {
             None => Ok(()),
+            Some(index) if self.periodic() => Err(GradientError::PeriodicCoordinates {
+                axis: self.axis,
+                index,
+                value: v(index),
+            }),
             Some(index) => Err(GradientError::BadCoordinates {
                 axis: self.axis,
                 scheme: *self.scheme,

@@ -4,7 +4,7 @@
 use half::f16;
 use ndarray::{ArrayRef1, ArrayView1};
 
-use crate::element::SpacingElement;
+use crate::element::{Real, SpacingElement};
 
 /// A constant step, in any type NumPy accepts as a step.
 ///
@@ -298,6 +298,16 @@ impl<'a> Spacing<'a> {
     /// ```
     pub fn non_uniform(x: impl Into<Coords<'a>>) -> Self {
         Spacing::NonUniform(x.into())
+    }
+
+    /// The constant step as `f64`, for the spacings that have one.
+    pub(crate) fn step_f64(&self) -> Option<f64> {
+        match self {
+            Spacing::Uniform(h) | Spacing::UniformWeak(h) => {
+                Some(with_typed!(Step, *h, |h| h.to_real().to_f64()))
+            }
+            Spacing::Unit | Spacing::Coordinates(_) | Spacing::NonUniform(_) => None,
+        }
     }
 
     /// The coordinates, for the spacings that have them.

@@ -1055,20 +1055,80 @@ fn bad_coordinates_are_rejected_by_new_schemes_only() {
             }
         }
     }
-    // Periodic axes need increasing coordinates; NumPy's periodic scheme does not.
-    let x = Array1::from(vec![6.0, 5.0, 4.0, 2.0, 1.0, 0.0, -1.0]);
-    let err = error_of(
-        &f,
-        0,
-        Spacing::coordinates(&x),
-        periodic(scheme(1, 4), Some(8.0)),
-    );
+}
+
+/// A periodic axis needs finite, strictly increasing coordinates under
+/// every scheme, NumPy's formulas included: the samples beyond the ends sit
+/// at `x[j] ± period`, which orders them only when `x` increases. Decreasing
+/// coordinates were once accepted by NumPy's periodic scheme, with wrong
+/// seam rows and no check of the period against the span.
+#[test]
+fn periodic_axes_need_increasing_coordinates_under_every_scheme() {
+    let f = Array1::from_iter((0..7).map(|i| f64::from(i * i)));
+    let schemes = [
+        Scheme::numpy(EdgeOrder::First),
+        Scheme::numpy(EdgeOrder::Second),
+        scheme(1, 2),
+        scheme(1, 4),
+        scheme(2, 2),
+    ];
+    let nan = f64::NAN;
+    let cases: [(&[f64], usize, f64); 5] = [
+        (&[6.0, 5.0, 4.0, 2.0, 1.0, 0.0, -1.0], 1, 8.0), // decreasing
+        (&[6.0, 5.0, 4.0, 2.0, 1.0, 0.0, -1.0], 1, 2.0), // and a period shorter than the span
+        (&[6.0, 5.0, 4.0, 2.0, 1.0, 0.0, -1.0], 1, -8.0), // and a negative period
+        (&[0.0, 1.0, 2.0, 2.0, 3.0, 5.0, 6.0], 3, 8.0),  // repeated
+        (&[0.0, 1.0, 2.0, nan, 4.0, 5.0, 6.0], 3, 8.0),  // NaN
+    ];
+    for (x, index, p) in cases {
+        let x = Array1::from(x.to_vec());
+        for s in schemes {
+            for sp in [Spacing::coordinates(&x), Spacing::non_uniform(&x)] {
+                let err = error_of(&f, 0, sp, periodic(s, Some(p)));
+                assert!(
+                    matches!(err, GradientError::PeriodicCoordinates { axis: 0, index: i, value }
+                        if i == index && value.to_bits() == x[index].to_bits()),
+                    "{x} {s} period {p}: {err:?}"
+                );
+                assert!(
+                    err.to_string()
+                        .contains("must be finite and strictly increasing"),
+                    "{err}"
+                );
+            }
+        }
+    }
+}
+
+/// A zero or non-finite step is refused by the schemes of `Scheme::new`;
+/// NumPy's formulas keep NumPy's infinities and NaNs.
+#[test]
+fn new_schemes_refuse_zero_and_non_finite_steps() {
+    let f = Array1::from_iter((0..13).map(|i| f64::from(i * i)));
+    for h in [0.0, -0.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        for sp in [Spacing::uniform(h), Spacing::uniform_weak(h)] {
+            for s in [scheme(1, 2), scheme(1, 4), scheme(2, 2), scheme(4, 8)] {
+                for s in [s, periodic(s, None)] {
+                    let err = error_of(&f, 0, sp, s);
+                    assert!(
+                        matches!(err, GradientError::InvalidStep { axis: 0, scheme, step }
+                            if scheme == s && step.to_bits() == h.to_bits()),
+                        "{s}, step {h}: {err:?}"
+                    );
+                    assert!(err.to_string().contains("finite and nonzero"), "{err}");
+                }
+            }
+            for edge in [EdgeOrder::First, EdgeOrder::Second] {
+                gradient_axis(&f, Axis(0), sp, edge).unwrap();
+            }
+        }
+    }
+    // Integer steps too.
+    let err = error_of(&f, 0, Spacing::uniform(0i32), scheme(2, 4));
     assert!(
-        matches!(err, GradientError::BadCoordinates { index: 1, .. }),
+        matches!(err, GradientError::InvalidStep { step, .. } if step == 0.0),
         "{err:?}"
     );
-    let numpy = periodic(Scheme::numpy(EdgeOrder::First), Some(8.0));
-    gradient_axis(&f, Axis(0), Spacing::coordinates(&x), numpy).unwrap();
 }
 
 #[test]

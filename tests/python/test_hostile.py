@@ -1,0 +1,171 @@
+"""Hostile but realistic calls (issue 32, and the exactness regression of
+issue 27): each test here failed before its fix.
+
+- a periodic axis with decreasing coordinates gave silently wrong end rows
+  on NumPy's formulas (and no check of the period against the span);
+- arrays of more than 32 dimensions panicked across the binding
+  (``pyo3_runtime.PanicException``, a ``BaseException``);
+- ``edge_order=None`` was taken as "not given" where NumPy raises;
+- a zero or non-finite step reached the higher-order kernels from the
+  surfaces that do not check it themselves.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import dask.array as da
+import ndgrad
+import ndgrad.dask
+import numpy as np
+import pytest
+from conftest import check
+from numpy.lib._function_base_impl import gradient as numpy_gradient
+
+INCREASING = "must be finite and strictly increasing"
+
+
+def _wrap_padded(f: np.ndarray, x: np.ndarray, period: float, edge_order: int) -> np.ndarray:
+    """NumPy's gradient of the wrap-padded samples, trimmed: what a periodic
+    axis with NumPy's formulas means."""
+    fp = np.concatenate([f[-1:], f, f[:1]])
+    xp = np.concatenate([[x[-1] - period], x, [x[0] + period]])
+    return numpy_gradient(fp, xp, edge_order=edge_order)[1:-1]
+
+
+PERIODIC_CALLS: list[tuple[str, Any]] = [
+    ("gradient", lambda f, x, p: ndgrad.gradient(f, x, boundary="periodic", period=p)),
+    (
+        "gradient accuracy 4",
+        lambda f, x, p: ndgrad.gradient(f, x, accuracy=4, boundary="periodic", period=p),
+    ),
+    (
+        "derivative order 1",
+        lambda f, x, p: ndgrad.derivative(f, x, order=1, boundary="periodic", period=p),
+    ),
+    (
+        "derivative order 2",
+        lambda f, x, p: ndgrad.derivative(f, x, order=2, boundary="periodic", period=p),
+    ),
+    (
+        "dask gradient",
+        lambda f, x, p: ndgrad.dask.gradient(
+            da.from_array(f, chunks=3), da.from_array(x, chunks=3), boundary="periodic", period=p
+        ).compute(),
+    ),
+    (
+        "dask derivative order 2",
+        lambda f, x, p: ndgrad.dask.derivative(
+            da.from_array(f, chunks=4), x, order=2, boundary="periodic", period=p
+        ).compute(),
+    ),
+]
+
+
+@pytest.mark.parametrize("name,call", PERIODIC_CALLS, ids=[n for n, _ in PERIODIC_CALLS])
+@pytest.mark.parametrize("period", [2.0, 6.0, 7.5, -6.0])
+def test_periodic_decreasing_coordinates_are_refused(name: str, call: Any, period: float) -> None:
+    f = np.sin(np.arange(6.0))
+    x = np.arange(6.0)[::-1]
+    with pytest.raises(ValueError, match=INCREASING):
+        call(f, x, period)
+
+
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_periodic_increasing_coordinates_are_numpy_of_the_wrap_padded_array(
+    edge_order: int,
+) -> None:
+    rng = np.random.default_rng(32)
+    f = rng.standard_normal(9)
+    x = np.cumsum(rng.uniform(0.2, 1.0, 9))
+    period = float(x[-1] - x[0]) + 0.6
+    want = _wrap_padded(f, x, period, edge_order)
+    # Every edge order is the same on a periodic axis: the interior formula.
+    got = ndgrad.gradient(f, x, boundary="periodic", period=period)
+    np.testing.assert_array_equal(got, want)
+    dask_got = ndgrad.dask.gradient(
+        da.from_array(f, chunks=4), da.from_array(x, chunks=4), boundary="periodic", period=period
+    ).compute()
+    np.testing.assert_array_equal(dask_got, want)
+    # The same samples in decreasing order are refused rather than computed.
+    with pytest.raises(ValueError, match=INCREASING):
+        ndgrad.gradient(f[::-1], x[::-1], boundary="periodic", period=period)
+
+
+@pytest.mark.parametrize("ndim", [33, 64])
+def test_more_than_32_dimensions_work_or_are_refused(ndim: int) -> None:
+    rng = np.random.default_rng(ndim)
+    shape = (6,) + (1,) * (ndim - 2) + (2,)
+    a = rng.standard_normal(shape)
+    np.testing.assert_array_equal(ndgrad.gradient(a, axis=0), numpy_gradient(a, axis=0))
+    np.testing.assert_array_equal(
+        ndgrad.gradient(a, 0.5, axis=-1, edge_order=1), numpy_gradient(a, 0.5, axis=-1)
+    )
+    # A transposed (not C-contiguous) view and out=.
+    t = a.T
+    out = np.empty_like(t)
+    ndgrad.gradient(t, axis=-1, out=out)
+    np.testing.assert_array_equal(out, numpy_gradient(t, axis=-1))
+    # Higher-order schemes: the same values as on the array folded to 2-D.
+    folded = a.reshape(6, 2)
+    np.testing.assert_array_equal(
+        ndgrad.gradient(a, axis=0, accuracy=4).reshape(6, 2),
+        ndgrad.gradient(folded, axis=0, accuracy=4),
+    )
+    np.testing.assert_array_equal(
+        ndgrad.derivative(a, order=2, axis=0).reshape(6, 2),
+        ndgrad.derivative(folded, order=2, axis=0),
+    )
+    np.testing.assert_array_equal(
+        ndgrad.dask.gradient(da.from_array(a, chunks=3), axis=0).compute(),
+        numpy_gradient(a, axis=0),
+    )
+    # Every axis: NumPy's own error (the size-1 axes are too short).
+    check(a)
+    # Byte-swapped and broadcast (NumPy 2.4 crashes byte-swapping such
+    # outputs in place: found by scripts/fuzz_numpy.py).
+    b = np.broadcast_to(a[:1].astype(">c8"), a.shape)
+    check(b, axis=(0, ndim - 1))
+    for op in (ndgrad.magnitude, ndgrad.laplacian):
+        with pytest.raises(ValueError, match=f"at most 32 dimensions; got {ndim}"):
+            op(a, axis=(0, ndim - 1))
+
+
+EDGE_ORDERS: list[Any] = [None, 0, 1, 2, 3, -1, 1.0, 2.5, True, "1", np.int64(2), [1]]
+
+
+@pytest.mark.parametrize("edge_order", EDGE_ORDERS, ids=repr)
+def test_every_edge_order_a_caller_can_pass_is_numpys(edge_order: Any) -> None:
+    f = np.arange(5.0) ** 2
+    check(f, edge_order=edge_order)
+    check(f, 0.5, axis=0, edge_order=edge_order)
+    check(f.astype(np.float32), np.arange(5), edge_order=edge_order)
+
+
+def test_edge_order_default_is_told_apart_from_a_given_one() -> None:
+    f = np.arange(9.0) ** 2
+    ndgrad.gradient(f, accuracy=4)  # not given: fine
+    for given in (1, None, 2):
+        with pytest.raises(ValueError, match="edge_order must not be given with accuracy"):
+            ndgrad.gradient(f, accuracy=4, edge_order=given)
+    with pytest.raises(TypeError):
+        ndgrad.dask.gradient(da.from_array(f, chunks=4), edge_order=None)
+    default = inspect.signature(ndgrad.gradient).parameters["edge_order"].default
+    assert default == 1 and repr(default) == "1"  # as numpy.gradient's signature shows it
+
+
+@pytest.mark.parametrize("step", [0.0, -0.0, np.nan, np.inf, 0, np.float32(0)])
+def test_higher_order_schemes_refuse_a_zero_or_non_finite_step(step: Any) -> None:
+    f = np.arange(12.0) ** 3
+    for call in (
+        lambda: ndgrad.derivative(f, step, order=1),
+        lambda: ndgrad.derivative(f, step, order=2, accuracy=4),
+        lambda: ndgrad.laplacian(f, step),
+        lambda: ndgrad.gradient(f, step, accuracy=4),
+    ):
+        with pytest.raises(ValueError, match="finite and nonzero"):
+            call()
+    # NumPy's own formulas keep NumPy's result.
+    check(f, step)
+    check(f, step, edge_order=2)
