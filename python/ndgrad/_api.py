@@ -130,8 +130,14 @@ def workers_arg(workers: int | None) -> int:
     if n == 0:
         raise ValueError("workers must not be 0")
     if n < 0:
-        # As scipy.fft: -1 is every CPU, -2 all but one, ...
-        n = max(1, (os.cpu_count() or 1) + 1 + n)
+        # As scipy.fft: -1 is every CPU, -2 all but one, ... down to -cpu_count.
+        cpus = os.cpu_count() or 1
+        if n < -cpus:
+            raise ValueError(
+                f"workers must be positive, or from -1 (every CPU) down to -{cpus} "
+                f"(one CPU) on this machine; got {n}"
+            )
+        n = cpus + 1 + n
     return n
 
 
@@ -185,18 +191,35 @@ def check_outputs(
         outs = list(out)
     else:
         raise TypeError(f"out must be an ndarray or a tuple of ndarrays, not {type(out).__name__}")
-    if len(outs) != count:
-        raise ValueError(f"out must have one array per output: expected {count}, got {len(outs)}")
     for o in outs:
         if not isinstance(o, np.ndarray):
             raise TypeError(f"out must hold ndarrays, not {type(o).__name__}")
+    if len(outs) != count:
+        raise ValueError(f"out must have one array per output: expected {count}, got {len(outs)}")
+    for o in outs:
         if o.shape != shape:
             raise ValueError(f"out array has shape {o.shape}, expected {shape}")
         if o.dtype != otype:
             raise TypeError(f"out array has dtype {o.dtype}, expected {otype}")
         if not o.flags.writeable:
             raise ValueError("out array is read-only")
+    for i, o in enumerate(outs):
+        for j in range(i):
+            if np.shares_memory(o, outs[j]):
+                raise ValueError(
+                    f"out arrays must not share memory with one another; out[{j}] and "
+                    f"out[{i}] do"
+                )
     return outs
+
+
+def unaliased(inputs: Sequence[NDArray[Any]], outs: Sequence[NDArray[Any]]) -> list[Any]:
+    """``inputs``, each copied if it shares memory with an ``out=`` array
+    (``out=f`` works, as with NumPy's ufuncs)."""
+    return [
+        a.copy() if any(np.may_share_memory(a, o) and np.shares_memory(a, o) for o in outs) else a
+        for a in inputs
+    ]
 
 
 def _swapped(o: NDArray[Any], otype: np.dtype[Any]) -> NDArray[Any]:
@@ -233,6 +256,7 @@ def _compute(
     else:
         outs = check_outputs(out, f.shape, otype, len(axes))
         targets = [o if o.dtype.isnative else np.empty_like(o, dtype=native_otype) for o in outs]
+        [f] = unaliased([f], targets)
     run(f, targets, axes, specs, schemes, n_workers)
     if out is None:
         if not otype.isnative:
@@ -618,7 +642,10 @@ def check_int(name: str, value: object, allowed: Sequence[int], none_ok: bool) -
 
 
 def per_axis(name: str, value: Any, count: int, check: Callable[[Any], Any]) -> list[Any]:
-    """One value for every axis, or a sequence with one per requested axis."""
+    """One value for every axis, or a sequence (a 1-D array too) with one per
+    requested axis."""
+    if isinstance(value, np.ndarray) and value.ndim <= 1:
+        value = value.tolist()
     if isinstance(value, (list, tuple)):
         if len(value) != count:
             raise ValueError(
@@ -626,6 +653,20 @@ def per_axis(name: str, value: Any, count: int, check: Callable[[Any], Any]) -> 
             )
         return [check(v) for v in value]
     return [check(value)] * count
+
+
+def boundaries(boundary: object, period: object, count: int) -> list[tuple[bool, float | None]]:
+    """``(periodic, period)`` for each of ``count`` requested axes; a period
+    belongs to a periodic axis."""
+    periodic = per_axis("boundary", boundary, count, boundary_arg)
+    periods = per_axis("period", period, count, period_arg)
+    for i, (p, per) in enumerate(zip(periodic, periods, strict=True)):
+        if per is not None and not p:
+            raise ValueError(
+                f"a period is for a periodic axis; requested axis {i} is one-sided "
+                f"(boundary='one-sided'); got period={per!r}"
+            )
+    return list(zip(periodic, periods, strict=True))
 
 
 def boundary_arg(value: object) -> bool:
@@ -698,9 +739,7 @@ def scheme_plan(
             f"{caller} {what} takes float, complex or integer data; got dtype {f.dtype}"
         )
     args = parse(f.shape, varargs, axis, edge_order_value(edge_order), lengths=False)
-    count = len(args.axes)
-    periodic = per_axis("boundary", boundary, count, boundary_arg)
-    periods = per_axis("period", period, count, period_arg)
+    bounds = boundaries(boundary, period, len(args.axes))
     if k is not None:
         for dx in args.dx:
             if dx is not UNIT:
@@ -713,8 +752,7 @@ def scheme_plan(
             "coordinates (up to float64, int64 or uint64)"
         ) from None
     kernel_schemes: list[SchemeArg] = [
-        (d, 0 if k is None else k, args.edge_order, p, per)
-        for p, per in zip(periodic, periods, strict=True)
+        (d, 0 if k is None else k, args.edge_order, p, per) for p, per in bounds
     ]
     return Plan(f, args.axes, specs, kernel_schemes)
 

@@ -32,6 +32,7 @@ from ndgrad._api import (
     parse,
     scheme_plan,
     spec,
+    unaliased,
     workers_arg,
 )
 
@@ -125,6 +126,8 @@ def _run(
     else:
         outs = check_outputs(out, f.shape, otype, count)
     targets = [o if o.dtype.isnative else np.empty_like(o, dtype=otype) for o in outs]
+    if out is not None:
+        fields = unaliased(fields, targets)
     entry = _OPERATOR[code(f.dtype)]
     entry(
         op,

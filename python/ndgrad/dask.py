@@ -300,11 +300,9 @@ def _prepare(
         edge = _api.edge_order_value(edge_order)
         args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray, lengths=False)
         count = len(args.axes)
-        periodic = _api.per_axis("boundary", boundary, count, _api.boundary_arg)
-        periods = _api.per_axis("period", period, count, _api.period_arg)
         schemes = [
             (d, 0 if k is None else k, args.edge_order, p, per)
-            for p, per in zip(periodic, periods, strict=True)
+            for p, per in _api.boundaries(boundary, period, count)
         ]
     spacings = [_axis_spacing(dx, s[4]) for dx, s in zip(args.dx, schemes, strict=True)]
     if not numpy_path and schemes and schemes[0][1] != 0:

@@ -108,10 +108,10 @@ def _describe(obj: xr.DataArray | xr.Dataset) -> str:
 
 
 def _known(obj: xr.DataArray | xr.Dataset) -> list[Hashable]:
-    names = list(obj.coords) + [d for d in obj.dims if d not in obj.coords]
-    if isinstance(obj, xr.Dataset):
-        names += list(obj.data_vars)
-    return names
+    """The coordinates and dimensions to name in an error (a Dataset's 1-D
+    data variables are accepted too, as ``Dataset.differentiate`` does, but
+    are not what a caller means by a coordinate)."""
+    return list(obj.coords) + [d for d in obj.dims if d not in obj.coords]
 
 
 def _in_memory(v: xr.Variable) -> xr.Variable:

@@ -169,3 +169,100 @@ def test_higher_order_schemes_refuse_a_zero_or_non_finite_step(step: Any) -> Non
     # NumPy's own formulas keep NumPy's result.
     check(f, step)
     check(f, step, edge_order=2)
+
+
+def test_a_period_on_a_one_sided_axis_is_refused() -> None:
+    f = np.sin(np.arange(8.0))
+    x = np.arange(8.0)
+    for call in (
+        lambda: ndgrad.gradient(f, accuracy=4, period=3.0),
+        lambda: ndgrad.derivative(f, x, order=2, period=9.0),
+        lambda: ndgrad.gradient(
+            np.zeros((8, 8)), x, x, boundary=["periodic", "one-sided"], period=[9.0, 9.0]
+        ),
+        lambda: ndgrad.dask.gradient(da.from_array(f, chunks=4), x, accuracy=4, period=9.0),
+    ):
+        with pytest.raises(ValueError, match="period is for a periodic axis; requested axis"):
+            call()
+
+
+def test_periods_may_be_arrays() -> None:
+    f = np.sin(np.arange(8.0))
+    x = np.arange(8.0)
+    want = ndgrad.gradient(f, x, boundary="periodic", period=[8.0])
+    for period in (np.array([8.0]), np.array(8.0), np.float32(8.0)):
+        np.testing.assert_array_equal(
+            ndgrad.gradient(f, x, boundary="periodic", period=period), want
+        )
+
+
+def test_workers_out_of_range_are_refused_as_in_scipy_fft() -> None:
+    import os
+
+    cpus = os.cpu_count() or 1
+    f = np.arange(10.0)
+    np.testing.assert_array_equal(ndgrad.gradient(f, workers=-cpus), numpy_gradient(f))
+    for bad in (-cpus - 1, -100):
+        with pytest.raises(ValueError, match=f"down to -{cpus} .* got {bad}"):
+            ndgrad.gradient(f, workers=bad)
+
+
+def test_out_may_be_the_input() -> None:
+    rng = np.random.default_rng(5)
+    for call, kw in (
+        (ndgrad.gradient, {}),
+        (ndgrad.gradient, {"accuracy": 4}),
+        (ndgrad.derivative, {"order": 2}),
+        (ndgrad.laplacian, {}),
+    ):
+        f = rng.standard_normal(12)
+        want = call(f.copy(), **kw)
+        got = call(f, out=f, **kw)
+        assert got is f
+        np.testing.assert_array_equal(f, want)
+    g = rng.standard_normal((6, 7))
+    want = ndgrad.gradient(g)
+    got = ndgrad.gradient(g, out=(g, np.empty_like(g)))
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+
+
+def test_out_messages_name_what_is_wrong() -> None:
+    g = np.zeros((6, 7))
+    with pytest.raises(TypeError, match="out must hold ndarrays, not list"):
+        ndgrad.gradient(g, axis=0, out=[[0.0] * 7] * 6)
+    with pytest.raises(TypeError, match="out must hold ndarrays, not list"):
+        ndgrad.gradient(g, accuracy=2, out=[[0.0] * 7] * 6)
+    o = np.empty_like(g)
+    with pytest.raises(ValueError, match=r"out\[0\] and out\[1\]"):
+        ndgrad.gradient(g, out=(o, o))
+
+
+def test_derivative_refuses_coordinates_it_cannot_use_as_documented() -> None:
+    f = np.sin(np.arange(8.0))
+    for x in (
+        np.array([0, 1, 1, 2, 3, 5, 6, 7.0]),  # repeated
+        np.array([0, 1, 3, 2, 4, 5, 6, 7.0]),  # unordered
+        np.array([0, 1, np.nan, 3, 4, 5, 6, 7.0]),  # NaN
+    ):
+        for kw in ({"order": 1}, {"order": 2}, {"order": 1, "accuracy": 4}):
+            with pytest.raises(ValueError, match="finite and strictly monotonic"):
+                ndgrad.derivative(f, x, **kw)
+        with pytest.raises(ValueError, match="finite and strictly monotonic"):
+            ndgrad.gradient(f, x, accuracy=2)
+        check(f, x, edge_order=2)  # NumPy's own gradient takes them
+
+
+def test_dataset_errors_list_coordinates_not_data_variables() -> None:
+    import ndgrad.xarray  # noqa: F401  (registers the accessor)
+    import xarray as xr
+
+    dims = ("x", "y")
+    ds = xr.Dataset(
+        {"u": (dims, np.ones((5, 5))), "v": (dims, np.ones((5, 5)))},
+        coords={"x": np.arange(5.0), "y": np.arange(5.0)},
+    )
+    with pytest.raises(
+        ValueError, match=r"'z' is not a coordinate .* expected one of \['x', 'y'\]$"
+    ):
+        ds.ndgrad.curl({"x": "u", "z": "v"})

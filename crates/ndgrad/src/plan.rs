@@ -464,7 +464,7 @@ impl Planner<'_> {
             }
         }
         // Before the collapse: all-equal coordinates have a common step, 0.
-        if self.scheme.numpy_edge().is_none() && !self.periodic() {
+        if self.scheme.accuracy().is_some() && !self.periodic() {
             self.check_coordinates(&x)?;
         }
         if collapse
