@@ -44,8 +44,47 @@ impl Format {
 
 /// Opens an input file for reading (never for writing: inputs are not
 /// modified), with an error that names it.
+///
+/// Only a regular file (or a link to one) is opened: its metadata is read
+/// first, because opening a FIFO for reading blocks until a writer comes,
+/// maybe forever, and none of the readers can work on a pipe, a socket, a
+/// device or a directory anyway.
 pub fn open(path: &Path) -> Result<File> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot open '{}'", path.display()))?;
+    if !meta.is_file() {
+        bail!(
+            "'{}' is not a regular file ({}); expected a .npy, .npz, .csv or .png file",
+            path.display(),
+            file_kind(meta.file_type())
+        );
+    }
     File::open(path).with_context(|| format!("cannot open '{}'", path.display()))
+}
+
+/// What a file that is not a regular file is, for a message.
+fn file_kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
 }
 
 /// Reads a `.npy` file, or one array of a `.npz` file (by `name`, or its

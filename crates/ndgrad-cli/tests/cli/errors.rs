@@ -148,6 +148,91 @@ fn files_that_are_not_what_they_claim() {
     assert_eq!(entries(d), before, "inputs untouched, nothing added");
 }
 
+/// Inputs that are not regular files are refused before they are opened:
+/// opening a FIFO with no writer blocks forever (issue 32).
+#[cfg(unix)]
+#[test]
+fn inputs_that_are_not_regular_files_are_refused_without_hanging() {
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let made = Command::new("mkfifo")
+        .arg(d.join("p.npy"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::fs::create_dir(d.join("dir.npy")).unwrap();
+    let before = entries(d);
+    for (args, expect) in [
+        (
+            &["grad", "p.npy", "-o", "g.npz"][..],
+            "'p.npy' is not a regular file (a FIFO); expected a .npy, .npz, .csv or .png file",
+        ),
+        (
+            &["grad", "p.npy", "-o", "g.npz", "--memory", "1KiB"],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &["derivative", "p.npy", "-o", "d.npy", "--order", "2"],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &["div", "p.npy", "p.npy", "-o", "d.npy"],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &["edges", "p.npy", "-o", "e.png"],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &["plot", "p.npy", "-o", "p.png"],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &[
+                "grad",
+                "{data}/x7.npy",
+                "-o",
+                "g.npy",
+                "--coords",
+                "0=p.npy",
+            ],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &["grad", "dir.npy", "-o", "g.npz"],
+            "'dir.npy' is not a regular file (a directory)",
+        ),
+    ] {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.replace("{data}", &crate::util::data_dir().to_string_lossy()))
+            .collect();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ndgrad"))
+            .args(&args)
+            .current_dir(d)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status =
+            crate::util::wait_at_most(&mut child, Duration::from_secs(20), &args.join(" "));
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("ndgrad: error: "), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        assert!(
+            stderr.contains(expect),
+            "{args:?}: expected {expect:?} in {stderr}"
+        );
+        assert_eq!(entries(d), before, "{args:?}: nothing written");
+    }
+}
+
 #[test]
 fn argument_errors_match_numpy() {
     fails(
