@@ -71,6 +71,10 @@ fn run(args: Args) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Err(err) = io::remove_parts_on_signals() {
+        eprintln!("ndgrad: error: {err:#}");
+        return ExitCode::from(Exit::Failure as u8);
+    }
     match run(args) {
         Ok(()) => ExitCode::from(Exit::Success as u8),
         Err(err) => {
