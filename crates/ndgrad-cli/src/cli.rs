@@ -81,8 +81,9 @@ pub struct DemoArgs {
 
 const GRAD_EXAMPLES: &str = "\
 Spacing works as in numpy.gradient(f, *varargs): --spacing H is a Python number H
-(one for every axis, or one per differentiated axis), --coords AXIS=FILE gives sample
-coordinates along one axis (a 1-D .npy, or a CSV column as FILE.csv:COLUMN).
+(one for every axis, one per differentiated axis, or AXIS=H for some), --coords
+AXIS=FILE gives sample coordinates along one axis (a 1-D .npy, or a CSV column as
+FILE.csv:COLUMN). Each axis takes one step or one set of coordinates.
 
 Beyond numpy.gradient: --accuracy K uses differences of order K (2, 4, 6 or 8)
 everywhere, ends included; --boundary periodic makes an axis wrap around (its
@@ -98,6 +99,7 @@ Examples:
   ndgrad grad field.npy -o dx.npy --axis -1 --spacing 0.5 --edge-order 2
   ndgrad grad field.npy -o g.npz --spacing 0.1,0.2
   ndgrad grad temps.npy -o g.npz --coords 0=depths.npy
+  ndgrad grad temps.npy -o g.npz --coords 0=depths.npy --spacing 1=0.5
   ndgrad grad big.npy -o dz.npy --axis 0 --memory 256MiB
   ndgrad grad field.npy -o g.npz --accuracy 6
   ndgrad grad ring.npy -o g.npz --boundary periodic --spacing 0.1
@@ -163,30 +165,32 @@ pub struct GridArgs {
     )]
     pub axis: Vec<i64>,
 
-    /// Uniform sample spacing: one value, or one per differentiated axis
-    /// (`--spacing 0.1,0.2`).
+    /// Uniform sample spacing: one value, one per differentiated axis
+    /// (`--spacing 0.1,0.2`), or AXIS=H for some axes (`--spacing 1=0.5`,
+    /// the others unit steps or --coords). An axis takes one step or one
+    /// --coords.
     #[arg(
         long,
         value_delimiter = ',',
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         value_name = "H"
     )]
     pub spacing: Vec<String>,
 
     /// Sample coordinates along an axis: AXIS=FILE.npy or AXIS=FILE.csv[:COLUMN].
     /// Repeat for several axes.
-    #[arg(long, value_name = "AXIS=FILE")]
+    #[arg(long, value_name = "AXIS=FILE", allow_hyphen_values = true)]
     pub coords: Vec<String>,
 
     /// How axis ends are differentiated: one-sided (the default) or periodic
     /// (the axis wraps around). Without AXIS= for every differentiated axis;
     /// repeat for several axes, later ones win (`--boundary 1=periodic`).
-    #[arg(long, value_name = "[AXIS=]KIND")]
+    #[arg(long, value_name = "[AXIS=]KIND", allow_hyphen_values = true)]
     pub boundary: Vec<String>,
 
     /// The period of a periodic axis with coordinates, in their unit
     /// (`--period 1=360`); required for it. An axis with a step has period n*h.
-    #[arg(long, value_name = "AXIS=VALUE")]
+    #[arg(long, value_name = "AXIS=VALUE", allow_hyphen_values = true)]
     pub period: Vec<String>,
 }
 

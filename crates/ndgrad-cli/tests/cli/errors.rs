@@ -840,3 +840,134 @@ fn a_full_disk_is_a_one_line_error_and_leaves_nothing_partial() {
         }
     }
 }
+
+/// An axis takes one step or one set of coordinates: two options for one
+/// axis are refused instead of one silently winning (issue 32).
+#[test]
+fn an_axis_takes_one_spacing() {
+    let f = ["grad", "{data}/f64_c.npy", "-o", "{out}/g.npz"];
+    let with = |extra: &[&'static str]| [&f[..], extra].concat();
+    fails(
+        &with(&["--coords", "0={data}/x7.npy", "--spacing", "0.5"]),
+        "conflicting spacing for axis 0: --spacing 0.5 and --coords 0=",
+    );
+    fails(
+        &with(&["--coords", "0={data}/x7.npy", "--spacing", "0.5,2"]),
+        "conflicting spacing for axis 0: --spacing 0.5,2 and --coords 0=",
+    );
+    fails(
+        &with(&[
+            "--coords",
+            "0={data}/x7.npy",
+            "--coords",
+            "-2={data}/x7.npy",
+        ]),
+        "x7.npy and --coords -2=",
+    );
+    fails(
+        &with(&["--coords", "1={data}/x7.npy", "--spacing", "1=0.5"]),
+        "conflicting spacing for axis 1: --spacing 1=0.5 and --coords 1=",
+    );
+    fails(
+        &with(&["--spacing", "0=1,-2=2"]),
+        "conflicting spacing for axis 0: --spacing 0=1 and --spacing -2=2; expected one step or \
+         one set of coordinates per axis",
+    );
+    fails(
+        &with(&["--spacing", "0.5,1=2"]),
+        "--spacing: expected steps (one, or one per differentiated axis) or AXIS=H pairs, not \
+         both; got '0.5,1=2'",
+    );
+    fails(
+        &with(&["--spacing", "1=x"]),
+        "--spacing: expected a number, got 'x'",
+    );
+    // Coordinates on one axis, a step on the other: as each axis alone.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    crate::util::ok(
+        &with(&["--coords", "0={data}/x7.npy", "--spacing", "1=0.5"]),
+        d,
+    );
+    crate::util::ok(
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/0.npy",
+            "--axis",
+            "0",
+            "--coords",
+            "0={data}/x7.npy",
+        ],
+        d,
+    );
+    crate::util::ok(
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/1.npy",
+            "--axis",
+            "1",
+            "--spacing",
+            "0.5",
+        ],
+        d,
+    );
+    let both = crate::util::read_npz(&d.join("g.npz"));
+    let names: Vec<&str> = both.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["axis0", "axis1"]);
+    crate::util::assert_same(
+        "axis 0",
+        &both[0].1,
+        &crate::util::read_npy(&d.join("0.npy")),
+    );
+    crate::util::assert_same(
+        "axis 1",
+        &both[1].1,
+        &crate::util::read_npy(&d.join("1.npy")),
+    );
+}
+
+/// A 0-d array has no axis: said so, not "choose an axis with --axis"
+/// (issue 32).
+#[test]
+fn a_0d_array_has_no_axis_to_differentiate() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    crate::util::write_npy_f64(&d.join("scalar.npy"), &[], false, [4.5].into_iter());
+    let expect = "a 0-d array (a single number) has no axis to differentiate; expected an array \
+                  of at least 1 dimension, got shape ()";
+    for args in [
+        &["grad", "{out}/scalar.npy", "-o", "{out}/g.npy"][..],
+        &[
+            "grad",
+            "{out}/scalar.npy",
+            "-o",
+            "{out}/g.npz",
+            "--memory",
+            "1B",
+        ],
+        &[
+            "derivative",
+            "{out}/scalar.npy",
+            "-o",
+            "{out}/g.npz",
+            "--order",
+            "2",
+        ],
+        &[
+            "laplacian",
+            "{out}/scalar.npy",
+            "-o",
+            "{out}/l.npy",
+            "--memory",
+            "1B",
+        ],
+        &["magnitude", "{out}/scalar.npy", "-o", "{out}/m.npy"],
+    ] {
+        fails_in(d, args, expect, 1);
+    }
+    assert_eq!(entries(d), ["scalar.npy"]);
+}
