@@ -35,7 +35,7 @@ pub struct Args {
     pub quiet: bool,
 
     /// Worker threads for the gradient (default: every core).
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", value_parser = parse_threads, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 
@@ -140,7 +140,7 @@ pub struct GradArgs {
     pub delimiter: char,
 
     /// Memory budget; larger .npy inputs are streamed in slabs (e.g. 64MiB, 2GiB).
-    #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE")]
+    #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE", allow_negative_numbers = true)]
     pub memory: u64,
 
     /// Replace the output file if it exists.
@@ -214,7 +214,7 @@ pub struct OutputArgs {
     pub output: PathBuf,
 
     /// Memory budget; larger .npy inputs are streamed in slabs (e.g. 64MiB, 2GiB).
-    #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE")]
+    #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE", allow_negative_numbers = true)]
     pub memory: u64,
 
     /// Replace the output file if it exists.
@@ -259,11 +259,11 @@ pub struct DerivativeArgs {
     pub out: OutputArgs,
 
     /// The derivative order D: 1, 2, 3 or 4.
-    #[arg(long, value_name = "D", value_parser = clap::value_parser!(u8).range(1..=4))]
+    #[arg(long, value_name = "D", value_parser = clap::value_parser!(u8).range(1..=4), allow_negative_numbers = true)]
     pub order: u8,
 
     /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8.
-    #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2")]
+    #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2", allow_negative_numbers = true)]
     pub accuracy: u8,
 
     #[command(flatten)]
@@ -324,7 +324,7 @@ pub struct LaplacianArgs {
     pub out: OutputArgs,
 
     /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8.
-    #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2")]
+    #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2", allow_negative_numbers = true)]
     pub accuracy: u8,
 
     #[command(flatten)]
@@ -341,13 +341,14 @@ pub struct SchemeArgs {
         value_enum,
         default_value_t = EdgeOrderArg::First,
         value_name = "ORDER",
-        conflicts_with = "accuracy"
+        conflicts_with = "accuracy",
+        allow_negative_numbers = true
     )]
     pub edge_order: EdgeOrderArg,
 
     /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8 (beyond
     /// NumPy; 2 is --edge-order 2).
-    #[arg(long, value_name = "K", value_parser = accuracy())]
+    #[arg(long, value_name = "K", value_parser = accuracy(), allow_negative_numbers = true)]
     pub accuracy: Option<u8>,
 }
 
@@ -439,12 +440,18 @@ pub struct EdgesArgs {
     #[arg(long, value_name = "FILE")]
     pub mask: Option<PathBuf>,
 
-    /// Mask threshold: a number, or `auto` for mean + 2 standard deviations.
-    #[arg(long, default_value = "auto", value_name = "T")]
+    /// Mask threshold: a gradient magnitude (a finite number, at least 0),
+    /// or `auto` for mean + 2 standard deviations.
+    #[arg(
+        long,
+        default_value = "auto",
+        value_name = "T",
+        allow_hyphen_values = true
+    )]
     pub threshold: String,
 
     /// Accuracy of the one-sided differences at the borders.
-    #[arg(long, value_enum, default_value_t = EdgeOrderArg::First, value_name = "ORDER")]
+    #[arg(long, value_enum, default_value_t = EdgeOrderArg::First, value_name = "ORDER", allow_negative_numbers = true)]
     pub edge_order: EdgeOrderArg,
 
     /// Replace output files that exist.
@@ -500,34 +507,58 @@ pub enum PlotKind {
     Lines,
 }
 
-/// Parses `512MiB`, `64M`, `2GiB`, `1g`, `4096` (bytes).
+/// The units `--memory` accepts, for its errors.
+const SIZE_UNITS: &str = "B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, P/PB/PiB or E/EB/EiB \
+                          (all powers of 1024)";
+
+/// Parses `512MiB`, `64M`, `2GiB`, `1g`, `4096` (bytes): a positive
+/// number of bytes that fits in 64 bits.
 fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t
         .find(|c: char| !c.is_ascii_digit() && c != '.')
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        "t" | "tb" | "tib" => 1 << 40,
-        _ => return Err(format!("expected a size like 256MiB or 2GiB, got '{s}'")),
+    let expected = || {
+        format!("expected a size like 256MiB or 2GiB: a number and a unit {SIZE_UNITS}; got '{s}'")
     };
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("expected a size like 256MiB or 2GiB, got '{s}'"))?;
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let bytes = (n * mult as f64) as u64;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        "p" | "pb" | "pib" => 50,
+        "e" | "eb" | "eib" => 60,
+        _ => return Err(expected()),
+    };
+    let n: f64 = num.parse().map_err(|_| expected())?;
+    // Exact: a power of two.
+    let bytes = n * 2f64.powi(shift);
+    // 2^64 itself does not fit: u64::MAX rounds up to it as an f64.
+    if bytes >= 18_446_744_073_709_551_616.0 {
+        return Err(format!(
+            "expected a memory budget below 16EiB (2^64 bytes), got '{s}'"
+        ));
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let bytes = bytes as u64;
     if bytes == 0 {
-        return Err(format!("the memory budget must be positive, got '{s}'"));
+        return Err(format!(
+            "expected a positive memory budget (at least 1 byte), got '{s}'"
+        ));
     }
     Ok(bytes)
+}
+
+/// `--threads`: a whole number, at least 1.
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "expected a whole number of threads of at least 1, got '{s}'"
+        )),
+    }
 }
 
 /// `--accuracy`: 2, 4, 6 or 8 (listed in `--help` and in the error for any
@@ -595,5 +626,19 @@ mod tests {
         assert_eq!(parse_size("1.5K"), Ok(1536));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0").is_err());
+        assert_eq!(parse_size("1EiB"), Ok(1 << 60));
+        assert_eq!(parse_size("15.5EiB"), Ok(31 << 59));
+        assert_eq!(
+            parse_size("18446744073709551615"),
+            Err(
+                "expected a memory budget below 16EiB (2^64 bytes), got '18446744073709551615'"
+                    .into()
+            )
+        );
+        assert!(parse_size("16EiB").is_err());
+        assert!(parse_size("1e30").is_err());
+        assert!(parse_size("-1").unwrap_err().contains("K/KB/KiB"));
+        assert!(parse_size("1ZiB").unwrap_err().contains("E/EB/EiB"));
+        assert!(parse_size("0.1").unwrap_err().contains("positive"));
     }
 }

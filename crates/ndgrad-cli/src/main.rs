@@ -50,11 +50,8 @@ pub struct Common {
 fn run(args: Args) -> anyhow::Result<()> {
     let common = Common {
         quiet: args.quiet,
-        par: match args.threads {
-            Some(0) => anyhow::bail!("--threads must be at least 1"),
-            Some(n) => ndgrad::Par::rayon(n),
-            None => ndgrad::Par::rayon(0),
-        },
+        // At least 1 (the parser's check): 0 means every core.
+        par: ndgrad::Par::rayon(args.threads.unwrap_or(0)),
     };
     match args.command {
         Command::Demo(a) => demo::run(&a, common),

@@ -971,3 +971,162 @@ fn a_0d_array_has_no_axis_to_differentiate() {
     }
     assert_eq!(entries(d), ["scalar.npy"]);
 }
+
+/// Negative numbers after a space reach the option's own check (clap
+/// otherwise takes `-1` for a flag and suggests `-- -1`, which fails
+/// again), and negative axes work in the AXIS= options (issue 32).
+#[test]
+fn negative_values_reach_the_range_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let f = ["{data}/f64_c.npy", "-o", "{out}/o.npz"];
+    let usage = |args: &[&str], expect: &str| {
+        fails_in(d, args, expect, 2);
+        let stderr = String::from_utf8_lossy(&ndgrad(args, d).stderr).into_owned();
+        assert!(!stderr.contains("tip:"), "{args:?}: {stderr}");
+    };
+    usage(
+        &[&["derivative"], &f[..], &["--order", "-1"]].concat(),
+        "-1 is not in 1..=4",
+    );
+    usage(
+        &[
+            &["derivative"],
+            &f[..],
+            &["--order", "1", "--accuracy", "-2"],
+        ]
+        .concat(),
+        "possible values: 2, 4, 6, 8",
+    );
+    usage(
+        &[&["grad"], &f[..], &["--edge-order", "-1"]].concat(),
+        "possible values: 1, 2",
+    );
+    usage(
+        &[&["grad"], &f[..], &["--memory", "-1"]].concat(),
+        "expected a size like 256MiB or 2GiB",
+    );
+    for n in ["-1", "0"] {
+        usage(
+            &[&["grad"], &f[..], &["--threads", n]].concat(),
+            &format!("expected a whole number of threads of at least 1, got '{n}'"),
+        );
+    }
+    fails_in(
+        d,
+        &[
+            "edges",
+            "{data}/gray8.png",
+            "-o",
+            "{out}/e.png",
+            "--threshold",
+            "-1",
+        ],
+        "--threshold: expected 'auto' or a finite number of at least 0 (a gradient magnitude), \
+         got '-1'",
+        1,
+    );
+    fails_in(
+        d,
+        &[
+            &["grad"],
+            &f[..],
+            &["--boundary", "periodic", "--period", "-1=x"],
+        ]
+        .concat(),
+        "--period -1=x: expected a number after '=', got 'x'",
+        1,
+    );
+    assert!(entries(d).is_empty(), "{:?}", entries(d));
+    // Negative axes in AXIS= options: the same as the positive ones.
+    for (neg, pos) in [
+        (
+            ["--coords", "-2={data}/x7.npy", "--boundary", "-1=periodic"],
+            ["--coords", "0={data}/x7.npy", "--boundary", "1=periodic"],
+        ),
+        (
+            ["--spacing", "-1=0.5", "--axis", "-1"],
+            ["--spacing", "1=0.5", "--axis", "1"],
+        ),
+    ] {
+        let out = |name: &str| format!("{{out}}/{name}");
+        crate::util::ok(
+            &[&["grad", "{data}/f64_c.npy", "-o", &out("n.npz")][..], &neg].concat(),
+            d,
+        );
+        crate::util::ok(
+            &[&["grad", "{data}/f64_c.npy", "-o", &out("p.npz")][..], &pos].concat(),
+            d,
+        );
+        assert_eq!(
+            std::fs::read(d.join("n.npz")).unwrap(),
+            std::fs::read(d.join("p.npz")).unwrap(),
+            "{neg:?}"
+        );
+        std::fs::remove_file(d.join("n.npz")).unwrap();
+        std::fs::remove_file(d.join("p.npz")).unwrap();
+    }
+}
+
+/// `--memory` refuses what does not fit in 64 bits and lists its units
+/// (issue 32).
+#[test]
+fn memory_sizes_list_their_units_and_fit_in_64_bits() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = ["grad", "{data}/f64_c.npy", "-o", "{out}/g.npz", "--memory"];
+    fails_in(
+        dir.path(),
+        &[&f[..], &["18446744073709551616"]].concat(),
+        "expected a memory budget below 16EiB (2^64 bytes), got '18446744073709551616'",
+        2,
+    );
+    fails_in(
+        dir.path(),
+        &[&f[..], &["16EiB"]].concat(),
+        "expected a memory budget below 16EiB",
+        2,
+    );
+    fails_in(
+        dir.path(),
+        &[&f[..], &["1ZiB"]].concat(),
+        "a number and a unit B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, P/PB/PiB or E/EB/EiB \
+         (all powers of 1024); got '1ZiB'",
+        2,
+    );
+    assert!(entries(dir.path()).is_empty());
+    crate::util::ok(&[&f[..], &["1EiB"]].concat(), dir.path());
+}
+
+/// `edges --threshold` is `auto` or a magnitude: finite, at least 0
+/// (issue 32: NaN was accepted and found nothing).
+#[test]
+fn edge_thresholds_are_finite_magnitudes() {
+    for t in ["nan", "inf", "-inf", "-0.5", "NaN"] {
+        fails(
+            &[
+                "edges",
+                "{data}/gray8.png",
+                "-o",
+                "{out}/e.png",
+                "--threshold",
+                t,
+            ],
+            &format!(
+                "--threshold: expected 'auto' or a finite number of at least 0 (a gradient \
+                 magnitude), got '{t}'"
+            ),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    crate::util::ok(
+        &[
+            "edges",
+            "{data}/gray8.png",
+            "-o",
+            "{out}/e.png",
+            "--threshold",
+            "0",
+        ],
+        dir.path(),
+    );
+}
