@@ -1130,3 +1130,43 @@ fn edge_thresholds_are_finite_magnitudes() {
         dir.path(),
     );
 }
+
+/// CSV columns: a header naming one column twice is refused; the valid
+/// indices are written so that none looks out of range (issue 32).
+#[test]
+fn csv_columns_are_named_once_and_indexed_in_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("dup.csv"), "t,s,t\n0,1,2\n1,2,3\n2,4,5\n").unwrap();
+    std::fs::write(d.join("two.csv"), "t,s\n0,1\n1,2\n2,4\n").unwrap();
+    std::fs::write(d.join("bare.csv"), "0,1\n1,2\n2,4\n").unwrap();
+    let before = entries(d);
+    for x in [None, Some("t"), Some("1")] {
+        let mut args = vec!["grad", "{out}/dup.csv", "-o", "{out}/v.csv"];
+        args.extend(x.iter().flat_map(|x| ["--x", x]));
+        fails_in(
+            d,
+            &args,
+            "dup.csv': the header names column 't' twice (columns 0 and 2); expected distinct \
+             column names",
+            1,
+        );
+    }
+    fails_in(
+        d,
+        &["grad", "{out}/two.csv", "-o", "{out}/v.csv", "--x", "2"],
+        "no column '2': columns are t, s (or index 0 or 1)",
+        1,
+    );
+    fails_in(
+        d,
+        &["grad", "{out}/bare.csv", "-o", "{out}/v.csv", "--x", "2"],
+        "no column '2': columns are index 0 or 1 (no header row)",
+        1,
+    );
+    fails(
+        &["grad", "{data}/track.csv", "-o", "{out}/v.csv", "--x", "3"],
+        "no column '3': columns are t, s, h (or indices 0 to 2)",
+    );
+    assert_eq!(entries(d), before);
+}
