@@ -168,7 +168,9 @@ pub struct GridArgs {
     /// Uniform sample spacing: one value, one per differentiated axis
     /// (`--spacing 0.1,0.2`), or AXIS=H for some axes (`--spacing 1=0.5`,
     /// the others unit steps or --coords). An axis takes one step or one
-    /// --coords.
+    /// --coords. A zero or non-finite step is refused, except by NumPy's
+    /// own formulas (grad, magnitude, div and curl without --accuracy),
+    /// which keep NumPy's result (inf or nan), as numpy.gradient does.
     #[arg(
         long,
         value_delimiter = ',',

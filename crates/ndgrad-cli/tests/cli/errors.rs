@@ -529,6 +529,18 @@ fn help_shows_examples_for_every_subcommand() {
         assert!(o.status.success());
         let text = String::from_utf8_lossy(&o.stdout);
         assert!(text.contains("Examples:"), "{sub:?}:\n{text}");
+        // What a zero step does (issue 32).
+        if sub.len() == 2 && sub[0] != "demo" && sub[0] != "plot" && sub[0] != "edges" {
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                words.contains(
+                    "A zero or non-finite step is refused, except by NumPy's own formulas (grad, \
+                     magnitude, div and curl without --accuracy), which keep NumPy's result (inf \
+                     or nan)"
+                ),
+                "{sub:?}:\n{text}"
+            );
+        }
     }
 }
 
@@ -1169,4 +1181,121 @@ fn csv_columns_are_named_once_and_indexed_in_range() {
         "no column '3': columns are t, s, h (or indices 0 to 2)",
     );
     assert_eq!(entries(d), before);
+}
+
+/// A zero or non-finite step is refused by the schemes beyond NumPy
+/// (`derivative`, `laplacian`, `--accuracy`), as Python refuses it, in
+/// memory and streamed, with nothing written (issue 32: they wrote NaN and
+/// infinities with exit status 0).
+#[test]
+fn a_zero_or_non_finite_step_is_refused_beyond_numpy() {
+    for line in [
+        "derivative {data}/f64_c.npy --order 1 --axis 0 --spacing 0 -o {out}/r.npy",
+        "laplacian {data}/f64_c.npy --spacing 0 -o {out}/l.npy",
+        "derivative {data}/f64_c.npy --order 2 --spacing nan -o {out}/r.npz",
+        "derivative {data}/f64_c.npy --order 2 --spacing 1,-inf -o {out}/r.npz",
+        "derivative {data}/f64_c.npy --order 3 --accuracy 4 --spacing 1=0.0 -o {out}/r.npz",
+        "laplacian {data}/f64_c.npy --spacing 0 --boundary periodic -o {out}/l.npy",
+        "grad {data}/f64_c.npy --accuracy 2 --spacing 0 -o {out}/g.npz",
+        "grad {data}/f64_c.npy --accuracy 4 --spacing inf -o {out}/g.npz",
+        "magnitude {data}/f64_c.npy --accuracy 6 --spacing 0 -o {out}/m.npy",
+        "div {data}/u3.npy {data}/v3.npy {data}/w3.npy --accuracy 4 --spacing nan -o {out}/d.npy",
+        // Streamed: refused before any slab.
+        "derivative {data}/long.npy --order 2 --spacing 0 --memory 8KiB -o {out}/r.npz",
+        "grad {data}/long.npy --accuracy 4 --spacing nan --memory 8KiB -o {out}/g.npz",
+    ] {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        fails(&args, "finite and nonzero");
+    }
+}
+
+/// NumPy's own formulas (`grad` without --accuracy) keep NumPy's result
+/// for a zero step: `np.gradient(f, 0)` divides by zero, giving infinities
+/// where the differences are nonzero and NaN where they are 0 (issue 32).
+#[test]
+fn a_zero_step_keeps_numpys_result_on_numpys_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Repeated values, so that some differences are 0 (0/0 = NaN); 12
+    // rows, so that it can be streamed in slabs of a few.
+    let (rows, cols) = (12, 5);
+    let block = [
+        1.0, 1.0, 2.0, 5.0, 5.0, //
+        1.0, 3.0, 2.0, -5.0, 4.0, //
+        2.0, 1.0, 2.0, 5.0, 5.0, //
+        2.0, 1.0, 0.5, 5.0, -1.0,
+    ];
+    let f: Vec<f64> = (0..rows * cols)
+        .map(|k| block[k % 20] + (k / 20) as f64)
+        .collect();
+    crate::util::write_npy_f64(&d.join("f.npy"), &[rows, cols], false, f.iter().copied());
+    // numpy.gradient's uniform formulas with edge_order=1 and dx = 0:
+    // (f[1] - f[0]) / dx at the ends, (f[i+1] - f[i-1]) / (2. * dx) inside.
+    let dx = 0.0_f64;
+    let numpy = |axis: usize| -> Vec<f64> {
+        let (n, at): (usize, Box<dyn Fn(usize, usize) -> f64>) = if axis == 0 {
+            (rows, Box::new(|i, j| f[i * cols + j]))
+        } else {
+            (cols, Box::new(|i, j| f[j * cols + i]))
+        };
+        let other = if axis == 0 { cols } else { rows };
+        let mut g = vec![0.0; rows * cols];
+        for j in 0..other {
+            for i in 0..n {
+                let v = if i == 0 {
+                    (at(1, j) - at(0, j)) / dx
+                } else if i == n - 1 {
+                    (at(n - 1, j) - at(n - 2, j)) / dx
+                } else {
+                    (at(i + 1, j) - at(i - 1, j)) / (2. * dx)
+                };
+                let k = if axis == 0 {
+                    i * cols + j
+                } else {
+                    j * cols + i
+                };
+                g[k] = v;
+            }
+        }
+        g
+    };
+    let expect = |axis: usize| crate::util::Npy {
+        code: "f8".into(),
+        fortran: false,
+        shape: vec![rows, cols],
+        le: numpy(axis).iter().flat_map(|v| v.to_le_bytes()).collect(),
+    };
+    let (e0, e1) = (numpy(0), numpy(1));
+    assert!(e0.iter().chain(&e1).any(|v| v.is_nan()));
+    assert!(e0.iter().chain(&e1).any(|v| *v == f64::INFINITY));
+    assert!(e0.iter().chain(&e1).any(|v| *v == f64::NEG_INFINITY));
+    assert!(e0.iter().chain(&e1).all(|v| !v.is_finite()));
+    for (spacing, memory) in [("0", "1GiB"), ("0.0", "1GiB"), ("0", "1000B")] {
+        let out = format!("g{spacing}-{memory}.npz");
+        let report = crate::util::ok(
+            &[
+                "grad",
+                "{out}/f.npy",
+                "--spacing",
+                spacing,
+                "--memory",
+                memory,
+                "--verbose",
+                "-o",
+                &format!("{{out}}/{out}"),
+            ],
+            d,
+        );
+        assert_eq!(report.contains("streaming"), memory != "1GiB", "{report}");
+        let got = crate::util::read_npz(&d.join(&out));
+        assert_eq!(got.len(), 2);
+        for (axis, (name, g)) in got.iter().enumerate() {
+            assert_eq!(name, &format!("axis{axis}"));
+            crate::util::assert_same(
+                &format!("--spacing {spacing} {memory} {name}"),
+                g,
+                &expect(axis),
+            );
+        }
+    }
 }
