@@ -35,7 +35,7 @@ pub struct Args {
     pub quiet: bool,
 
     /// Worker threads for the gradient (default: every core).
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", value_parser = parse_threads, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 
@@ -81,8 +81,9 @@ pub struct DemoArgs {
 
 const GRAD_EXAMPLES: &str = "\
 Spacing works as in numpy.gradient(f, *varargs): --spacing H is a Python number H
-(one for every axis, or one per differentiated axis), --coords AXIS=FILE gives sample
-coordinates along one axis (a 1-D .npy, or a CSV column as FILE.csv:COLUMN).
+(one for every axis, one per differentiated axis, or AXIS=H for some), --coords
+AXIS=FILE gives sample coordinates along one axis (a 1-D .npy, or a CSV column as
+FILE.csv:COLUMN). Each axis takes one step or one set of coordinates.
 
 Beyond numpy.gradient: --accuracy K uses differences of order K (2, 4, 6 or 8)
 everywhere, ends included; --boundary periodic makes an axis wrap around (its
@@ -98,6 +99,7 @@ Examples:
   ndgrad grad field.npy -o dx.npy --axis -1 --spacing 0.5 --edge-order 2
   ndgrad grad field.npy -o g.npz --spacing 0.1,0.2
   ndgrad grad temps.npy -o g.npz --coords 0=depths.npy
+  ndgrad grad temps.npy -o g.npz --coords 0=depths.npy --spacing 1=0.5
   ndgrad grad big.npy -o dz.npy --axis 0 --memory 256MiB
   ndgrad grad field.npy -o g.npz --accuracy 6
   ndgrad grad ring.npy -o g.npz --boundary periodic --spacing 0.1
@@ -138,7 +140,7 @@ pub struct GradArgs {
     pub delimiter: char,
 
     /// Memory budget; larger .npy inputs are streamed in slabs (e.g. 64MiB, 2GiB).
-    #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE")]
+    #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE", allow_negative_numbers = true)]
     pub memory: u64,
 
     /// Replace the output file if it exists.
@@ -163,30 +165,34 @@ pub struct GridArgs {
     )]
     pub axis: Vec<i64>,
 
-    /// Uniform sample spacing: one value, or one per differentiated axis
-    /// (`--spacing 0.1,0.2`).
+    /// Uniform sample spacing: one value, one per differentiated axis
+    /// (`--spacing 0.1,0.2`), or AXIS=H for some axes (`--spacing 1=0.5`,
+    /// the others unit steps or --coords). An axis takes one step or one
+    /// --coords. A zero or non-finite step is refused, except by NumPy's
+    /// own formulas (grad, magnitude, div and curl without --accuracy),
+    /// which keep NumPy's result (inf or nan), as numpy.gradient does.
     #[arg(
         long,
         value_delimiter = ',',
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         value_name = "H"
     )]
     pub spacing: Vec<String>,
 
     /// Sample coordinates along an axis: AXIS=FILE.npy or AXIS=FILE.csv[:COLUMN].
     /// Repeat for several axes.
-    #[arg(long, value_name = "AXIS=FILE")]
+    #[arg(long, value_name = "AXIS=FILE", allow_hyphen_values = true)]
     pub coords: Vec<String>,
 
     /// How axis ends are differentiated: one-sided (the default) or periodic
     /// (the axis wraps around). Without AXIS= for every differentiated axis;
     /// repeat for several axes, later ones win (`--boundary 1=periodic`).
-    #[arg(long, value_name = "[AXIS=]KIND")]
+    #[arg(long, value_name = "[AXIS=]KIND", allow_hyphen_values = true)]
     pub boundary: Vec<String>,
 
     /// The period of a periodic axis with coordinates, in their unit
     /// (`--period 1=360`); required for it. An axis with a step has period n*h.
-    #[arg(long, value_name = "AXIS=VALUE")]
+    #[arg(long, value_name = "AXIS=VALUE", allow_hyphen_values = true)]
     pub period: Vec<String>,
 }
 
@@ -210,7 +216,7 @@ pub struct OutputArgs {
     pub output: PathBuf,
 
     /// Memory budget; larger .npy inputs are streamed in slabs (e.g. 64MiB, 2GiB).
-    #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE")]
+    #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE", allow_negative_numbers = true)]
     pub memory: u64,
 
     /// Replace the output file if it exists.
@@ -255,11 +261,11 @@ pub struct DerivativeArgs {
     pub out: OutputArgs,
 
     /// The derivative order D: 1, 2, 3 or 4.
-    #[arg(long, value_name = "D", value_parser = clap::value_parser!(u8).range(1..=4))]
+    #[arg(long, value_name = "D", value_parser = clap::value_parser!(u8).range(1..=4), allow_negative_numbers = true)]
     pub order: u8,
 
     /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8.
-    #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2")]
+    #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2", allow_negative_numbers = true)]
     pub accuracy: u8,
 
     #[command(flatten)]
@@ -320,7 +326,7 @@ pub struct LaplacianArgs {
     pub out: OutputArgs,
 
     /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8.
-    #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2")]
+    #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2", allow_negative_numbers = true)]
     pub accuracy: u8,
 
     #[command(flatten)]
@@ -337,13 +343,14 @@ pub struct SchemeArgs {
         value_enum,
         default_value_t = EdgeOrderArg::First,
         value_name = "ORDER",
-        conflicts_with = "accuracy"
+        conflicts_with = "accuracy",
+        allow_negative_numbers = true
     )]
     pub edge_order: EdgeOrderArg,
 
     /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8 (beyond
     /// NumPy; 2 is --edge-order 2).
-    #[arg(long, value_name = "K", value_parser = accuracy())]
+    #[arg(long, value_name = "K", value_parser = accuracy(), allow_negative_numbers = true)]
     pub accuracy: Option<u8>,
 }
 
@@ -435,12 +442,18 @@ pub struct EdgesArgs {
     #[arg(long, value_name = "FILE")]
     pub mask: Option<PathBuf>,
 
-    /// Mask threshold: a number, or `auto` for mean + 2 standard deviations.
-    #[arg(long, default_value = "auto", value_name = "T")]
+    /// Mask threshold: a gradient magnitude (a finite number, at least 0),
+    /// or `auto` for mean + 2 standard deviations.
+    #[arg(
+        long,
+        default_value = "auto",
+        value_name = "T",
+        allow_hyphen_values = true
+    )]
     pub threshold: String,
 
     /// Accuracy of the one-sided differences at the borders.
-    #[arg(long, value_enum, default_value_t = EdgeOrderArg::First, value_name = "ORDER")]
+    #[arg(long, value_enum, default_value_t = EdgeOrderArg::First, value_name = "ORDER", allow_negative_numbers = true)]
     pub edge_order: EdgeOrderArg,
 
     /// Replace output files that exist.
@@ -496,34 +509,58 @@ pub enum PlotKind {
     Lines,
 }
 
-/// Parses `512MiB`, `64M`, `2GiB`, `1g`, `4096` (bytes).
+/// The units `--memory` accepts, for its errors.
+const SIZE_UNITS: &str = "B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, P/PB/PiB or E/EB/EiB \
+                          (all powers of 1024)";
+
+/// Parses `512MiB`, `64M`, `2GiB`, `1g`, `4096` (bytes): a positive
+/// number of bytes that fits in 64 bits.
 fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t
         .find(|c: char| !c.is_ascii_digit() && c != '.')
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        "t" | "tb" | "tib" => 1 << 40,
-        _ => return Err(format!("expected a size like 256MiB or 2GiB, got '{s}'")),
+    let expected = || {
+        format!("expected a size like 256MiB or 2GiB: a number and a unit {SIZE_UNITS}; got '{s}'")
     };
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("expected a size like 256MiB or 2GiB, got '{s}'"))?;
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let bytes = (n * mult as f64) as u64;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        "p" | "pb" | "pib" => 50,
+        "e" | "eb" | "eib" => 60,
+        _ => return Err(expected()),
+    };
+    let n: f64 = num.parse().map_err(|_| expected())?;
+    // Exact: a power of two.
+    let bytes = n * 2f64.powi(shift);
+    // 2^64 itself does not fit: u64::MAX rounds up to it as an f64.
+    if bytes >= 18_446_744_073_709_551_616.0 {
+        return Err(format!(
+            "expected a memory budget below 16EiB (2^64 bytes), got '{s}'"
+        ));
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let bytes = bytes as u64;
     if bytes == 0 {
-        return Err(format!("the memory budget must be positive, got '{s}'"));
+        return Err(format!(
+            "expected a positive memory budget (at least 1 byte), got '{s}'"
+        ));
     }
     Ok(bytes)
+}
+
+/// `--threads`: a whole number, at least 1.
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "expected a whole number of threads of at least 1, got '{s}'"
+        )),
+    }
 }
 
 /// `--accuracy`: 2, 4, 6 or 8 (listed in `--help` and in the error for any
@@ -591,5 +628,19 @@ mod tests {
         assert_eq!(parse_size("1.5K"), Ok(1536));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0").is_err());
+        assert_eq!(parse_size("1EiB"), Ok(1 << 60));
+        assert_eq!(parse_size("15.5EiB"), Ok(31 << 59));
+        assert_eq!(
+            parse_size("18446744073709551615"),
+            Err(
+                "expected a memory budget below 16EiB (2^64 bytes), got '18446744073709551615'"
+                    .into()
+            )
+        );
+        assert!(parse_size("16EiB").is_err());
+        assert!(parse_size("1e30").is_err());
+        assert!(parse_size("-1").unwrap_err().contains("K/KB/KiB"));
+        assert!(parse_size("1ZiB").unwrap_err().contains("E/EB/EiB"));
+        assert!(parse_size("0.1").unwrap_err().contains("positive"));
     }
 }

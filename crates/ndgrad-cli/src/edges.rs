@@ -99,6 +99,22 @@ fn write_map(
     }
 }
 
+/// `--threshold`: `auto`, or a magnitude the mask is compared with. A
+/// magnitude is finite and at least 0, so NaN, infinities and negative
+/// numbers would mark every pixel or none whatever the image.
+fn parse_threshold(t: &str) -> Result<Option<f64>> {
+    if t.trim() == "auto" {
+        return Ok(None);
+    }
+    match t.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+        _ => bail!(
+            "--threshold: expected 'auto' or a finite number of at least 0 (a gradient \
+             magnitude), got '{t}'"
+        ),
+    }
+}
+
 pub fn run(args: &EdgesArgs, common: Common) -> Result<()> {
     let outputs: Vec<&Path> = std::iter::once(args.output.as_path())
         .chain(args.direction.as_deref())
@@ -113,13 +129,7 @@ pub fn run(args: &EdgesArgs, common: Common) -> Result<()> {
         }
         io::check_output(p, args.force)?;
     }
-    let threshold =
-        match args.threshold.as_str() {
-            "auto" => None,
-            t => Some(t.parse::<f64>().map_err(|_| {
-                anyhow::anyhow!("--threshold: expected a number or 'auto', got '{t}'")
-            })?),
-        };
+    let threshold = parse_threshold(&args.threshold)?;
     let edge = EdgeOrder::from(args.edge_order);
     let img = read_image(&args.image)?;
     let e =

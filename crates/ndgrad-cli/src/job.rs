@@ -89,6 +89,12 @@ impl ArrayJob {
     /// The job for `grid` on an array of `ndim` dimensions, every axis by
     /// `base` (with the boundaries `grid` gives).
     pub fn new(args: &GridArgs, ndim: usize, delimiter: u8, base: Scheme) -> Result<Self> {
+        if ndim == 0 {
+            bail!(
+                "a 0-d array (a single number) has no axis to differentiate; expected an array \
+                 of at least 1 dimension, got shape ()"
+            );
+        }
         let axes = if args.axis.is_empty() {
             (0..ndim).collect()
         } else {
@@ -97,27 +103,61 @@ impl ArrayJob {
                 .map(|&a| normalize_axis(a, ndim))
                 .collect::<Result<Vec<_>>>()?
         };
-        let steps = args
-            .spacing
-            .iter()
-            .map(|s| parse_step(s))
-            .collect::<Result<Vec<_>>>()?;
-        let mut specs = match steps.len() {
-            0 => vec![AxisSpec::Unit; axes.len()],
-            1 => vec![AxisSpec::Step(steps[0]); axes.len()],
-            n if n == axes.len() => steps.into_iter().map(AxisSpec::Step).collect(),
-            n => bail!(
-                "--spacing: expected one value or one per differentiated axis ({}), got {n}",
-                axes.len()
-            ),
-        };
+        // The option that gave each axis its spacing: an axis takes one.
+        let mut given: Vec<Option<String>> = vec![None; axes.len()];
+        let mut specs = vec![AxisSpec::Unit; axes.len()];
+        let pairs = args.spacing.iter().filter(|s| s.contains('=')).count();
+        if pairs == 0 {
+            let steps = args
+                .spacing
+                .iter()
+                .map(|s| parse_step(s))
+                .collect::<Result<Vec<_>>>()?;
+            let all = format!("--spacing {}", args.spacing.join(","));
+            match steps.len() {
+                0 => {}
+                1 => specs.fill(AxisSpec::Step(steps[0])),
+                n if n == axes.len() => {
+                    specs = steps.into_iter().map(AxisSpec::Step).collect();
+                }
+                n => bail!(
+                    "--spacing: expected one value or one per differentiated axis ({}), got {n}",
+                    axes.len()
+                ),
+            }
+            if !args.spacing.is_empty() {
+                given.fill(Some(all));
+            }
+        } else if pairs == args.spacing.len() {
+            for s in &args.spacing {
+                let (axis, h) = s.split_once('=').expect("counted");
+                let k = differentiated("--spacing", s, axis, &axes, ndim)?;
+                let this = format!("--spacing {s}");
+                if let Some(before) = &given[k] {
+                    bail!(conflict(axes[k], before, &this));
+                }
+                specs[k] = AxisSpec::Step(parse_step(h)?);
+                given[k] = Some(this);
+            }
+        } else {
+            bail!(
+                "--spacing: expected steps (one, or one per differentiated axis) or AXIS=H \
+                 pairs, not both; got '{}'",
+                args.spacing.join(",")
+            );
+        }
         for c in &args.coords {
             let (axis, file) = c
                 .split_once('=')
                 .with_context(|| format!("--coords: expected AXIS=FILE, got '{c}'"))?;
             let k = differentiated("--coords", c, axis, &axes, ndim)?;
-            let x = read_coords(file, delimiter).with_context(|| format!("--coords {c}"))?;
+            let this = format!("--coords {c}");
+            if let Some(before) = &given[k] {
+                bail!(conflict(axes[k], before, &this));
+            }
+            let x = read_coords(file, delimiter).with_context(|| this.clone())?;
             specs[k] = AxisSpec::Coords(x);
+            given[k] = Some(this);
         }
         let schemes = schemes(base, args, &axes, ndim)?;
         Ok(ArrayJob {
@@ -126,6 +166,14 @@ impl ArrayJob {
             schemes,
         })
     }
+}
+
+/// The error for two options that both give the spacing of `axis`.
+fn conflict(axis: usize, before: &str, this: &str) -> String {
+    format!(
+        "conflicting spacing for axis {axis}: {before} and {this}; expected one step or one set \
+         of coordinates per axis (a step for some axes only: --spacing AXIS=H)"
+    )
 }
 
 /// The position in `axes` of the axis written `axis` in the argument `arg`
@@ -206,6 +254,7 @@ pub fn schemes(base: Scheme, args: &GridArgs, axes: &[usize], ndim: usize) -> Re
 /// A step as NumPy reads a Python number: an `int` when it looks like
 /// one, else a `float`.
 pub fn parse_step(s: &str) -> Result<Step> {
+    let s = s.trim();
     if let Ok(i) = s.trim().parse::<i64>() {
         return Ok(Step::I64(i));
     }

@@ -50,11 +50,8 @@ pub struct Common {
 fn run(args: Args) -> anyhow::Result<()> {
     let common = Common {
         quiet: args.quiet,
-        par: match args.threads {
-            Some(0) => anyhow::bail!("--threads must be at least 1"),
-            Some(n) => ndgrad::Par::rayon(n),
-            None => ndgrad::Par::rayon(0),
-        },
+        // At least 1 (the parser's check): 0 means every core.
+        par: ndgrad::Par::rayon(args.threads.unwrap_or(0)),
     };
     match args.command {
         Command::Demo(a) => demo::run(&a, common),
@@ -71,6 +68,10 @@ fn run(args: Args) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Err(err) = io::remove_parts_on_signals() {
+        eprintln!("ndgrad: error: {err:#}");
+        return ExitCode::from(Exit::Failure as u8);
+    }
     match run(args) {
         Ok(()) => ExitCode::from(Exit::Success as u8),
         Err(err) => {

@@ -46,7 +46,18 @@ pub fn read(path: &Path, delimiter: u8) -> Result<Table> {
             .position()
             .map_or(i as u64 + 1, ::csv::Position::line);
         if i == 0 && record.iter().any(|f| parse(f).is_none()) {
-            names = Some(record.iter().map(str::to_owned).collect());
+            let header: Vec<String> = record.iter().map(str::to_owned).collect();
+            // `--x t` on a header `t,t` would pick one of two columns.
+            for (j, name) in header.iter().enumerate() {
+                if let Some(k) = header[..j].iter().position(|m| m == name) {
+                    bail!(
+                        "'{}': the header names column '{name}' twice (columns {k} and {j}); \
+                         expected distinct column names",
+                        path.display()
+                    );
+                }
+            }
+            names = Some(header);
             continue;
         }
         if columns.is_empty() {
@@ -84,16 +95,15 @@ impl Table {
         {
             return Ok(i);
         }
+        // The valid indices, written so that none of them looks out of range.
+        let indices = match self.columns.len() {
+            1 => "index 0".to_owned(),
+            2 => "index 0 or 1".to_owned(),
+            n => format!("indices 0 to {}", n - 1),
+        };
         let have = match &self.names {
-            Some(n) => format!(
-                "columns are {} (or indices 0..{})",
-                n.join(", "),
-                self.columns.len()
-            ),
-            None => format!(
-                "columns are indices 0..{} (no header row)",
-                self.columns.len()
-            ),
+            Some(n) => format!("columns are {} (or {indices})", n.join(", ")),
+            None => format!("columns are {indices} (no header row)"),
         };
         bail!("no column '{sel}': {have}")
     }
@@ -260,7 +270,9 @@ mod tests {
         assert_eq!(t.column("s").unwrap(), 1);
         assert_eq!(t.column("0").unwrap(), 0);
         let err = t.column("v").unwrap_err().to_string();
-        assert!(err.contains("no column 'v': columns are t, s"), "{err}");
+        assert_eq!(err, "no column 'v': columns are t, s (or index 0 or 1)");
+        let err = t.column("2").unwrap_err().to_string();
+        assert_eq!(err, "no column '2': columns are t, s (or index 0 or 1)");
         std::fs::write(&p, "1,2\n3,x\n").unwrap();
         let err = format!("{:#}", read(&p, b',').unwrap_err());
         assert!(

@@ -8,6 +8,7 @@ pub mod npz;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use anyhow::{Context, Result, bail};
 
@@ -44,8 +45,47 @@ impl Format {
 
 /// Opens an input file for reading (never for writing: inputs are not
 /// modified), with an error that names it.
+///
+/// Only a regular file (or a link to one) is opened: its metadata is read
+/// first, because opening a FIFO for reading blocks until a writer comes,
+/// maybe forever, and none of the readers can work on a pipe, a socket, a
+/// device or a directory anyway.
 pub fn open(path: &Path) -> Result<File> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot open '{}'", path.display()))?;
+    if !meta.is_file() {
+        bail!(
+            "'{}' is not a regular file ({}); expected a .npy, .npz, .csv or .png file",
+            path.display(),
+            file_kind(meta.file_type())
+        );
+    }
     File::open(path).with_context(|| format!("cannot open '{}'", path.display()))
+}
+
+/// What a file that is not a regular file is, for a message.
+fn file_kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
 }
 
 /// Reads a `.npy` file, or one array of a `.npz` file (by `name`, or its
@@ -100,6 +140,69 @@ pub struct Pending {
     tmp: tempfile::NamedTempFile,
     path: PathBuf,
     force: bool,
+    // Dropped after `tmp`, which removes the file.
+    _live: Live,
+}
+
+/// The temporary files of this process that are not yet renamed into
+/// place, for [`remove_parts_on_signals`].
+static LIVE_PARTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live_parts() -> MutexGuard<'static, Vec<PathBuf>> {
+    // The list stays valid whatever panicked while holding it.
+    LIVE_PARTS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A temporary file's place in [`LIVE_PARTS`], left when dropped.
+struct Live(PathBuf);
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let mut parts = live_parts();
+        if let Some(i) = parts.iter().position(|p| *p == self.0) {
+            parts.swap_remove(i);
+        }
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP, removes the temporary files of this
+/// process and then dies of the signal, as it would have without this
+/// handler (a shell reports exit status 130, 143 or 129). Without it such
+/// a signal kills the process before the temporary files are dropped and
+/// they stay until a later run in that directory removes them.
+///
+/// A thread waits for the signals (`signal-hook`), so the cleanup runs
+/// outside the signal handler. It holds the list of temporary files from
+/// the removal to the end, so no file is created or renamed into place in
+/// between: a completed output is kept whole, a partial one never appears.
+#[cfg(unix)]
+pub fn remove_parts_on_signals() -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+        .context("cannot install the signal handlers")?;
+    std::thread::Builder::new()
+        .name("ndgrad-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let parts = live_parts();
+                for p in parts.iter() {
+                    let _ = std::fs::remove_file(p);
+                }
+                // Restores the default action and raises the signal again;
+                // the exit is a fallback that should not be reached.
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                drop(parts);
+                std::process::exit(128 + signal);
+            }
+        })
+        .context("cannot start the signal thread")?;
+    Ok(())
+}
+
+/// Elsewhere there are no such signals to handle.
+#[cfg(not(unix))]
+pub fn remove_parts_on_signals() -> Result<()> {
+    Ok(())
 }
 
 /// The temporary files' names: `.ndgrad-<pid>-<random>.part`, the pid of
@@ -147,15 +250,22 @@ impl Pending {
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
         let prefix = format!("{PART_PREFIX}{}-", std::process::id());
+        // Created and listed under the lock: a signal's cleanup sees every
+        // file created.
+        let mut parts = live_parts();
         let tmp = builder
             .prefix(&prefix)
             .suffix(PART_SUFFIX)
             .tempfile_in(&dir)
             .with_context(|| format!("cannot create a file beside '{}'", path.display()))?;
+        parts.push(tmp.path().to_path_buf());
+        drop(parts);
+        let live = Live(tmp.path().to_path_buf());
         Ok(Pending {
             tmp,
             path: path.to_path_buf(),
             force,
+            _live: live,
         })
     }
 
@@ -170,12 +280,22 @@ impl Pending {
     pub fn commit(self) -> Result<()> {
         let ctx = || format!("writing '{}'", self.path.display());
         self.tmp.as_file().sync_all().with_context(ctx)?;
-        let path = self.path.clone();
-        let done = if self.force {
-            self.tmp.persist(&path)
+        let Pending {
+            tmp,
+            path,
+            force,
+            _live: live,
+        } = self;
+        // Renamed and unlisted under the lock: a signal's cleanup removes
+        // the temporary file or leaves the whole output, never the output.
+        let parts = live_parts();
+        let done = if force {
+            tmp.persist(&path)
         } else {
-            self.tmp.persist_noclobber(&path)
+            tmp.persist_noclobber(&path)
         };
+        drop(parts);
+        drop(live);
         done.map(drop).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
                 anyhow::anyhow!(

@@ -148,6 +148,91 @@ fn files_that_are_not_what_they_claim() {
     assert_eq!(entries(d), before, "inputs untouched, nothing added");
 }
 
+/// Inputs that are not regular files are refused before they are opened:
+/// opening a FIFO with no writer blocks forever (issue 32).
+#[cfg(unix)]
+#[test]
+fn inputs_that_are_not_regular_files_are_refused_without_hanging() {
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let made = Command::new("mkfifo")
+        .arg(d.join("p.npy"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::fs::create_dir(d.join("dir.npy")).unwrap();
+    let before = entries(d);
+    for (args, expect) in [
+        (
+            &["grad", "p.npy", "-o", "g.npz"][..],
+            "'p.npy' is not a regular file (a FIFO); expected a .npy, .npz, .csv or .png file",
+        ),
+        (
+            &["grad", "p.npy", "-o", "g.npz", "--memory", "1KiB"],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &["derivative", "p.npy", "-o", "d.npy", "--order", "2"],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &["div", "p.npy", "p.npy", "-o", "d.npy"],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &["edges", "p.npy", "-o", "e.png"],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &["plot", "p.npy", "-o", "p.png"],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &[
+                "grad",
+                "{data}/x7.npy",
+                "-o",
+                "g.npy",
+                "--coords",
+                "0=p.npy",
+            ],
+            "'p.npy' is not a regular file (a FIFO)",
+        ),
+        (
+            &["grad", "dir.npy", "-o", "g.npz"],
+            "'dir.npy' is not a regular file (a directory)",
+        ),
+    ] {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.replace("{data}", &crate::util::data_dir().to_string_lossy()))
+            .collect();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ndgrad"))
+            .args(&args)
+            .current_dir(d)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status =
+            crate::util::wait_at_most(&mut child, Duration::from_secs(20), &args.join(" "));
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("ndgrad: error: "), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        assert!(
+            stderr.contains(expect),
+            "{args:?}: expected {expect:?} in {stderr}"
+        );
+        assert_eq!(entries(d), before, "{args:?}: nothing written");
+    }
+}
+
 #[test]
 fn argument_errors_match_numpy() {
     fails(
@@ -444,6 +529,18 @@ fn help_shows_examples_for_every_subcommand() {
         assert!(o.status.success());
         let text = String::from_utf8_lossy(&o.stdout);
         assert!(text.contains("Examples:"), "{sub:?}:\n{text}");
+        // What a zero step does (issue 32).
+        if sub.len() == 2 && sub[0] != "demo" && sub[0] != "plot" && sub[0] != "edges" {
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                words.contains(
+                    "A zero or non-finite step is refused, except by NumPy's own formulas (grad, \
+                     magnitude, div and curl without --accuracy), which keep NumPy's result (inf \
+                     or nan)"
+                ),
+                "{sub:?}:\n{text}"
+            );
+        }
     }
 }
 
@@ -752,6 +849,453 @@ fn a_full_disk_is_a_one_line_error_and_leaves_nothing_partial() {
                 "{memory} {out}: something partial was left"
             );
             assert_eq!(std::fs::read(&small).unwrap(), b"previous");
+        }
+    }
+}
+
+/// An axis takes one step or one set of coordinates: two options for one
+/// axis are refused instead of one silently winning (issue 32).
+#[test]
+fn an_axis_takes_one_spacing() {
+    let f = ["grad", "{data}/f64_c.npy", "-o", "{out}/g.npz"];
+    let with = |extra: &[&'static str]| [&f[..], extra].concat();
+    fails(
+        &with(&["--coords", "0={data}/x7.npy", "--spacing", "0.5"]),
+        "conflicting spacing for axis 0: --spacing 0.5 and --coords 0=",
+    );
+    fails(
+        &with(&["--coords", "0={data}/x7.npy", "--spacing", "0.5,2"]),
+        "conflicting spacing for axis 0: --spacing 0.5,2 and --coords 0=",
+    );
+    fails(
+        &with(&[
+            "--coords",
+            "0={data}/x7.npy",
+            "--coords",
+            "-2={data}/x7.npy",
+        ]),
+        "x7.npy and --coords -2=",
+    );
+    fails(
+        &with(&["--coords", "1={data}/x7.npy", "--spacing", "1=0.5"]),
+        "conflicting spacing for axis 1: --spacing 1=0.5 and --coords 1=",
+    );
+    fails(
+        &with(&["--spacing", "0=1,-2=2"]),
+        "conflicting spacing for axis 0: --spacing 0=1 and --spacing -2=2; expected one step or \
+         one set of coordinates per axis",
+    );
+    fails(
+        &with(&["--spacing", "0.5,1=2"]),
+        "--spacing: expected steps (one, or one per differentiated axis) or AXIS=H pairs, not \
+         both; got '0.5,1=2'",
+    );
+    fails(
+        &with(&["--spacing", "1=x"]),
+        "--spacing: expected a number, got 'x'",
+    );
+    // Coordinates on one axis, a step on the other: as each axis alone.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    crate::util::ok(
+        &with(&["--coords", "0={data}/x7.npy", "--spacing", "1=0.5"]),
+        d,
+    );
+    crate::util::ok(
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/0.npy",
+            "--axis",
+            "0",
+            "--coords",
+            "0={data}/x7.npy",
+        ],
+        d,
+    );
+    crate::util::ok(
+        &[
+            "grad",
+            "{data}/f64_c.npy",
+            "-o",
+            "{out}/1.npy",
+            "--axis",
+            "1",
+            "--spacing",
+            "0.5",
+        ],
+        d,
+    );
+    let both = crate::util::read_npz(&d.join("g.npz"));
+    let names: Vec<&str> = both.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["axis0", "axis1"]);
+    crate::util::assert_same(
+        "axis 0",
+        &both[0].1,
+        &crate::util::read_npy(&d.join("0.npy")),
+    );
+    crate::util::assert_same(
+        "axis 1",
+        &both[1].1,
+        &crate::util::read_npy(&d.join("1.npy")),
+    );
+}
+
+/// A 0-d array has no axis: said so, not "choose an axis with --axis"
+/// (issue 32).
+#[test]
+fn a_0d_array_has_no_axis_to_differentiate() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    crate::util::write_npy_f64(&d.join("scalar.npy"), &[], false, [4.5].into_iter());
+    let expect = "a 0-d array (a single number) has no axis to differentiate; expected an array \
+                  of at least 1 dimension, got shape ()";
+    for args in [
+        &["grad", "{out}/scalar.npy", "-o", "{out}/g.npy"][..],
+        &[
+            "grad",
+            "{out}/scalar.npy",
+            "-o",
+            "{out}/g.npz",
+            "--memory",
+            "1B",
+        ],
+        &[
+            "derivative",
+            "{out}/scalar.npy",
+            "-o",
+            "{out}/g.npz",
+            "--order",
+            "2",
+        ],
+        &[
+            "laplacian",
+            "{out}/scalar.npy",
+            "-o",
+            "{out}/l.npy",
+            "--memory",
+            "1B",
+        ],
+        &["magnitude", "{out}/scalar.npy", "-o", "{out}/m.npy"],
+    ] {
+        fails_in(d, args, expect, 1);
+    }
+    assert_eq!(entries(d), ["scalar.npy"]);
+}
+
+/// Negative numbers after a space reach the option's own check (clap
+/// otherwise takes `-1` for a flag and suggests `-- -1`, which fails
+/// again), and negative axes work in the AXIS= options (issue 32).
+#[test]
+fn negative_values_reach_the_range_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let f = ["{data}/f64_c.npy", "-o", "{out}/o.npz"];
+    let usage = |args: &[&str], expect: &str| {
+        fails_in(d, args, expect, 2);
+        let stderr = String::from_utf8_lossy(&ndgrad(args, d).stderr).into_owned();
+        assert!(!stderr.contains("tip:"), "{args:?}: {stderr}");
+    };
+    usage(
+        &[&["derivative"], &f[..], &["--order", "-1"]].concat(),
+        "-1 is not in 1..=4",
+    );
+    usage(
+        &[
+            &["derivative"],
+            &f[..],
+            &["--order", "1", "--accuracy", "-2"],
+        ]
+        .concat(),
+        "possible values: 2, 4, 6, 8",
+    );
+    usage(
+        &[&["grad"], &f[..], &["--edge-order", "-1"]].concat(),
+        "possible values: 1, 2",
+    );
+    usage(
+        &[&["grad"], &f[..], &["--memory", "-1"]].concat(),
+        "expected a size like 256MiB or 2GiB",
+    );
+    for n in ["-1", "0"] {
+        usage(
+            &[&["grad"], &f[..], &["--threads", n]].concat(),
+            &format!("expected a whole number of threads of at least 1, got '{n}'"),
+        );
+    }
+    fails_in(
+        d,
+        &[
+            "edges",
+            "{data}/gray8.png",
+            "-o",
+            "{out}/e.png",
+            "--threshold",
+            "-1",
+        ],
+        "--threshold: expected 'auto' or a finite number of at least 0 (a gradient magnitude), \
+         got '-1'",
+        1,
+    );
+    fails_in(
+        d,
+        &[
+            &["grad"],
+            &f[..],
+            &["--boundary", "periodic", "--period", "-1=x"],
+        ]
+        .concat(),
+        "--period -1=x: expected a number after '=', got 'x'",
+        1,
+    );
+    assert!(entries(d).is_empty(), "{:?}", entries(d));
+    // Negative axes in AXIS= options: the same as the positive ones.
+    for (neg, pos) in [
+        (
+            ["--coords", "-2={data}/x7.npy", "--boundary", "-1=periodic"],
+            ["--coords", "0={data}/x7.npy", "--boundary", "1=periodic"],
+        ),
+        (
+            ["--spacing", "-1=0.5", "--axis", "-1"],
+            ["--spacing", "1=0.5", "--axis", "1"],
+        ),
+    ] {
+        let out = |name: &str| format!("{{out}}/{name}");
+        crate::util::ok(
+            &[&["grad", "{data}/f64_c.npy", "-o", &out("n.npz")][..], &neg].concat(),
+            d,
+        );
+        crate::util::ok(
+            &[&["grad", "{data}/f64_c.npy", "-o", &out("p.npz")][..], &pos].concat(),
+            d,
+        );
+        assert_eq!(
+            std::fs::read(d.join("n.npz")).unwrap(),
+            std::fs::read(d.join("p.npz")).unwrap(),
+            "{neg:?}"
+        );
+        std::fs::remove_file(d.join("n.npz")).unwrap();
+        std::fs::remove_file(d.join("p.npz")).unwrap();
+    }
+}
+
+/// `--memory` refuses what does not fit in 64 bits and lists its units
+/// (issue 32).
+#[test]
+fn memory_sizes_list_their_units_and_fit_in_64_bits() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = ["grad", "{data}/f64_c.npy", "-o", "{out}/g.npz", "--memory"];
+    fails_in(
+        dir.path(),
+        &[&f[..], &["18446744073709551616"]].concat(),
+        "expected a memory budget below 16EiB (2^64 bytes), got '18446744073709551616'",
+        2,
+    );
+    fails_in(
+        dir.path(),
+        &[&f[..], &["16EiB"]].concat(),
+        "expected a memory budget below 16EiB",
+        2,
+    );
+    fails_in(
+        dir.path(),
+        &[&f[..], &["1ZiB"]].concat(),
+        "a number and a unit B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, P/PB/PiB or E/EB/EiB \
+         (all powers of 1024); got '1ZiB'",
+        2,
+    );
+    assert!(entries(dir.path()).is_empty());
+    crate::util::ok(&[&f[..], &["1EiB"]].concat(), dir.path());
+}
+
+/// `edges --threshold` is `auto` or a magnitude: finite, at least 0
+/// (issue 32: NaN was accepted and found nothing).
+#[test]
+fn edge_thresholds_are_finite_magnitudes() {
+    for t in ["nan", "inf", "-inf", "-0.5", "NaN"] {
+        fails(
+            &[
+                "edges",
+                "{data}/gray8.png",
+                "-o",
+                "{out}/e.png",
+                "--threshold",
+                t,
+            ],
+            &format!(
+                "--threshold: expected 'auto' or a finite number of at least 0 (a gradient \
+                 magnitude), got '{t}'"
+            ),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    crate::util::ok(
+        &[
+            "edges",
+            "{data}/gray8.png",
+            "-o",
+            "{out}/e.png",
+            "--threshold",
+            "0",
+        ],
+        dir.path(),
+    );
+}
+
+/// CSV columns: a header naming one column twice is refused; the valid
+/// indices are written so that none looks out of range (issue 32).
+#[test]
+fn csv_columns_are_named_once_and_indexed_in_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("dup.csv"), "t,s,t\n0,1,2\n1,2,3\n2,4,5\n").unwrap();
+    std::fs::write(d.join("two.csv"), "t,s\n0,1\n1,2\n2,4\n").unwrap();
+    std::fs::write(d.join("bare.csv"), "0,1\n1,2\n2,4\n").unwrap();
+    let before = entries(d);
+    for x in [None, Some("t"), Some("1")] {
+        let mut args = vec!["grad", "{out}/dup.csv", "-o", "{out}/v.csv"];
+        args.extend(x.iter().flat_map(|x| ["--x", x]));
+        fails_in(
+            d,
+            &args,
+            "dup.csv': the header names column 't' twice (columns 0 and 2); expected distinct \
+             column names",
+            1,
+        );
+    }
+    fails_in(
+        d,
+        &["grad", "{out}/two.csv", "-o", "{out}/v.csv", "--x", "2"],
+        "no column '2': columns are t, s (or index 0 or 1)",
+        1,
+    );
+    fails_in(
+        d,
+        &["grad", "{out}/bare.csv", "-o", "{out}/v.csv", "--x", "2"],
+        "no column '2': columns are index 0 or 1 (no header row)",
+        1,
+    );
+    fails(
+        &["grad", "{data}/track.csv", "-o", "{out}/v.csv", "--x", "3"],
+        "no column '3': columns are t, s, h (or indices 0 to 2)",
+    );
+    assert_eq!(entries(d), before);
+}
+
+/// A zero or non-finite step is refused by the schemes beyond NumPy
+/// (`derivative`, `laplacian`, `--accuracy`), as Python refuses it, in
+/// memory and streamed, with nothing written (issue 32: they wrote NaN and
+/// infinities with exit status 0).
+#[test]
+fn a_zero_or_non_finite_step_is_refused_beyond_numpy() {
+    for line in [
+        "derivative {data}/f64_c.npy --order 1 --axis 0 --spacing 0 -o {out}/r.npy",
+        "laplacian {data}/f64_c.npy --spacing 0 -o {out}/l.npy",
+        "derivative {data}/f64_c.npy --order 2 --spacing nan -o {out}/r.npz",
+        "derivative {data}/f64_c.npy --order 2 --spacing 1,-inf -o {out}/r.npz",
+        "derivative {data}/f64_c.npy --order 3 --accuracy 4 --spacing 1=0.0 -o {out}/r.npz",
+        "laplacian {data}/f64_c.npy --spacing 0 --boundary periodic -o {out}/l.npy",
+        "grad {data}/f64_c.npy --accuracy 2 --spacing 0 -o {out}/g.npz",
+        "grad {data}/f64_c.npy --accuracy 4 --spacing inf -o {out}/g.npz",
+        "magnitude {data}/f64_c.npy --accuracy 6 --spacing 0 -o {out}/m.npy",
+        "div {data}/u3.npy {data}/v3.npy {data}/w3.npy --accuracy 4 --spacing nan -o {out}/d.npy",
+        // Streamed: refused before any slab.
+        "derivative {data}/long.npy --order 2 --spacing 0 --memory 8KiB -o {out}/r.npz",
+        "grad {data}/long.npy --accuracy 4 --spacing nan --memory 8KiB -o {out}/g.npz",
+    ] {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        fails(&args, "finite and nonzero");
+    }
+}
+
+/// NumPy's own formulas (`grad` without --accuracy) keep NumPy's result
+/// for a zero step: `np.gradient(f, 0)` divides by zero, giving infinities
+/// where the differences are nonzero and NaN where they are 0 (issue 32).
+#[test]
+fn a_zero_step_keeps_numpys_result_on_numpys_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Repeated values, so that some differences are 0 (0/0 = NaN); 12
+    // rows, so that it can be streamed in slabs of a few.
+    let (rows, cols) = (12, 5);
+    let block = [
+        1.0, 1.0, 2.0, 5.0, 5.0, //
+        1.0, 3.0, 2.0, -5.0, 4.0, //
+        2.0, 1.0, 2.0, 5.0, 5.0, //
+        2.0, 1.0, 0.5, 5.0, -1.0,
+    ];
+    let f: Vec<f64> = (0..rows * cols)
+        .map(|k| block[k % 20] + (k / 20) as f64)
+        .collect();
+    crate::util::write_npy_f64(&d.join("f.npy"), &[rows, cols], false, f.iter().copied());
+    // numpy.gradient's uniform formulas with edge_order=1 and dx = 0:
+    // (f[1] - f[0]) / dx at the ends, (f[i+1] - f[i-1]) / (2. * dx) inside.
+    let dx = 0.0_f64;
+    let numpy = |axis: usize| -> Vec<f64> {
+        let (n, at): (usize, Box<dyn Fn(usize, usize) -> f64>) = if axis == 0 {
+            (rows, Box::new(|i, j| f[i * cols + j]))
+        } else {
+            (cols, Box::new(|i, j| f[j * cols + i]))
+        };
+        let other = if axis == 0 { cols } else { rows };
+        let mut g = vec![0.0; rows * cols];
+        for j in 0..other {
+            for i in 0..n {
+                let v = if i == 0 {
+                    (at(1, j) - at(0, j)) / dx
+                } else if i == n - 1 {
+                    (at(n - 1, j) - at(n - 2, j)) / dx
+                } else {
+                    (at(i + 1, j) - at(i - 1, j)) / (2. * dx)
+                };
+                let k = if axis == 0 {
+                    i * cols + j
+                } else {
+                    j * cols + i
+                };
+                g[k] = v;
+            }
+        }
+        g
+    };
+    let expect = |axis: usize| crate::util::Npy {
+        code: "f8".into(),
+        fortran: false,
+        shape: vec![rows, cols],
+        le: numpy(axis).iter().flat_map(|v| v.to_le_bytes()).collect(),
+    };
+    let (e0, e1) = (numpy(0), numpy(1));
+    assert!(e0.iter().chain(&e1).any(|v| v.is_nan()));
+    assert!(e0.iter().chain(&e1).any(|v| *v == f64::INFINITY));
+    assert!(e0.iter().chain(&e1).any(|v| *v == f64::NEG_INFINITY));
+    assert!(e0.iter().chain(&e1).all(|v| !v.is_finite()));
+    for (spacing, memory) in [("0", "1GiB"), ("0.0", "1GiB"), ("0", "1000B")] {
+        let out = format!("g{spacing}-{memory}.npz");
+        let report = crate::util::ok(
+            &[
+                "grad",
+                "{out}/f.npy",
+                "--spacing",
+                spacing,
+                "--memory",
+                memory,
+                "--verbose",
+                "-o",
+                &format!("{{out}}/{out}"),
+            ],
+            d,
+        );
+        assert_eq!(report.contains("streaming"), memory != "1GiB", "{report}");
+        let got = crate::util::read_npz(&d.join(&out));
+        assert_eq!(got.len(), 2);
+        for (axis, (name, g)) in got.iter().enumerate() {
+            assert_eq!(name, &format!("axis{axis}"));
+            crate::util::assert_same(
+                &format!("--spacing {spacing} {memory} {name}"),
+                g,
+                &expect(axis),
+            );
         }
     }
 }

@@ -513,3 +513,68 @@ fn killed_runs_leave_the_destination_whole_and_the_next_run_sweeps_their_parts()
     }
     assert!(killed > 0, "every run finished before it could be killed");
 }
+
+/// SIGINT, SIGTERM or SIGHUP during a streamed run remove its temporary
+/// files before the process dies of the signal (a shell then reports 130,
+/// 143 or 129); nothing is left in the output directory (issue 32).
+#[cfg(unix)]
+#[test]
+fn signals_during_a_streamed_run_leave_no_temporary_files() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let src = tempfile::tempdir().unwrap();
+    let input = src.path().join("tall.npy");
+    // 32 MiB in rows of 128 bytes: with accuracy 8 and --memory 64KiB,
+    // about a second of slabs here, in which the signals arrive.
+    let (rows, cols) = (1 << 18, 16);
+    write_npy_f64(&input, &[rows, cols], false, values(rows * cols));
+    for (name, number) in [("INT", 2), ("TERM", 15), ("HUP", 1)] {
+        let out = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ndgrad"))
+            .args(["grad", "-q", "--accuracy", "8", "--memory", "64KiB", "-o"])
+            .arg(out.path().join("g.npz"))
+            .arg(&input)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Signalled once its temporary files exist.
+        let start = Instant::now();
+        let part = |e: &String| Path::new(e).extension().is_some_and(|x| x == "part");
+        while !entries(out.path()).iter().any(part) {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "SIG{name}: the run ended before it was signalled: {:?}",
+                child.wait_with_output()
+            );
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "SIG{name}: no temporary file after 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let killed = Command::new("kill")
+            .args(["-s", name, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status =
+            crate::util::wait_at_most(&mut child, Duration::from_secs(30), &format!("SIG{name}"));
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert_eq!(
+            status.signal(),
+            Some(number),
+            "SIG{name}: {status:?} (128 + {number} in a shell): {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(
+            entries(out.path()),
+            Vec::<String>::new(),
+            "SIG{name}: files left behind"
+        );
+    }
+}

@@ -216,3 +216,24 @@ pub fn write_npy_1d(path: &Path, descr: &str, len: usize, le: &[u8]) {
     header.write(&mut w).unwrap();
     w.write_all(le).unwrap();
 }
+
+/// Waits at most `limit` for `child`; kills it and fails the test if it is
+/// still running then (a hang is a failure, never a stuck test run).
+pub fn wait_at_most(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+    what: &str,
+) -> std::process::ExitStatus {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for ndgrad") {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
