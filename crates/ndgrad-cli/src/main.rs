@@ -18,6 +18,7 @@ mod op;
 mod ops;
 mod plot;
 mod progress;
+mod signals;
 mod stream;
 
 use std::process::ExitCode;
@@ -68,7 +69,7 @@ fn run(args: Args) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if let Err(err) = io::remove_parts_on_signals() {
+    if let Err(err) = signals::remove_parts_on_signals() {
         eprintln!("ndgrad: error: {err:#}");
         return ExitCode::from(Exit::Failure as u8);
     }

@@ -1042,7 +1042,13 @@ fn bad_coordinates_are_rejected_by_new_schemes_only() {
     for (x, index) in cases {
         let x = Array1::from(x.to_vec());
         for sp in [Spacing::coordinates(&x), Spacing::non_uniform(&x)] {
-            for s in [scheme(1, 2), scheme(1, 4), scheme(2, 2), scheme(3, 2), scheme(1, 6)] {
+            for s in [
+                scheme(1, 2),
+                scheme(1, 4),
+                scheme(2, 2),
+                scheme(3, 2),
+                scheme(1, 6),
+            ] {
                 let err = error_of(&f, 0, sp, s);
                 assert!(
                     matches!(err, GradientError::BadCoordinates { axis: 0, scheme, index: i, value }
