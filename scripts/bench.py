@@ -103,10 +103,12 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import ndgrad
@@ -904,10 +906,18 @@ def main() -> None:
     ap.add_argument("--filter", default="", help="only workloads whose name contains this")
     args = ap.parse_args()
     if not hasattr(_ndgrad, "_stencil_probe"):
-        sys.exit(
-            "scripts/bench.py needs the bandwidth probe, a build feature: run\n"
-            "  VIRTUAL_ENV=$PWD/.venv .venv/bin/maturin develop --release --features probe"
+        # The probe is a build feature, left out of the shipped module:
+        # build it into this venv, then start again with it.
+        root = Path(__file__).resolve().parents[1]
+        venv = Path(sys.prefix)
+        print("building the extension with the bandwidth probe (--features probe)", flush=True)
+        subprocess.run(
+            [str(venv / "bin" / "maturin"), "develop", "--release", "--quiet", "--features", "probe"],
+            cwd=root,
+            env={**os.environ, "VIRTUAL_ENV": str(venv)},
+            check=True,
         )
+        os.execv(sys.executable, [sys.executable, *sys.argv])
     threads = os.cpu_count() or 1
     rng = np.random.default_rng(0)
 
