@@ -768,3 +768,31 @@ def test_the_climate_example_runs_and_says_what_it_computes() -> None:
     for k, v in errors.items():
         if k != "trend":
             assert f"  {k:24} {v:.1e}" in out, k
+
+
+def test_dataarray_and_dataset_share_one_implementation_and_one_edge_order_check() -> None:
+    """The methods are written once (the accessors differ only in how a result
+    is assembled), and every method refuses edge_order=2 with accuracy alike."""
+    for name in ("differentiate", "derivative", "laplacian", "magnitude"):
+        assert getattr(ndgrad.xarray.DataArrayAccessor, name) is getattr(
+            ndgrad.xarray.DatasetAccessor, name
+        )
+    x = np.arange(5.0)
+    ds = xr.Dataset(
+        {"u": (("x", "y"), np.ones((5, 5))), "v": (("x", "y"), np.ones((5, 5)))},
+        coords={"x": x, "y": x},
+    )
+    calls = {
+        "differentiate": lambda o: o.ndgrad.differentiate("x", 2, accuracy=4),
+        "magnitude": lambda o: o.ndgrad.magnitude(edge_order=2, accuracy=4),
+        "divergence": lambda o: o.ndgrad.divergence({"x": "u", "y": "v"}, edge_order=2, accuracy=4),
+        "curl": lambda o: o.ndgrad.curl({"x": "u", "y": "v"}, edge_order=2, accuracy=4),
+    }
+    for name, call in calls.items():
+        for obj in (ds, ds["u"]) if name in ("differentiate", "magnitude") else (ds,):
+            with pytest.raises(ValueError) as e:
+                call(obj)
+            assert str(e.value) == (
+                f"{name}: edge_order must stay 1 (its default) when accuracy is given (accuracy "
+                "sets the order at the ends too); got edge_order=2, accuracy=4"
+            )
