@@ -912,7 +912,14 @@ def main() -> None:
         venv = Path(sys.prefix)
         print("building the extension with the bandwidth probe (--features probe)", flush=True)
         subprocess.run(
-            [str(venv / "bin" / "maturin"), "develop", "--release", "--quiet", "--features", "probe"],
+            [
+                str(venv / "bin" / "maturin"),
+                "develop",
+                "--release",
+                "--quiet",
+                "--features",
+                "probe",
+            ],
             cwd=root,
             env={**os.environ, "VIRTUAL_ENV": str(venv)},
             check=True,

@@ -207,8 +207,7 @@ def check_outputs(
         for j in range(i):
             if np.shares_memory(o, outs[j]):
                 raise ValueError(
-                    f"out arrays must not share memory with one another; out[{j}] and "
-                    f"out[{i}] do"
+                    f"out arrays must not share memory with one another; out[{j}] and out[{i}] do"
                 )
     return outs
 
