@@ -30,6 +30,17 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from numpy.typing import ArrayLike, NDArray
 
 from ndgrad import _ndgrad
+from ndgrad._call import (
+    BOUNDARIES,
+    UNIT_SPACING,
+    AxisScheme,
+    AxisSpacing,
+    coords_spacing,
+    dtype_code,
+    is_numpy_call,
+    native,
+    numpy_scheme,
+)
 
 _Entry = Callable[..., None]
 
@@ -68,51 +79,31 @@ class _Unit:
 
 UNIT = _Unit()
 
-Spec = tuple[str, str | None, NDArray[Any] | None]
-SchemeArg = tuple[int, int, int, bool, float | None]
-"""``(derivative, accuracy, edge_order, periodic, period)``, as the kernels
-take it; accuracy 0 is NumPy's gradient with ``edge_order``."""
-
 ACCURACIES = (2, 4, 6, 8)
 ORDERS = (1, 2, 3, 4)
-BOUNDARIES = ("one-sided", "periodic")
 
 
-def numpy_scheme(edge_order: int) -> SchemeArg:
-    """NumPy's gradient (every ``edge_order`` but 1 is second order)."""
-    return (1, 0, 1 if edge_order == 1 else 2, False, None)
-
-
-def code(dtype: np.dtype[Any]) -> str:
-    """``'f8'``, ``'i2'``…: the dtype without its byte order."""
-    return f"{dtype.kind}{dtype.itemsize}"
-
-
-def native(a: NDArray[Any]) -> NDArray[Any]:
-    return a if a.dtype.isnative else a.astype(a.dtype.newbyteorder("="))
-
-
-def spec(d: object) -> Spec:
+def spec(d: object) -> AxisSpacing:
     """How one axis' spacing is passed to Rust, and with which promotion."""
     if d is UNIT:
-        return ("unit", None, None)
+        return UNIT_SPACING
     if isinstance(d, np.ndarray) and d.ndim == 1:
         if type(d) is not np.ndarray or (d.dtype.kind, d.dtype.itemsize) not in SPACING_KINDS:
             raise Fallback
-        return ("coords", code(d.dtype), native(d))
+        return coords_spacing(d)
     if isinstance(d, (np.generic, np.ndarray)):
         # A NumPy scalar or 0-d array: strong promotion (NEP 50).
         a = np.asarray(d)
         if (a.dtype.kind, a.dtype.itemsize) not in SPACING_KINDS:
             raise Fallback
-        return ("strong", code(a.dtype), native(a.reshape(1)))
+        return AxisSpacing("strong", dtype_code(a.dtype), native(a.reshape(1)))
     if isinstance(d, bool):
         # NumPy's handling of a bool step depends on the data's dtype.
         raise Fallback
     if isinstance(d, float):
-        return ("weak", "f8", np.array([d], dtype=np.float64))
+        return AxisSpacing("weak", "f8", np.array([d], dtype=np.float64))
     if isinstance(d, int) and _INT64.min <= d <= _INT64.max:
-        return ("weak", "i8", np.array([d], dtype=np.int64))
+        return AxisSpacing("weak", "i8", np.array([d], dtype=np.int64))
     # Complex numbers, ints beyond int64, other number types.
     raise Fallback
 
@@ -239,8 +230,8 @@ def _compute(
     f: NDArray[Any],
     out: object,
     axes: tuple[int, ...],
-    specs: list[Spec],
-    schemes: list[SchemeArg],
+    specs: list[AxisSpacing],
+    schemes: list[AxisScheme],
     n_workers: int,
 ) -> Any:
     """Runs the kernel into fresh outputs or the checked `out=` arrays and
@@ -412,7 +403,7 @@ def gradient(
     >>> ndgrad.gradient(np.array([0.0, 1.0, 0.0, -1.0]), boundary="periodic")
     array([ 1.,  0., -1.,  0.])
     """
-    if accuracy is not None or not is_default_boundary(boundary) or period is not None:
+    if not is_numpy_call(1, accuracy, boundary, period):
         no_edge_order_with_accuracy(edge_order, accuracy)
         return schemes(
             f, varargs, axis, 1, accuracy, edge_order, boundary, period, out, workers, "gradient"
@@ -622,12 +613,6 @@ def set_output_cache(nbytes: int) -> int:
     return _ndgrad.set_output_cache(n)
 
 
-def is_default_boundary(boundary: object) -> bool:
-    if isinstance(boundary, str):
-        return boundary == "one-sided"
-    return False
-
-
 def check_int(name: str, value: object, allowed: Sequence[int], none_ok: bool) -> int | None:
     """``value`` as an int from ``allowed`` (or None when ``none_ok``)."""
     want = ", ".join(map(str, allowed)) + (" or None" if none_ok else "")
@@ -706,8 +691,8 @@ class Plan(NamedTuple):
 
     f: NDArray[Any]
     axes: tuple[int, ...]
-    specs: list[Spec]
-    schemes: list[SchemeArg]
+    specs: list[AxisSpacing]
+    schemes: list[AxisScheme]
 
 
 def scheme_plan(
@@ -750,9 +735,7 @@ def scheme_plan(
             f"{caller} {what} takes float or integer steps and "
             "coordinates (up to float64, int64 or uint64)"
         ) from None
-    kernel_schemes: list[SchemeArg] = [
-        (d, 0 if k is None else k, args.edge_order, p, per) for p, per in bounds
-    ]
+    kernel_schemes = [AxisScheme(d, k, args.edge_order, p, per) for p, per in bounds]
     return Plan(f, args.axes, specs, kernel_schemes)
 
 
@@ -880,8 +863,8 @@ def run(
     f: NDArray[Any],
     targets: Sequence[NDArray[Any]],
     axes: Sequence[int],
-    specs: Sequence[Spec],
-    schemes: Sequence[SchemeArg],
+    specs: Sequence[AxisSpacing],
+    schemes: Sequence[AxisScheme],
     workers: int,
 ) -> None:
     """The Rust kernel for ``f``'s dtype, writing into native-order ``targets``.

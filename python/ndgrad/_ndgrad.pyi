@@ -4,11 +4,8 @@ Each ``gradient_<code>`` takes an input array of one dtype (``<code>`` is
 ``dtype.kind`` and ``dtype.itemsize``; ``m8`` takes timedelta64/datetime64
 ticks viewed as int64) and writes the gradient along each of ``axes`` into
 the matching array of ``outs``. ``spacings`` holds one
-``(kind, dtype code, values)`` per axis, kind being ``"unit"``, ``"weak"``
-(a Python number), ``"strong"`` (a NumPy scalar), ``"coords"`` or
-``"nonuniform"`` (coordinates never collapsed to a uniform step).
-``schemes`` holds one ``(derivative, accuracy, edge_order, periodic,
-period)`` per axis (accuracy 0: NumPy's gradient with ``edge_order``).
+:class:`ndgrad._call.AxisSpacing` and ``schemes`` one
+:class:`ndgrad._call.AxisScheme` per axis (read by attribute name).
 ``workers`` is 0 for every thread, else the number of tasks.
 """
 
@@ -56,8 +53,8 @@ __all__ = [
 
 __version__: str
 
-_Spacing = tuple[str, str | None, NDArray[Any] | None]
-_Scheme = tuple[int, int, int, bool, float | None]
+from ndgrad._call import AxisScheme as _Scheme
+from ndgrad._call import AxisSpacing as _Spacing
 
 def empty_outputs(f: NDArray[Any], dtype: Any, count: int) -> list[NDArray[Any]]:
     """``[numpy.empty_like(f, dtype=dtype) for _ in range(count)]``, through

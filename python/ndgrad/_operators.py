@@ -22,12 +22,8 @@ from ndgrad._api import (
     Fallback,
     Plan,
     check_outputs,
-    code,
     edge_order_value,
-    is_default_boundary,
-    native,
     no_edge_order_with_accuracy,
-    numpy_scheme,
     output_dtype,
     parse,
     scheme_plan,
@@ -35,6 +31,8 @@ from ndgrad._api import (
     unaliased,
     workers_arg,
 )
+from ndgrad._call import dtype_code as code
+from ndgrad._call import is_numpy_call, native, numpy_scheme
 
 _Entry = Callable[..., None]
 
@@ -86,10 +84,7 @@ def _plan(
 ) -> Plan:
     """The checked axes, spacings and schemes: ``numpy.gradient``'s rules and
     messages for NumPy's scheme, the higher-order rules otherwise."""
-    numpy_path = (
-        order == 1 and accuracy is None and is_default_boundary(boundary) and period is None
-    )
-    if numpy_path:
+    if is_numpy_call(order, accuracy, boundary, period):
         try:
             args = parse(f.shape, varargs, axis, edge_order_value(edge_order))
             specs = [spec(d) for d in args.dx]

@@ -40,7 +40,7 @@ import itertools
 import operator
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -57,7 +57,7 @@ except ImportError as e:  # pragma: no cover - exercised in a subprocess test
         "(or `pip install 'dask[array]'`)"
     ) from e
 
-from ndgrad import _api, _ndgrad, _operators
+from ndgrad import _api, _call, _ndgrad, _operators
 
 __all__ = ["curl", "derivative", "divergence", "gradient", "laplacian", "magnitude"]
 
@@ -263,7 +263,7 @@ def _prepare(
     boundary: object,
     period: object,
     caller: str,
-) -> tuple[_api.Args, list[_AxisSpacing], list[_api.SchemeArg]]:
+) -> tuple[_api.Args, list[_AxisSpacing], list[_call.AxisScheme]]:
     """The checked axes, spacings and schemes: NumPy's rules and errors for
     NumPy's gradient, the schemes' rules otherwise, checked on the whole
     array before any block runs."""
@@ -274,23 +274,21 @@ def _prepare(
             f"{caller} works on Dask arrays of numpy.ndarray chunks, "
             f"not of {type(f._meta).__name__}"
         )
-    numpy_path = (
-        order == 1 and accuracy is None and _api.is_default_boundary(boundary) and period is None
-    )
+    numpy_path = _call.is_numpy_call(order, accuracy, boundary, period)
     if _api.kernel(f.dtype) is None or (not numpy_path and f.dtype.kind in "mM"):
         kinds = "integer, timedelta64 and datetime64" if numpy_path else "and integer"
         raise TypeError(
             f"{caller} takes float (up to float64), complex (up to complex128), {kinds} "
             f"data; got dtype {f.dtype} (differentiate it in memory with ndgrad, or convert it)"
         )
-    schemes: list[_api.SchemeArg]
+    schemes: list[_call.AxisScheme]
     if numpy_path:
         edge = _api.edge_order_value(edge_order)
         try:
             args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray)
         except _api.Fallback:
             _raise_numpys_index_error(f, varargs, axis, edge)
-        schemes = [_api.numpy_scheme(args.edge_order)] * len(args.axes)
+        schemes = [_call.numpy_scheme(args.edge_order)] * len(args.axes)
     else:
         d = _api.check_int("order", order, _api.ORDERS, none_ok=False)
         k = _api.check_int("accuracy", accuracy, _api.ACCURACIES, none_ok=d == 1)
@@ -301,11 +299,11 @@ def _prepare(
         args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray, lengths=False)
         count = len(args.axes)
         schemes = [
-            (d, 0 if k is None else k, args.edge_order, p, per)
+            _call.AxisScheme(d, k, args.edge_order, p, per)
             for p, per in _api.boundaries(boundary, period, count)
         ]
-    spacings = [_axis_spacing(dx, s[4]) for dx, s in zip(args.dx, schemes, strict=True)]
-    if not numpy_path and schemes and schemes[0][1] != 0:
+    spacings = [_axis_spacing(dx, s.period) for dx, s in zip(args.dx, schemes, strict=True)]
+    if not numpy_path and schemes and schemes[0].accuracy is not None:
         for sp in spacings:
             if isinstance(sp, _Step):
                 _api.check_step(sp.value)
@@ -313,7 +311,7 @@ def _prepare(
     whole = [_whole(dx, s, sc) for dx, s, sc in zip(args.dx, spacings, schemes, strict=True)]
     _ndgrad.check(list(f.shape), list(args.axes), [w[0] for w in whole], [w[1] for w in whole])
     for ax, sp, sc in zip(args.axes, spacings, schemes, strict=True):
-        if isinstance(sp, _LazyCoords) and sc[3] and sc[4] is None:
+        if isinstance(sp, _LazyCoords) and sc.periodic and sc.period is None:
             raise ValueError(
                 f"axis {ax} is periodic with coordinates; expected a period for it, got none"
             )
@@ -505,23 +503,24 @@ def curl(
     return outs[0] if n_out == 1 else tuple(outs)
 
 
-def _whole(dx: object, s: _AxisSpacing, scheme: _api.SchemeArg) -> tuple[_api.Spec, _api.SchemeArg]:
+def _whole(
+    dx: object, s: _AxisSpacing, scheme: _call.AxisScheme
+) -> tuple[_call.AxisSpacing, _call.AxisScheme]:
     """The spacing and scheme to check the whole array with: the spacing as
     given (equally spaced coordinates too: their period is checked). Dask
     coordinates are only known in the graph: their length was checked,
     their values and period are checked when the blocks run."""
     match s:
         case _LazyCoords():
-            d, k, e, periodic, _ = scheme
-            return _api.spec(_api.UNIT), (d, k, e, periodic, None)
+            return _call.UNIT_SPACING, replace(scheme, period=None)
         case _Coords(x):
-            return ("coords", _api.code(x.dtype), _api.native(x)), scheme
+            return _call.coords_spacing(x), scheme
         case _Step(value) if isinstance(dx, np.ndarray) and dx.ndim == 1:
-            return ("coords", _api.code(dx.dtype), _api.native(dx)), scheme
+            return _call.coords_spacing(dx), scheme
         case _Step(value):
             return _api.spec(value), scheme
         case _:
-            return _api.spec(_api.UNIT), scheme
+            return _call.UNIT_SPACING, scheme
 
 
 # ------------------------------------------------------------ spacing, eagerly
@@ -738,20 +737,14 @@ class _Span:
     period: float | None
 
 
-def _span(dim: int, start: int, stop: int, n: int, scheme: _api.SchemeArg) -> _Span:
+def _span(dim: int, start: int, stop: int, n: int, scheme: _call.AxisScheme) -> _Span:
     """The samples block ``[start, stop)`` needs, as the core's scheme says
     (``Scheme::input_rows``, ``Scheme::wrapped_input_rows``): the stencil's
     reach each side, at an end of the axis the samples its one-sided window
     reads, and on a periodic axis the samples from the other end."""
     rows = _ndgrad.input_rows(scheme, start, stop, n)
     lo, hi = (start, stop) if rows is None else rows
-    return _Span(dim, start, stop, lo, hi, n, scheme[4])
-
-
-def _one_sided(scheme: _api.SchemeArg) -> _api.SchemeArg:
-    """The scheme a block runs: a periodic axis' block has its wrapped halo."""
-    d, k, e, _, _ = scheme
-    return (d, k, e, False, None)
+    return _Span(dim, start, stop, lo, hi, n, scheme.period)
 
 
 @dataclass(frozen=True)
@@ -767,7 +760,7 @@ class _AxisBlock:
     spacing: Any
     """The ``_api.spec`` of a step, the (wrapped, shifted) coordinates of
     samples ``[lo, hi)``, or None (Dask coordinates: task inputs)."""
-    scheme: _api.SchemeArg
+    scheme: _call.AxisScheme
     """The one-sided scheme the pieces are differentiated with."""
     reach: int
     head: tuple[int, int]
@@ -801,7 +794,7 @@ class _Block:
     """Per requested axis: the ``_api.spec`` tuple of a step, the coordinate
     slice ``[lo, hi)`` of NumPy coordinates, or None (Dask coordinates: the
     slice and the decision are task inputs)."""
-    schemes: tuple[_api.SchemeArg, ...]
+    schemes: tuple[_call.AxisScheme, ...]
     """One per requested axis, as the kernels take it."""
     otype: np.dtype[Any]
     op: str | None
@@ -819,7 +812,7 @@ class _Graph:
         inputs: list[da.Array],
         args: _api.Args,
         spacings: list[_AxisSpacing],
-        schemes: list[_api.SchemeArg],
+        schemes: list[_call.AxisScheme],
         otype: np.dtype[Any],
         op: str | None = None,
         n_out: int = 0,
@@ -977,7 +970,7 @@ class _Graph:
             before=tuple(sides[0][1]),
             after=tuple(sides[1][1]),
             spacing=spacing,
-            scheme=_one_sided(self.schemes[k]),
+            scheme=self.schemes[k].one_sided(),
             reach=reach,
             head=head,
             tail=tail,
@@ -1052,7 +1045,7 @@ class _Graph:
             zeros=tuple(zeros),
             spans=spans,
             spacings=tuple(spacings),
-            schemes=tuple(_one_sided(sc) for sc in self.schemes),
+            schemes=tuple(sc.one_sided() for sc in self.schemes),
             op=self.op,
             n_out=self.n_out,
             otype=self.otype,
@@ -1118,13 +1111,13 @@ def _summary(x: NDArray[Any], steps: _Cut, own: _Cut) -> _Summary:
     return _Summary(step, equal, increasing, mine[0], mine[-1])
 
 
-def _decide(summaries: list[_Summary], axis: int, scheme: _api.SchemeArg) -> Any:
+def _decide(summaries: list[_Summary], axis: int, scheme: _call.AxisScheme) -> Any:
     """NumPy's ``diffx[0]`` if all steps of the whole array equal it (and,
     periodic, the seam's), else None; a periodic axis' period and (for the
     higher-order schemes) increasing coordinates are checked here."""
     step = summaries[0].step
     assert step is not None  # block 0 owns step 0 (an axis has >= 2 samples)
-    period = scheme[4]
+    period = scheme.period
     first, last = summaries[0].first, summaries[-1].last
     with np.errstate(all="ignore"):
         uniform = all(s.step is None or (s.equal and bool(s.step == step)) for s in summaries)
@@ -1192,7 +1185,7 @@ def _axis_block(
         sp = spacing
         if isinstance(sp, np.ndarray):
             sp = sp[lo - s.lo : lo - s.lo + a.shape[d]]
-            sp = ("nonuniform", _api.code(sp.dtype), _api.native(sp))
+            sp = _call.coords_spacing(sp, collapse=False)
         out = np.empty(a.shape, dtype=native)
         _api.run(a, [out], [d], [sp], [plan.scheme], 1)
         return out
@@ -1255,7 +1248,7 @@ def _block(
     for s in plan.spans:
         keep[s.dim] = slice(s.start - s.lo, s.stop - s.lo)
     specs = [
-        ("nonuniform", _api.code(s.dtype), _api.native(s)) if isinstance(s, np.ndarray) else s
+        _call.coords_spacing(s, collapse=False) if isinstance(s, np.ndarray) else s
         for s in spacings
     ]
     native = plan.otype.newbyteorder("=")
@@ -1264,8 +1257,8 @@ def _block(
     if plan.op is None:
         _api.run(ext, outs, axes, specs, list(plan.schemes), 1)
     else:
-        entry = getattr(_ndgrad, f"operator_{_api.code(ext.dtype)}")
-        entry(plan.op, [_api.native(e) for e in exts], outs, axes, specs, list(plan.schemes), 1)
+        entry = getattr(_ndgrad, f"operator_{_call.dtype_code(ext.dtype)}")
+        entry(plan.op, [_call.native(e) for e in exts], outs, axes, specs, list(plan.schemes), 1)
     kept = [o[tuple(keep)] for o in outs]
     # NumPy keeps a byte-swapped input's byte order in its output.
     return tuple(k if plan.otype.isnative else k.astype(plan.otype) for k in kept)

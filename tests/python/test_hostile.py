@@ -266,3 +266,18 @@ def test_dataset_errors_list_coordinates_not_data_variables() -> None:
         ValueError, match=r"'z' is not a coordinate .* expected one of \['x', 'y'\]$"
     ):
         ds.ndgrad.curl({"x": "u", "z": "v"})
+
+
+def test_the_timedelta_kernel_refuses_schemes_it_cannot_compute() -> None:
+    """It once turned them into NumPy's first-order edges silently."""
+    from ndgrad import _call, _ndgrad
+
+    f = np.arange(6, dtype=np.int64)
+    out = np.empty(6, dtype=np.int64)
+    for scheme in [
+        _call.AxisScheme(1, 4),
+        _call.AxisScheme(periodic=True),
+        _call.AxisScheme(2, 2),
+    ]:
+        with pytest.raises(ValueError, match="timedelta64 data takes NumPy's gradient only"):
+            _ndgrad.gradient_m8(f, [out], [0], [_call.UNIT_SPACING], [scheme], 1)

@@ -82,15 +82,21 @@ held_coords! {
     "u8" => u64, U64;
 }
 
-/// `(kind, code, values)` from `_api.py`: kind is `unit`, `weak` (a Python
-/// number), `strong` (a NumPy scalar), `coords`, or `nonuniform`
-/// (coordinates never collapsed to a uniform step: a block's slice of
-/// coordinates the Dask adapter found not equally spaced as a whole).
-type SpacingArg<'py> = (String, Option<String>, Option<Bound<'py, PyAny>>);
+/// One axis' spacing: `ndgrad._call.AxisSpacing`, read by attribute name.
+/// `kind` is `unit`, `weak` (a Python number), `strong` (a NumPy scalar),
+/// `coords`, or `nonuniform` (coordinates never collapsed to a uniform
+/// step); `dtype` is the values' dtype code (`"f8"`, `"i2"`…).
+#[derive(FromPyObject)]
+struct SpacingArg<'py> {
+    kind: String,
+    dtype: Option<String>,
+    values: Option<Bound<'py, PyAny>>,
+}
 
-fn hold<'py>((kind, code, values): &SpacingArg<'py>) -> PyResult<Held<'py>> {
+fn hold<'py>(arg: &SpacingArg<'py>) -> PyResult<Held<'py>> {
+    let kind = &arg.kind;
     let array = || -> PyResult<HeldCoords<'py>> {
-        match (code, values) {
+        match (&arg.dtype, &arg.values) {
             (Some(code), Some(values)) => hold_array(code, values),
             _ => Err(PyValueError::new_err(format!(
                 "spacing kind {kind:?} needs a dtype and values"
@@ -123,23 +129,26 @@ impl Held<'_> {
     }
 }
 
-/// `(derivative, accuracy, edge_order, periodic, period)` from `_api.py`:
-/// accuracy 0 is NumPy's gradient with `edge_order` (1 or 2); otherwise
-/// `edge_order` is ignored.
-type SchemeArg = (u8, u8, u8, bool, Option<f64>);
+/// One axis' scheme: `ndgrad._call.AxisScheme`, read by attribute name.
+/// `accuracy` None is NumPy's gradient with `edge_order` (1 or 2);
+/// otherwise `edge_order` is not read.
+#[derive(Clone, Copy, FromPyObject)]
+struct SchemeArg {
+    derivative: u8,
+    accuracy: Option<u8>,
+    edge_order: u8,
+    periodic: bool,
+    period: Option<f64>,
+}
 
-fn scheme(
-    py: Python<'_>,
-    &(derivative, accuracy, edge_order, periodic, period): &SchemeArg,
-) -> PyResult<Scheme> {
-    let base = if accuracy == 0 {
-        EdgeOrder::try_from(i64::from(edge_order)).map(Scheme::numpy)
-    } else {
-        Scheme::new(derivative, accuracy)
+fn scheme(py: Python<'_>, arg: &SchemeArg) -> PyResult<Scheme> {
+    let base = match arg.accuracy {
+        None => EdgeOrder::try_from(i64::from(arg.edge_order)).map(Scheme::numpy),
+        Some(k) => Scheme::new(arg.derivative, k),
     };
     let base = base.map_err(|e| to_py(py, &e))?;
-    Ok(if periodic {
-        base.with_boundary(Boundary::Periodic { period })
+    Ok(if arg.periodic {
+        base.with_boundary(Boundary::Periodic { period: arg.period })
     } else {
         base
     })
@@ -284,8 +293,9 @@ fn fused<I: ndgrad::Element>(
     ndgrad::gradient_with_into(f, outs, &opts)
 }
 
-/// One axis after another ([`ndgrad::timedelta::gradient_axis_into`]);
-/// `_api.py` passes NumPy's one-sided schemes only.
+/// One axis after another ([`ndgrad::timedelta::gradient_axis_into`]):
+/// NumPy's one-sided schemes only (`_api.py` passes no other), any other
+/// refused rather than changed.
 fn timedelta_axes(
     f: &ArrayRef<i64, IxDyn>,
     outs: &mut [ArrayViewMutD<'_, i64>],
@@ -295,9 +305,13 @@ fn timedelta_axes(
     par: Par,
 ) -> Result<(), GradientError> {
     for (((&axis, s), out), scheme) in axes.iter().zip(spacing).zip(outs.iter_mut()).zip(schemes) {
-        let edge = match (scheme.accuracy_kind(), scheme.boundary()) {
-            (Accuracy::NumPy(edge), Boundary::OneSided) => edge,
-            _ => EdgeOrder::First,
+        let (Accuracy::NumPy(edge), Boundary::OneSided) =
+            (scheme.accuracy_kind(), scheme.boundary())
+        else {
+            return Err(GradientError::SchemeNotSupported {
+                data: "timedelta64",
+                scheme,
+            });
         };
         ndgrad::timedelta::gradient_axis_into(f, out, Axis(axis), s, edge, par)?;
     }

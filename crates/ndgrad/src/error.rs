@@ -150,6 +150,16 @@ pub enum GradientError {
         /// The step, as `f64`.
         step: f64,
     },
+    /// A scheme that data of this kind cannot be differentiated with:
+    /// timedelta64 data takes NumPy's gradient only (its integer
+    /// arithmetic), one-sided.
+    #[error("{data} data takes NumPy's gradient only (edge order 1 or 2, one-sided); got {scheme}")]
+    SchemeNotSupported {
+        /// What the data is (`"timedelta64"`).
+        data: &'static str,
+        /// The scheme asked for.
+        scheme: Scheme,
+    },
     /// Coordinates of a periodic axis that are not finite and strictly
     /// increasing. The samples beyond the ends sit at `x[j] ± period`, which
     /// only orders them when the coordinates increase; this holds for every
