@@ -10,6 +10,9 @@ means is written here once.
 
 from __future__ import annotations
 
+import operator
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -99,3 +102,137 @@ def is_numpy_call(order: object, accuracy: object, boundary: object, period: obj
     """Whether a call is ``numpy.gradient``'s own (first derivative, NumPy's
     formulas, one-sided ends): NumPy's argument rules and messages apply."""
     return order == 1 and accuracy is None and is_default_boundary(boundary) and period is None
+
+
+# ---------------------------------------------------------- argument checks
+
+
+def workers_arg(workers: int | None) -> int:
+    """0 means "every thread, when the array is large enough"."""
+    if workers is None:
+        return 0
+    n = operator.index(workers)
+    if n == 0:
+        raise ValueError("workers must not be 0")
+    if n < 0:
+        # As scipy.fft: -1 is every CPU, -2 all but one, ... down to -cpu_count.
+        cpus = os.cpu_count() or 1
+        if n < -cpus:
+            raise ValueError(
+                f"workers must be positive, or from -1 (every CPU) down to -{cpus} "
+                f"(one CPU) on this machine; got {n}"
+            )
+        n = cpus + 1 + n
+    return n
+
+
+class _DefaultEdgeOrder(int):
+    """The type of :data:`EDGE_ORDER`: a 1 that is told apart from a 1 the
+    caller passed, so that every value a caller can pass (``None``
+    included) gets NumPy's treatment."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "1"
+
+
+EDGE_ORDER: int = _DefaultEdgeOrder(1)
+"""``edge_order``'s default (NumPy's 1), shown as ``1`` in signatures."""
+
+MAX_NDIM = 32
+"""The most dimensions the compiled kernels take (rust-numpy's views keep a
+32-bit mask of axes); NumPy allows 64."""
+
+
+def edge_order_given(edge_order: object) -> bool:
+    """Whether the caller passed ``edge_order``."""
+    return edge_order is not EDGE_ORDER
+
+
+def edge_order_value(edge_order: object) -> Any:
+    """The ``edge_order`` NumPy's rules get: the default as a plain 1, any
+    other value as given (NumPy's rules reject what is not 1 or 2)."""
+    return 1 if edge_order is EDGE_ORDER else edge_order
+
+
+def no_edge_order_with_accuracy(edge_order: object, accuracy: object) -> None:
+    """``edge_order`` is NumPy's; with an ``accuracy`` the order at the ends is set."""
+    if accuracy is not None and edge_order_given(edge_order):
+        raise ValueError(
+            "edge_order must not be given with accuracy (accuracy sets the "
+            f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
+        )
+
+
+def check_int(name: str, value: object, allowed: Sequence[int], none_ok: bool) -> int | None:
+    """``value`` as an int from ``allowed`` (or None when ``none_ok``)."""
+    want = ", ".join(map(str, allowed)) + (" or None" if none_ok else "")
+    if value is None and none_ok:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int ({want}); got {type(value).__name__} {value!r}")
+    if int(value) not in allowed:
+        raise ValueError(f"{name} must be one of {want}; got {value!r}")
+    return int(value)
+
+
+def per_axis(name: str, value: Any, count: int, check: Callable[[Any], Any]) -> list[Any]:
+    """One value for every axis, or a sequence (a 1-D array too) with one per
+    requested axis."""
+    if isinstance(value, np.ndarray) and value.ndim <= 1:
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            raise ValueError(
+                f"{name} must be one value or one per axis: expected {count}, got {len(value)}"
+            )
+        return [check(v) for v in value]
+    return [check(value)] * count
+
+
+def boundaries(boundary: object, period: object, count: int) -> list[tuple[bool, float | None]]:
+    """``(periodic, period)`` for each of ``count`` requested axes; a period
+    belongs to a periodic axis."""
+    periodic = per_axis("boundary", boundary, count, boundary_arg)
+    periods = per_axis("period", period, count, period_arg)
+    for i, (p, per) in enumerate(zip(periodic, periods, strict=True)):
+        if per is not None and not p:
+            raise ValueError(
+                f"a period is for a periodic axis; requested axis {i} is one-sided "
+                f"(boundary='one-sided'); got period={per!r}"
+            )
+    return list(zip(periodic, periods, strict=True))
+
+
+def boundary_arg(value: object) -> bool:
+    """Whether a boundary name is periodic."""
+    if not isinstance(value, str):
+        raise TypeError(
+            f"boundary must be 'one-sided' or 'periodic'; got {type(value).__name__} {value!r}"
+        )
+    if value not in BOUNDARIES:
+        raise ValueError(f"boundary must be 'one-sided' or 'periodic'; got {value!r}")
+    return value == "periodic"
+
+
+def period_arg(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"period must be a real number or None; got {type(value).__name__}")
+    return float(value)
+
+
+def check_step(d: object) -> None:
+    """A scalar step of the higher-order schemes: finite and nonzero."""
+    if isinstance(d, np.ndarray) and d.ndim == 1:
+        return
+    try:
+        h = complex(d)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"a step must be a real number; got {type(d).__name__}") from None
+    if h.imag != 0:
+        raise TypeError(f"a step must be a real number; got {d!r}")
+    if h.real == 0 or not np.isfinite(h.real):
+        raise ValueError(f"a step must be finite and nonzero; got {d!r}")

@@ -17,22 +17,26 @@ from numpy.typing import ArrayLike, NDArray
 
 from ndgrad import _ndgrad
 from ndgrad._api import (
-    EDGE_ORDER,
-    MAX_NDIM,
     Fallback,
     Plan,
     check_outputs,
-    edge_order_value,
-    no_edge_order_with_accuracy,
     output_dtype,
     parse,
     scheme_plan,
     spec,
     unaliased,
+)
+from ndgrad._call import (
+    EDGE_ORDER,
+    MAX_NDIM,
+    edge_order_value,
+    is_numpy_call,
+    native,
+    no_edge_order_with_accuracy,
+    numpy_scheme,
     workers_arg,
 )
 from ndgrad._call import dtype_code as code
-from ndgrad._call import is_numpy_call, native, numpy_scheme
 
 _Entry = Callable[..., None]
 

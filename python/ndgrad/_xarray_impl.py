@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from xarray.core.common import _contains_datetime_like_objects
 
 import ndgrad
-from ndgrad import _api
+from ndgrad import _call
 
 LONGITUDE_UNITS = frozenset(
     {"degrees_east", "degree_east", "degree_E", "degrees_E", "degreeE", "degreesE"}
@@ -190,7 +190,9 @@ def _periods(
 ) -> tuple[list[bool], list[float | None]]:
     """Per coordinate: periodic or not, and the period (given, or unambiguous
     from the metadata)."""
-    periodic = [_api.boundary_arg(b) for b in _per_coord("boundary", boundary, coords, "one-sided")]
+    periodic = [
+        _call.boundary_arg(b) for b in _per_coord("boundary", boundary, coords, "one-sided")
+    ]
     given = _per_coord("period", period, coords, None)
     if period is not None and not isinstance(period, Mapping) and not any(periodic):
         raise ValueError(
@@ -327,7 +329,7 @@ class Schemes:
     periods: list[float | None]
     """The period of each periodic coordinate (None on the others)."""
     edge_order: int
-    """What the kernels take: the caller's, or ``_api.EDGE_ORDER`` (not
+    """What the kernels take: the caller's, or ``_call.EDGE_ORDER`` (not
     given) with an ``accuracy``."""
 
     def one(self) -> dict[str, Any]:
@@ -374,5 +376,5 @@ def schemes(
         what = _scheme_words(accuracy, periodic, order)
         for c, p in zip(coords, periodic, strict=True):
             _check_monotonic(c, p, what, caller)
-    edge = edge_order if accuracy is None else _api.EDGE_ORDER
+    edge = edge_order if accuracy is None else _call.EDGE_ORDER
     return Schemes([c.dim for c in coords], periodic, periods, edge)
