@@ -262,6 +262,15 @@ fn api(py: Python<'_>) -> PyResult<&Api> {
             );
             Bound::from_owned_ptr_or_err(py, p)?.unbind()
         };
+        // NumPy's own setting (on by default on Linux kernels >= 4.6); a
+        // NumPy without the function leaves the advice off.
+        let hugepage = py
+            .import("numpy._core.multiarray")
+            .and_then(|m| m.getattr("_get_madvise_hugepage"))
+            .and_then(|f| f.call0())
+            .and_then(|v| v.extract::<bool>())
+            .unwrap_or(false);
+        HUGEPAGE.store(hugepage, Ordering::Relaxed);
         Ok(Api {
             set_handler,
             capsule,
