@@ -3,7 +3,8 @@ blocks see it, the halo pieces each output block needs (rows past a block's
 ends, from the other end on a periodic axis) and the block tasks, which run
 the same kernels as an in-memory call on a block and its halo.
 
-Private: :mod:`ndgrad.dask` is the public module.
+Private: :mod:`ndgrad.dask` is the public module (it imports this one
+after saying how to install Dask when it is missing).
 """
 
 from __future__ import annotations
@@ -16,19 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import dask.array as da
 import numpy as np
+from dask.base import tokenize
+from dask.highlevelgraph import HighLevelGraph, MaterializedLayer
 from numpy.lib._function_base_impl import gradient as _numpy_gradient
 from numpy.typing import NDArray
-
-try:
-    import dask.array as da
-    from dask.base import tokenize
-    from dask.highlevelgraph import HighLevelGraph, MaterializedLayer
-except ImportError as e:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "ndgrad.dask needs Dask: install it with `pip install 'ndgrad[dask]'` "
-        "(or `pip install 'dask[array]'`)"
-    ) from e
 
 from ndgrad import _api, _call, _ndgrad
 
