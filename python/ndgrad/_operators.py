@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ndgrad import _ndgrad
+from ndgrad import _call, _ndgrad
 from ndgrad._api import (
     Fallback,
     Plan,
@@ -26,17 +26,6 @@ from ndgrad._api import (
     spec,
     unaliased,
 )
-from ndgrad._call import (
-    EDGE_ORDER,
-    MAX_NDIM,
-    edge_order_value,
-    is_numpy_call,
-    native,
-    no_edge_order_with_accuracy,
-    numpy_scheme,
-    workers_arg,
-)
-from ndgrad._call import dtype_code as code
 
 _Entry = Callable[..., None]
 
@@ -69,7 +58,7 @@ def _data(f: ArrayLike, caller: str, real: bool) -> NDArray[Any]:
             f"{caller} takes real data; got dtype {a.dtype} (for complex data, "
             "np.sqrt(sum(abs(g) ** 2 for g in gradients)) is the modulus of the gradient)"
         )
-    if code(a.dtype) not in _OPERATOR:
+    if _call.dtype_code(a.dtype) not in _OPERATOR:
         kinds = "float or integer" if real else "float, complex or integer"
         raise TypeError(f"{caller} takes {kinds} data; got dtype {a.dtype}")
     return a
@@ -88,17 +77,17 @@ def _plan(
 ) -> Plan:
     """The checked axes, spacings and schemes: ``numpy.gradient``'s rules and
     messages for NumPy's scheme, the higher-order rules otherwise."""
-    if is_numpy_call(order, accuracy, boundary, period):
+    if _call.is_numpy_call(order, accuracy, boundary, period):
         try:
-            args = parse(f.shape, varargs, axis, edge_order_value(edge_order))
+            args = parse(f.shape, varargs, axis, _call.edge_order_value(edge_order))
             specs = [spec(d) for d in args.dx]
         except Fallback:
             raise TypeError(
                 f"{caller} takes float or integer steps and coordinates of length >= 2 "
                 "(up to float64, int64 or uint64)"
             ) from None
-        return Plan(f, args.axes, specs, [numpy_scheme(args.edge_order)] * len(args.axes))
-    no_edge_order_with_accuracy(edge_order, accuracy)
+        return Plan(f, args.axes, specs, [_call.numpy_scheme(args.edge_order)] * len(args.axes))
+    _call.no_edge_order_with_accuracy(edge_order, accuracy)
     return scheme_plan(
         f, varargs, axis, order, accuracy, edge_order, boundary, period, caller, what="with these"
     )
@@ -117,8 +106,8 @@ def _run(
     if not plan.axes:
         raise ValueError(f"{op} needs at least one axis to differentiate along; got none")
     f = fields[0]
-    if f.ndim > MAX_NDIM:
-        raise ValueError(f"{op} takes arrays of at most {MAX_NDIM} dimensions; got {f.ndim}")
+    if f.ndim > _call.MAX_NDIM:
+        raise ValueError(f"{op} takes arrays of at most {_call.MAX_NDIM} dimensions; got {f.ndim}")
     otype = output_dtype(f.dtype).newbyteorder("=")
     if out is None:
         outs = _ndgrad.empty_outputs(f, otype, count)
@@ -127,10 +116,10 @@ def _run(
     targets = [o if o.dtype.isnative else np.empty_like(o, dtype=otype) for o in outs]
     if out is not None:
         fields = unaliased(fields, targets)
-    entry = _OPERATOR[code(f.dtype)]
+    entry = _OPERATOR[_call.dtype_code(f.dtype)]
     entry(
         op,
-        [native(a) for a in fields],
+        [_call.native(a) for a in fields],
         targets,
         list(plan.axes),
         list(plan.specs),
@@ -147,7 +136,7 @@ def magnitude(
     f: ArrayLike,
     *varargs: Any,
     axis: int | Sequence[int] | None = None,
-    edge_order: int = EDGE_ORDER,
+    edge_order: int = _call.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,
@@ -200,7 +189,7 @@ def magnitude(
            [5., 5., 5., 5., 5.],
            [5., 5., 5., 5., 5.]])
     """
-    n_workers = workers_arg(workers)
+    n_workers = _call.workers_arg(workers)
     a = _data(f, "magnitude", real=True)
     plan = _plan(a, varargs, axis, 1, accuracy, edge_order, boundary, period, "magnitude")
     return _run("magnitude", [a], plan, out, 1, n_workers)  # type: ignore[no-any-return]
@@ -260,10 +249,19 @@ def laplacian(
            [4., 4., 4., 4., 4., 4.],
            [4., 4., 4., 4., 4., 4.]])
     """
-    n_workers = workers_arg(workers)
+    n_workers = _call.workers_arg(workers)
     a = _data(f, "laplacian", real=False)
     plan = scheme_plan(
-        a, varargs, axis, 2, accuracy, EDGE_ORDER, boundary, period, "laplacian", what="with these"
+        a,
+        varargs,
+        axis,
+        2,
+        accuracy,
+        _call.EDGE_ORDER,
+        boundary,
+        period,
+        "laplacian",
+        what="with these",
     )
     return _run("laplacian", [a], plan, out, 1, n_workers)  # type: ignore[no-any-return]
 
@@ -324,7 +322,7 @@ def field_axes(ndim: int, indexing: object) -> tuple[int, ...]:
 def divergence(
     F: Any,
     *varargs: Any,
-    edge_order: int = EDGE_ORDER,
+    edge_order: int = _call.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,
@@ -372,7 +370,7 @@ def divergence(
     >>> bool((ndgrad.divergence([X, Y, Z]) == 3).all())
     True
     """
-    n_workers = workers_arg(workers)
+    n_workers = _call.workers_arg(workers)
     comps = _components(F, "divergence")
     axes = field_axes(comps[0].ndim, indexing)
     plan = _plan(comps[0], varargs, axes, 1, accuracy, edge_order, boundary, period, "divergence")
@@ -382,7 +380,7 @@ def divergence(
 def curl(
     F: Any,
     *varargs: Any,
-    edge_order: int = EDGE_ORDER,
+    edge_order: int = _call.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
     period: float | Sequence[float | None] | None = None,
@@ -434,7 +432,7 @@ def curl(
     >>> bool((ndgrad.curl([-Ym, Xm], indexing="xy") == 2).all())
     True
     """
-    n_workers = workers_arg(workers)
+    n_workers = _call.workers_arg(workers)
     comps = _components(F, "curl")
     ndim = comps[0].ndim
     if ndim not in (2, 3):
