@@ -17,8 +17,7 @@ use ndarray::ArrayView1;
 
 use crate::element::{Precision, Real, SpacingElement};
 use crate::error::GradientError;
-use crate::options::EdgeOrder;
-use crate::scheme::Scheme;
+use crate::scheme::{EdgeOrder, Scheme};
 use crate::spacing::{Coords, Spacing, Step, common_step, with_typed};
 use crate::{stencil, weights};
 
