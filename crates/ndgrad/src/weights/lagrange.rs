@@ -239,17 +239,6 @@ fn central_rows<const W: usize, const D: usize>(x: &[f64], m: usize, out: &mut [
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_possible_wrap,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::float_cmp,
-    clippy::many_single_char_names,
-    clippy::unreadable_literal,
-    reason = "allowed workspace-wide; test offsets and orders are tiny, and the \
-              tables are pasted as published"
-)]
 mod tests {
     use super::*;
     use crate::weights::testing::{Lcg, ORDERS};

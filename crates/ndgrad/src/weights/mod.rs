@@ -42,6 +42,23 @@
 //! evaluation), [`rational`] (the exact tables), [`lagrange`] (the
 //! vectorised central weights) and [`windows`] (the window rule).
 
+// For the unit tests of every part (written once here, not per part; the
+// library build still lints the non-test code with the workspace lints).
+#![cfg_attr(
+    test,
+    allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_precision_loss,
+        clippy::cast_sign_loss,
+        clippy::float_cmp,
+        clippy::many_single_char_names,
+        clippy::unreadable_literal,
+        reason = "allowed workspace-wide; test offsets and orders are tiny, and the \
+                  tables are pasted as published"
+    )
+)]
+
 mod lagrange;
 mod rational;
 mod recursion;
@@ -63,17 +80,6 @@ pub(crate) const MAX_DERIVATIVE: usize = crate::scheme::MAX_DERIVATIVE as usize;
 
 /// Helpers shared by the submodules' tests.
 #[cfg(test)]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_possible_wrap,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::float_cmp,
-    clippy::many_single_char_names,
-    clippy::unreadable_literal,
-    reason = "allowed workspace-wide; test offsets and orders are tiny, and the \
-              tables are pasted as published"
-)]
 mod testing {
     use super::{MAX_DERIVATIVE, one_sided_width, window};
 

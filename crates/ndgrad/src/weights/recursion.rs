@@ -109,17 +109,6 @@ pub(crate) fn fornberg(z: &[f64], d: usize, out: &mut [f64]) {
     recurse(z, d, out);
 }
 #[cfg(test)]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_possible_wrap,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::float_cmp,
-    clippy::many_single_char_names,
-    clippy::unreadable_literal,
-    reason = "allowed workspace-wide; test offsets and orders are tiny, and the \
-              tables are pasted as published"
-)]
 mod tests {
     use super::*;
     use crate::weights::exact;
