@@ -243,8 +243,8 @@ pub use operators::{
     curl, curl_into, divergence, divergence_into, laplacian, laplacian_into, magnitude,
     magnitude_into,
 };
-pub use options::{EdgeOrder, Options, Par};
-pub use scheme::{ACCURACIES, Accuracy, Boundary, MAX_DERIVATIVE, Scheme, Stencil};
+pub use options::{Options, Par};
+pub use scheme::{ACCURACIES, Accuracy, Boundary, EdgeOrder, MAX_DERIVATIVE, Scheme, Stencil};
 pub use spacing::{Coords, Spacing, Step};
 
 /// The README's Rust examples, compiled and run as doctests.

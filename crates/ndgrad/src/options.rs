@@ -5,68 +5,8 @@ use core::num::NonZeroUsize;
 
 use ndarray::Axis;
 
-use crate::error::GradientError;
-use crate::scheme::Scheme;
+use crate::scheme::{EdgeOrder, Scheme};
 use crate::spacing::Spacing;
-
-/// Accuracy order of the one-sided differences at the two ends of an axis.
-///
-/// The interior is always second-order central differences, as in NumPy.
-///
-/// ```
-/// use ndgrad::EdgeOrder;
-/// assert_eq!(EdgeOrder::default(), EdgeOrder::First);
-/// assert_eq!(EdgeOrder::try_from(2)?, EdgeOrder::Second);
-/// assert!(EdgeOrder::try_from(3).is_err());
-/// assert_eq!(EdgeOrder::Second.min_len(), 3);
-/// # Ok::<(), ndgrad::GradientError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum EdgeOrder {
-    /// Two-point differences at the ends (`edge_order=1`, NumPy's default).
-    #[default]
-    First,
-    /// Three-point one-sided differences at the ends (`edge_order=2`).
-    Second,
-}
-
-impl EdgeOrder {
-    /// The order as a number, 1 or 2.
-    ///
-    /// ```
-    /// assert_eq!(ndgrad::EdgeOrder::Second.order(), 2);
-    /// ```
-    pub const fn order(self) -> u8 {
-        match self {
-            EdgeOrder::First => 1,
-            EdgeOrder::Second => 2,
-        }
-    }
-
-    /// The fewest samples an axis needs for this edge order (`order + 1`).
-    ///
-    /// ```
-    /// assert_eq!(ndgrad::EdgeOrder::First.min_len(), 2);
-    /// ```
-    pub const fn min_len(self) -> usize {
-        self.order() as usize + 1
-    }
-}
-
-impl TryFrom<i64> for EdgeOrder {
-    type Error = GradientError;
-
-    /// Accepts 1 and 2 only. (NumPy also accepts values below 1 as 2; the
-    /// Python layer maps those itself.)
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        match value {
-            1 => Ok(EdgeOrder::First),
-            2 => Ok(EdgeOrder::Second),
-            got => Err(GradientError::InvalidEdgeOrder { got }),
-        }
-    }
-}
 
 /// How many threads a computation may use.
 ///

@@ -38,7 +38,8 @@ use crate::element::{Compute, Element, Precision, Scalar, sealed};
 use crate::error::GradientError;
 use crate::gradient::{alloc_like, axis_into, plan_axis};
 use crate::kernel::{self, Codec};
-use crate::options::{EdgeOrder, Par};
+use crate::options::Par;
+use crate::scheme::EdgeOrder;
 use crate::spacing::Spacing;
 
 /// NumPy's "not a time" (`NaT`): the smallest `i64`.

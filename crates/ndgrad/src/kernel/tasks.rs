@@ -372,8 +372,8 @@ pub(crate) fn apply_split<C: Codec, D: Dimension>(
 #[cfg(all(test, feature = "rayon"))]
 mod proptests {
     use super::*;
-    use crate::options::EdgeOrder;
     use crate::plan::plan;
+    use crate::scheme::EdgeOrder;
     use crate::spacing::Spacing;
     use ndarray::{Array1, ArrayD, IxDyn};
     use proptest::prelude::*;

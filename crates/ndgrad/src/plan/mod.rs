@@ -10,6 +10,13 @@
 //! [`Interior::NonUniform`]): subtract-then-divide and NumPy's association
 //! are what give NumPy's bits. Every other scheme is taps: `Σ w_j f[j]`,
 //! then one division for a constant step ([`Taps`], [`Interior::Weights`]).
+//!
+//! The two planners are submodules: [`numpy`] (NumPy's formulas, with a
+//! step or on coordinates) and [`taps`] (exact rational weights with a
+//! step, Fornberg's and the central weights on coordinates).
+
+mod numpy;
+mod taps;
 
 use std::sync::OnceLock;
 
@@ -17,10 +24,8 @@ use ndarray::ArrayView1;
 
 use crate::element::{Precision, Real, SpacingElement};
 use crate::error::GradientError;
-use crate::options::EdgeOrder;
 use crate::scheme::Scheme;
 use crate::spacing::{Coords, Spacing, Step, common_step, with_typed};
-use crate::{stencil, weights};
 
 /// Where the stencil values of one part of an axis are rounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,65 +85,6 @@ pub(crate) trait CoefSource: Sync {
     /// have the same length.
     fn fill(&self, first: usize, a: &mut [f64], b: &mut [f64], c: &mut [f64]);
 }
-
-struct NonUniform<'a, S> {
-    x: ArrayView1<'a, S>,
-}
-
-impl<S: SpacingElement> CoefSource for NonUniform<'_, S> {
-    fn precision(&self) -> Precision {
-        <S::Real as Real>::PRECISION
-    }
-
-    fn fill(&self, first: usize, a: &mut [f64], b: &mut [f64], c: &mut [f64]) {
-        let m = a.len();
-        if let Some(x) = self.x.as_slice() {
-            return fill_from(&x[first - 1..=first + m], a, b, c);
-        }
-        let x: Vec<S> = (first - 1..=first + m).map(|i| self.x[i]).collect();
-        fill_from(&x, a, b, c);
-    }
-}
-
-/// Interior coefficients from `m + 2` contiguous coordinates into `m` each of
-/// `a`, `b`, `c`: the steps around each chunk, then the coefficients from
-/// them in index loops over equal-length slices, which vectorise (divisions
-/// included) for f32 and f64.
-///
-/// Three divisions per sample make this the hot loop of a 1-D non-uniform
-/// gradient, so it is compiled twice, for baseline x86-64 (SSE2) and with
-/// AVX2, and the version the CPU supports is picked at run time (the
-/// `multiversion` crate does the detection). AVX2 only widens the vectors:
-/// Rust never fuses or reorders floating-point operations, so both versions
-/// give the same bits (`crates/ndgrad/tests/golden.rs` runs whichever this
-/// CPU picks; `fill_versions_agree` below compares them).
-#[multiversion::multiversion(targets("x86_64+avx2"))]
-fn fill_from<S: SpacingElement>(x: &[S], a: &mut [f64], b: &mut [f64], c: &mut [f64]) {
-    let m = a.len();
-    debug_assert!(x.len() == m + 2 && b.len() == m && c.len() == m);
-    let mut dx = [<S::Real as Real>::from_f64(0.0); DX_BLOCK + 1];
-    for start in (0..m).step_by(DX_BLOCK) {
-        let len = DX_BLOCK.min(m - start);
-        let dx = &mut dx[..=len];
-        for (d, w) in dx.iter_mut().zip(x[start..=start + len + 1].windows(2)) {
-            *d = w[1].to_real() - w[0].to_real();
-        }
-        let (d1, d2) = (&dx[..len], &dx[1..=len]);
-        let (a, b, c) = (
-            &mut a[start..start + len],
-            &mut b[start..start + len],
-            &mut c[start..start + len],
-        );
-        for k in 0..len {
-            let [ak, bk, ck] = stencil::nonuniform_interior(d1[k], d2[k]);
-            (a[k], b[k], c[k]) = (ak.to_f64(), bk.to_f64(), ck.to_f64());
-        }
-    }
-}
-
-/// Steps computed at a time by [`NonUniform::fill`] (a stack buffer).
-const DX_BLOCK: usize = 512;
-
 /// Interior stencils.
 pub(crate) enum Interior<'a> {
     /// NumPy's uniform interior, `(f[i+1] - f[i-1]) / (2h)`.
@@ -333,108 +279,6 @@ impl Planner<'_> {
         }
     }
 
-    /// NumPy's formulas with a step: one-sided ends, or the wrap-padded
-    /// array's interior formula at the two seam rows.
-    fn numpy_uniform<S: SpacingElement>(
-        &self,
-        h: S,
-        weak: bool,
-        edge: EdgeOrder,
-    ) -> AxisPlan<'static> {
-        let len = self.len;
-        let r = h.to_real();
-        let real = Promote::of(weak, <S::Real as Real>::PRECISION);
-        let site = Site::real([stencil::uniform_interior_divisor(r).to_f64()], real);
-        let (first, last) = if self.periodic() {
-            (
-                Row::Difference {
-                    hi: 1,
-                    lo: len - 1,
-                    site,
-                },
-                Row::Difference {
-                    hi: 0,
-                    lo: len - 2,
-                    site,
-                },
-            )
-        } else {
-            match edge {
-                EdgeOrder::First => {
-                    // NumPy divides by `h` itself, so an integer step keeps its own
-                    // promotion rank here (f16 data / np.int8 stays f16), and
-                    // timedelta64 data is divided by it as an integer.
-                    let site = Site {
-                        values: [r.to_f64()],
-                        promote: Promote::of(weak, S::SCALAR_PRECISION),
-                        integer: S::INTEGER,
-                    };
-                    (
-                        Row::Difference { hi: 1, lo: 0, site },
-                        Row::Difference {
-                            hi: len - 1,
-                            lo: len - 2,
-                            site,
-                        },
-                    )
-                }
-                EdgeOrder::Second => (
-                    Row::ThreePoint {
-                        at: [0, 1, 2],
-                        site: Site::real(stencil::uniform_first_edge2(r).map(Real::to_f64), real),
-                    },
-                    Row::ThreePoint {
-                        at: [len - 3, len - 2, len - 1],
-                        site: Site::real(stencil::uniform_last_edge2(r).map(Real::to_f64), real),
-                    },
-                ),
-            }
-        };
-        AxisPlan {
-            len,
-            reach: 1,
-            interior: Interior::Uniform(site),
-            first: vec![first],
-            last: vec![last],
-        }
-    }
-
-    /// Exact rational weights over `den·h^d`.
-    fn taps_uniform<R: Real>(&self, h: R, promote: Promote) -> AxisPlan<'static> {
-        let (n, reach) = (self.len, self.scheme.reach());
-        let d = usize::from(self.scheme.derivative());
-        let h = h.to_f64();
-        let taps = |row: usize| -> (Vec<usize>, Taps) {
-            let st = self
-                .scheme
-                .stencil(row, n)
-                .unwrap_or_else(|_| unreachable!("the length and row were checked"));
-            let mut divisor = st.denominator as f64;
-            for _ in 0..d {
-                divisor *= h;
-            }
-            let taps = Taps {
-                weights: st.numerators.iter().map(|&w| w as f64).collect(),
-                divisor: Some(divisor),
-                promote,
-            };
-            (st.samples, taps)
-        };
-        let (at, t) = taps(reach);
-        let offsets = at.iter().map(|&j| j as isize - reach as isize).collect();
-        let row = |r: usize| {
-            let (at, taps) = taps(r);
-            Row::Taps { at, taps }
-        };
-        AxisPlan {
-            len: n,
-            reach,
-            interior: Interior::Taps { offsets, taps: t },
-            first: (0..reach).map(row).collect(),
-            last: (n - reach..n).map(row).collect(),
-        }
-    }
-
     /// Coordinates `x` (`collapse`: equally spaced ones become a step, as NumPy does).
     fn coordinates<'a, S: SpacingElement>(
         &self,
@@ -478,62 +322,6 @@ impl Planner<'_> {
         }
         Ok(self.fornberg_coordinates(x))
     }
-
-    /// NumPy's non-uniform formulas.
-    fn numpy_coordinates<'a, S: SpacingElement>(
-        &self,
-        x: ArrayView1<'a, S>,
-        edge: EdgeOrder,
-        seam: Option<(S::Real, S::Real)>,
-    ) -> AxisPlan<'a> {
-        let len = self.len;
-        let dx = |i: usize| x[i + 1].to_real() - x[i].to_real();
-        let strong = Promote::Strong(<S::Real as Real>::PRECISION);
-        let three = |at: [usize; 3], c: [S::Real; 3]| Row::ThreePoint {
-            at,
-            site: Site::real(c.map(Real::to_f64), strong),
-        };
-        let (first, last) = match (seam, edge) {
-            (Some((left, right)), _) => (
-                three([len - 1, 0, 1], stencil::nonuniform_interior(left, dx(0))),
-                three(
-                    [len - 2, len - 1, 0],
-                    stencil::nonuniform_interior(dx(len - 2), right),
-                ),
-            ),
-            (None, EdgeOrder::First) => (
-                Row::Difference {
-                    hi: 1,
-                    lo: 0,
-                    site: Site::real([dx(0).to_f64()], strong),
-                },
-                Row::Difference {
-                    hi: len - 1,
-                    lo: len - 2,
-                    site: Site::real([dx(len - 2).to_f64()], strong),
-                },
-            ),
-            (None, EdgeOrder::Second) => (
-                three([0, 1, 2], stencil::nonuniform_first_edge2(dx(0), dx(1))),
-                three(
-                    [len - 3, len - 2, len - 1],
-                    stencil::nonuniform_last_edge2(dx(len - 3), dx(len - 2)),
-                ),
-            ),
-        };
-        let interior = Interior::NonUniform(Coefficients {
-            source: Box::new(NonUniform { x }),
-            all: OnceLock::new(),
-        });
-        AxisPlan {
-            len,
-            reach: 1,
-            interior,
-            first: vec![first],
-            last: vec![last],
-        }
-    }
-
     /// Finite and strictly monotonic (increasing, on a periodic axis).
     fn check_coordinates<S: SpacingElement>(
         &self,
@@ -564,99 +352,6 @@ impl Planner<'_> {
                 value: v(index),
             }),
         }
-    }
-
-    /// Weights on the coordinates: the interior's a block at a time
-    /// ([`CentralWeights`]); at the boundary rows, Fornberg's on the pinned
-    /// one-sided window, or (periodic) the interior's central formula on the
-    /// wrapped window, whose coordinates beyond the ends are shifted by the
-    /// period in the coordinates' own type, `x[j + n] - p` and `x[j - n] + p`.
-    /// A periodic axis is so the interior of its wrap-padded copy, which is
-    /// what lets a piece of it (a Dask block) be computed from a halo taken
-    /// from the other end ([`Scheme::wrapped_input_rows`]).
-    fn fornberg_coordinates<'a, S: SpacingElement>(&self, x: ArrayView1<'a, S>) -> AxisPlan<'a> {
-        let (n, reach) = (self.len, self.scheme.reach());
-        let d = usize::from(self.scheme.derivative());
-        let promote = Promote::Strong(<S::Real as Real>::PRECISION);
-        let period = self
-            .scheme
-            .boundary()
-            .period()
-            .map(<S::Real as Real>::from_f64);
-        let row = |r: usize| -> Row {
-            let (at, w) = match (self.scheme.window(r, n), period) {
-                (Some(win), _) => {
-                    let xf = |i: usize| x[i].to_real().to_f64();
-                    let z: Vec<f64> = win.clone().map(|j| xf(j) - xf(r)).collect();
-                    let mut w = vec![0.0; z.len()];
-                    weights::fornberg(&z, d, &mut w);
-                    (win.collect(), w)
-                }
-                (None, period) => {
-                    let p = period.unwrap_or_else(|| unreachable!("a wrapped row has a period"));
-                    let window = r as isize - reach as isize..=r as isize + reach as isize;
-                    let ghost = |j: isize| {
-                        let i = j.rem_euclid(n as isize) as usize;
-                        let v = x[i].to_real();
-                        match j {
-                            j if j < 0 => v - p,
-                            j if j >= n as isize => v + p,
-                            _ => v,
-                        }
-                        .to_f64()
-                    };
-                    let xs: Vec<f64> = window.clone().map(ghost).collect();
-                    let mut w = vec![0.0; xs.len()];
-                    weights::central(&xs, reach, d, &mut w);
-                    let at = window.map(|j| j.rem_euclid(n as isize) as usize).collect();
-                    (at, w)
-                }
-            };
-            Row::Taps {
-                at,
-                taps: Taps {
-                    weights: w,
-                    divisor: None,
-                    promote,
-                },
-            }
-        };
-        AxisPlan {
-            len: n,
-            reach,
-            interior: Interior::Weights(Weights {
-                source: Box::new(CentralWeights { x, reach, d }),
-                reach,
-                all: OnceLock::new(),
-            }),
-            first: (0..reach).map(row).collect(),
-            last: (n - reach..n).map(row).collect(),
-        }
-    }
-}
-
-/// Weights of central windows on coordinates ([`weights::central`]).
-struct CentralWeights<'a, S> {
-    x: ArrayView1<'a, S>,
-    reach: usize,
-    d: usize,
-}
-
-impl<S: SpacingElement> WeightSource for CentralWeights<'_, S> {
-    fn precision(&self) -> Precision {
-        <S::Real as Real>::PRECISION
-    }
-
-    fn fill(&self, first: usize, m: usize, out: &mut [f64]) {
-        debug_assert_eq!(out.len(), m * (2 * self.reach + 1));
-        // The coordinates the rows read, as f64.
-        let span = first - self.reach..first + m + self.reach;
-        let xf = |v: &S| v.to_real().to_f64();
-        let x: Vec<f64> = match self.x.as_slice() {
-            Some(s) => s[span].iter().map(xf).collect(),
-            None => self.x.slice(ndarray::s![span]).iter().map(xf).collect(),
-        };
-        weights::central(&x, self.reach, self.d, out);
     }
 }
 
@@ -689,7 +384,8 @@ impl Coefficients<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use half::f16;
+    use crate::scheme::EdgeOrder;
+    use crate::stencil;
     use ndarray::array;
 
     fn site1(rows: &[Row]) -> Site<1> {
@@ -803,62 +499,6 @@ mod tests {
                 scheme: EdgeOrder::First.into(),
                 needed: 2
             })
-        );
-    }
-
-    #[test]
-    fn coefficient_source_matches_the_stencil() {
-        let x = array![0.0, 1.0, 3.0, 3.5, 5.0];
-        let src = NonUniform { x: x.view() };
-        let (mut a, mut b, mut c) = ([0.0; 3], [0.0; 3], [0.0; 3]);
-        src.fill(1, &mut a, &mut b, &mut c);
-        assert_eq!([a[0], b[0], c[0]], stencil::nonuniform_interior(1.0, 2.0));
-        assert_eq!([a[2], b[2], c[2]], stencil::nonuniform_interior(0.5, 1.5));
-    }
-
-    /// `fill_from` runs its AVX2 build on CPUs that have AVX2 (and its
-    /// baseline build elsewhere): either must give, bit for bit, the scalar
-    /// formula evaluated one sample at a time by this baseline test code.
-    /// Lengths cross the vector widths and the `DX_BLOCK` chunking; the data
-    /// include zero, negative, tiny and huge steps, and NaN.
-    #[test]
-    fn fill_versions_agree() {
-        fn check<S: SpacingElement>(x: &[S]) {
-            for first in 1..4 {
-                for m in [0, 1, 3, 4, 7, 8, 17, DX_BLOCK - 1, DX_BLOCK, DX_BLOCK + 5] {
-                    if first + m + 1 > x.len() {
-                        continue;
-                    }
-                    let (mut a, mut b, mut c) = (vec![0.0; m], vec![0.0; m], vec![0.0; m]);
-                    fill_from(&x[first - 1..=first + m], &mut a, &mut b, &mut c);
-                    for k in 0..m {
-                        let i = first + k;
-                        let d1 = x[i].to_real() - x[i - 1].to_real();
-                        let d2 = x[i + 1].to_real() - x[i].to_real();
-                        let want = stencil::nonuniform_interior(d1, d2).map(Real::to_f64);
-                        let got = [a[k], b[k], c[k]];
-                        assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "sample {i}");
-                    }
-                }
-            }
-        }
-        let n = DX_BLOCK + 12;
-        let weird = [0.0, -3.0, 1e-300, 1e300, f64::NAN, 7.25, 7.25];
-        let x: Vec<f64> = (0..n)
-            .map(|i| (i as f64).powf(1.37) + weird[i % weird.len()] * f64::from(i % 5 == 0))
-            .collect();
-        check(&x);
-        check(&x.iter().map(|&v| v as f32).collect::<Vec<_>>());
-        check(&x.iter().map(|&v| f16::from_f64(v)).collect::<Vec<_>>());
-        check(
-            &(0..n as i64)
-                .map(|i| i * i * (i % 3 - 1))
-                .collect::<Vec<_>>(),
-        );
-        check(
-            &(0..n)
-                .map(|i| (i as u8).wrapping_mul(37))
-                .collect::<Vec<_>>(),
         );
     }
 }
