@@ -250,12 +250,15 @@ pub(crate) trait Real:
     + Mul<Output = Self>
     + Div<Output = Self>
     + Neg<Output = Self>
+    + Into<crate::spacing::Step>
 {
     const PRECISION: Precision;
     /// Correctly rounded conversion (used for literals such as `1.5`, all exact).
     fn from_f64(x: f64) -> Self;
     /// Exact widening.
     fn to_f64(self) -> f64;
+    /// Coordinates of this type, for a piece of an axis.
+    fn shifted(x: ndarray::Array1<Self>) -> crate::piece::Shifted;
 }
 
 impl Real for f16 {
@@ -266,6 +269,9 @@ impl Real for f16 {
     fn to_f64(self) -> f64 {
         f64::from(self)
     }
+    fn shifted(x: ndarray::Array1<Self>) -> crate::piece::Shifted {
+        crate::piece::Shifted::F16(x)
+    }
 }
 impl Real for f32 {
     const PRECISION: Precision = Precision::Single;
@@ -275,6 +281,9 @@ impl Real for f32 {
     fn to_f64(self) -> f64 {
         f64::from(self)
     }
+    fn shifted(x: ndarray::Array1<Self>) -> crate::piece::Shifted {
+        crate::piece::Shifted::F32(x)
+    }
 }
 impl Real for f64 {
     const PRECISION: Precision = Precision::Double;
@@ -283,6 +292,9 @@ impl Real for f64 {
     }
     fn to_f64(self) -> f64 {
         self
+    }
+    fn shifted(x: ndarray::Array1<Self>) -> crate::piece::Shifted {
+        crate::piece::Shifted::F64(x)
     }
 }
 

@@ -226,6 +226,7 @@ mod h16;
 mod kernel;
 mod operators;
 mod options;
+mod piece;
 mod plan;
 mod scheme;
 mod spacing;
@@ -244,6 +245,7 @@ pub use operators::{
     magnitude_into,
 };
 pub use options::{Options, Par};
+pub use piece::{AxisPieces, Piece};
 pub use scheme::{ACCURACIES, Accuracy, Boundary, EdgeOrder, MAX_DERIVATIVE, Scheme, Stencil};
 pub use spacing::{Coords, Spacing, Step};
 

@@ -106,7 +106,27 @@ macro_rules! with_typed {
 }
 pub(crate) use with_typed;
 
-impl Coords<'_> {
+impl<'a> Coords<'a> {
+    /// The same view, for a shorter lifetime (views are invariant).
+    pub(crate) fn reborrow<'b>(self) -> Coords<'b>
+    where
+        'a: 'b,
+    {
+        match self {
+            Coords::F16(x) => Coords::F16(x.reborrow()),
+            Coords::F32(x) => Coords::F32(x.reborrow()),
+            Coords::F64(x) => Coords::F64(x.reborrow()),
+            Coords::I8(x) => Coords::I8(x.reborrow()),
+            Coords::I16(x) => Coords::I16(x.reborrow()),
+            Coords::I32(x) => Coords::I32(x.reborrow()),
+            Coords::I64(x) => Coords::I64(x.reborrow()),
+            Coords::U8(x) => Coords::U8(x.reborrow()),
+            Coords::U16(x) => Coords::U16(x.reborrow()),
+            Coords::U32(x) => Coords::U32(x.reborrow()),
+            Coords::U64(x) => Coords::U64(x.reborrow()),
+        }
+    }
+
     /// Number of coordinates.
     ///
     /// ```
@@ -155,8 +175,8 @@ impl<'a> Coords<'a> {
     /// equals it; NaN never does. [`Spacing::Coordinates`] applies this rule
     /// itself. Code that differentiates a large array piece by piece (a
     /// file streamed in slabs, Dask blocks) decides once for the whole
-    /// array: [`Spacing::Uniform`] with this step for every piece, or
-    /// [`Spacing::NonUniform`] with each piece's slice of the coordinates.
+    /// array: [`AxisPieces`](crate::AxisPieces) does, and gives each piece
+    /// [`Spacing::Uniform`] with this step or its slice of the coordinates.
     ///
     /// ```
     /// use ndgrad::{Coords, Step};
@@ -307,6 +327,20 @@ impl<'a> Spacing<'a> {
                 Some(with_typed!(Step, *h, |h| h.to_real().to_f64()))
             }
             Spacing::Unit | Spacing::Coordinates(_) | Spacing::NonUniform(_) => None,
+        }
+    }
+
+    /// The same spacing, for a shorter lifetime (views are invariant).
+    pub(crate) fn reborrow<'b>(self) -> Spacing<'b>
+    where
+        'a: 'b,
+    {
+        match self {
+            Spacing::Unit => Spacing::Unit,
+            Spacing::Uniform(h) => Spacing::Uniform(h),
+            Spacing::UniformWeak(h) => Spacing::UniformWeak(h),
+            Spacing::Coordinates(x) => Spacing::Coordinates(x.reborrow()),
+            Spacing::NonUniform(x) => Spacing::NonUniform(x.reborrow()),
         }
     }
 

@@ -203,14 +203,26 @@ impl AxisPlan<'_> {
     }
 }
 
-/// Checks `spacing` and `scheme` against an axis of length `len` and
-/// computes its plan.
-pub(crate) fn plan<'a>(
+/// A spacing once its whole axis is checked against a scheme, with NumPy's
+/// collapse of equally spaced coordinates decided.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Checked<'a> {
+    /// A step: as given, or ([`Spacing::Uniform`]) the common step of
+    /// equally spaced coordinates (and on a periodic axis, of the steps
+    /// across the seam too).
+    Step(Spacing<'a>),
+    /// Coordinates, with the non-uniform formulas.
+    Coords(Coords<'a>),
+}
+
+/// Checks `spacing` and `scheme` against an axis of length `len`: every
+/// error a plan of the whole axis can have, and NumPy's collapse.
+pub(crate) fn check<'a>(
     spacing: &Spacing<'a>,
     axis: usize,
     len: usize,
     scheme: &Scheme,
-) -> Result<AxisPlan<'a>, GradientError> {
+) -> Result<Checked<'a>, GradientError> {
     if let Some(x) = spacing.coords()
         && x.len() != len
     {
@@ -248,13 +260,53 @@ pub(crate) fn plan<'a>(
         });
     }
     let ax = Planner { len, scheme, axis };
-    Ok(match *spacing {
-        Spacing::Unit => ax.uniform(1.0f64, true),
-        Spacing::Uniform(h) => with_typed!(Step, h, |h| ax.uniform(h, false)),
-        Spacing::UniformWeak(h) => with_typed!(Step, h, |h| ax.uniform(h, true)),
-        Spacing::Coordinates(x) => with_typed!(Coords, x, |x| ax.coordinates(x, true)?),
-        Spacing::NonUniform(x) => with_typed!(Coords, x, |x| ax.coordinates(x, false)?),
+    match *spacing {
+        Spacing::Coordinates(x) => with_typed!(Coords, x, |x| ax.check_coordinates(x, true)),
+        Spacing::NonUniform(x) => with_typed!(Coords, x, |x| ax.check_coordinates(x, false)),
+        step => Ok(Checked::Step(step)),
+    }
+}
+
+/// Checks `spacing` and `scheme` against an axis of length `len` and
+/// computes its plan.
+pub(crate) fn plan<'a>(
+    spacing: &Spacing<'a>,
+    axis: usize,
+    len: usize,
+    scheme: &Scheme,
+) -> Result<AxisPlan<'a>, GradientError> {
+    let checked = check(spacing, axis, len, scheme)?;
+    let ax = Planner { len, scheme, axis };
+    Ok(match checked {
+        Checked::Step(Spacing::Uniform(h)) => with_typed!(Step, h, |h| ax.uniform(h, false)),
+        Checked::Step(Spacing::UniformWeak(h)) => with_typed!(Step, h, |h| ax.uniform(h, true)),
+        Checked::Step(_) => ax.uniform(1.0f64, true),
+        Checked::Coords(x) => with_typed!(Coords, x, |x| ax.coordinates(x)),
     })
+}
+
+/// The steps across the seam of a periodic axis with coordinates `x` and
+/// period `period`, computed as NumPy differences the wrap-padded
+/// coordinates `[x[n-1] - p, *x, x[0] + p]`, in the coordinates' real type.
+pub(crate) fn seam<S: SpacingElement>(x: &ArrayView1<'_, S>, period: f64) -> (S::Real, S::Real) {
+    let (first, last) = (x[0].to_real(), x[x.len() - 1].to_real());
+    let p = <S::Real as Real>::from_f64(period);
+    (first - (last - p), (first + p) - last)
+}
+
+/// Coordinate `j` of a periodic axis with coordinates `x` and period `p`,
+/// where `j` may run past either end of the `n = x.len()` samples:
+/// `x[j + n] − p` left of the axis, `x[j − n] + p` right of it, in the
+/// coordinates' real type (the wrap-padded coordinates of NumPy's
+/// formulas, the ghosts of the central windows).
+pub(crate) fn ghost<S: SpacingElement>(x: &ArrayView1<'_, S>, j: isize, p: S::Real) -> S::Real {
+    let n = x.len() as isize;
+    let v = x[j.rem_euclid(n) as usize].to_real();
+    match j {
+        j if j < 0 => v - p,
+        j if j >= n => v + p,
+        _ => v,
+    }
 }
 
 /// One axis being planned.
@@ -279,26 +331,34 @@ impl Planner<'_> {
         }
     }
 
-    /// Coordinates `x` (`collapse`: equally spaced ones become a step, as NumPy does).
-    fn coordinates<'a, S: SpacingElement>(
+    /// Coordinates `x` that [`check`] kept as coordinates.
+    fn coordinates<'a, S: SpacingElement>(&self, x: ArrayView1<'a, S>) -> AxisPlan<'a> {
+        match self.scheme.numpy_edge() {
+            Some(edge) => {
+                let seam = self.scheme.boundary().period().map(|p| seam(&x, p));
+                self.numpy_coordinates(x, edge, seam)
+            }
+            None => self.fornberg_coordinates(x),
+        }
+    }
+
+    /// The checks of coordinates `x` (`collapse`: equally spaced ones
+    /// become a step, as NumPy does).
+    fn check_coordinates<'a, S: SpacingElement>(
         &self,
         x: ArrayView1<'a, S>,
         collapse: bool,
-    ) -> Result<AxisPlan<'a>, GradientError> {
+    ) -> Result<Checked<'a>, GradientError>
+    where
+        Coords<'a>: From<ArrayView1<'a, S>>,
+    {
         let n = self.len;
         let period = self.scheme.boundary().period();
-        let real = |i: usize| x[i].to_real();
-        // The steps across the seam of a periodic axis, computed as NumPy
-        // differences the padded coordinates `[x[-1] - p, *x, x[0] + p]`.
-        let seam = period.map(|p| {
-            let p = <S::Real as Real>::from_f64(p);
-            (real(0) - (real(n - 1) - p), (real(0) + p) - real(n - 1))
-        });
         if self.periodic() {
-            self.check_coordinates(&x)?;
+            self.monotonic(&x)?;
         }
         if let Some(p) = period {
-            let span = (real(n - 1) - real(0)).to_f64();
+            let span = (x[n - 1].to_real() - x[0].to_real()).to_f64();
             if !(p.is_finite() && p > 0.0 && p > span) {
                 return Err(GradientError::InvalidPeriod {
                     axis: self.axis,
@@ -309,24 +369,19 @@ impl Planner<'_> {
         }
         // Before the collapse: all-equal coordinates have a common step, 0.
         if self.scheme.accuracy().is_some() && !self.periodic() {
-            self.check_coordinates(&x)?;
+            self.monotonic(&x)?;
         }
         if collapse
             && let Some(h) = common_step(&x)
-            && seam.is_none_or(|(l, r)| l == h && r == h)
+            && period.is_none_or(|p| seam(&x, p) == (h, h))
         {
-            return Ok(self.uniform(h, false));
+            return Ok(Checked::Step(Spacing::Uniform(h.into())));
         }
-        if let Some(edge) = self.scheme.numpy_edge() {
-            return Ok(self.numpy_coordinates(x, edge, seam));
-        }
-        Ok(self.fornberg_coordinates(x))
+        Ok(Checked::Coords(x.into()))
     }
+
     /// Finite and strictly monotonic (increasing, on a periodic axis).
-    fn check_coordinates<S: SpacingElement>(
-        &self,
-        x: &ArrayView1<'_, S>,
-    ) -> Result<(), GradientError> {
+    fn monotonic<S: SpacingElement>(&self, x: &ArrayView1<'_, S>) -> Result<(), GradientError> {
         let v = |i: usize| x[i].to_real().to_f64();
         let up = v(1) > v(0) || self.periodic();
         let bad = (0..self.len).find(|&i| {

@@ -80,17 +80,10 @@ impl Planner<'_> {
                 (None, period) => {
                     let p = period.unwrap_or_else(|| unreachable!("a wrapped row has a period"));
                     let window = r as isize - reach as isize..=r as isize + reach as isize;
-                    let ghost = |j: isize| {
-                        let i = j.rem_euclid(n as isize) as usize;
-                        let v = x[i].to_real();
-                        match j {
-                            j if j < 0 => v - p,
-                            j if j >= n as isize => v + p,
-                            _ => v,
-                        }
-                        .to_f64()
-                    };
-                    let xs: Vec<f64> = window.clone().map(ghost).collect();
+                    let xs: Vec<f64> = window
+                        .clone()
+                        .map(|j| super::ghost(&x, j, p).to_f64())
+                        .collect();
                     let mut w = vec![0.0; xs.len()];
                     weights::central(&xs, reach, d, &mut w);
                     let at = window.map(|j| j.rem_euclid(n as isize) as usize).collect();
