@@ -220,12 +220,15 @@ def gradient(
     workers: int | None = None,
 ) -> Any:
     """
-    Return the gradient of an N-dimensional array: ``numpy.gradient``, in Rust.
+    Differentiate sampled data along each axis: ``numpy.gradient``, in Rust.
 
-    The gradient is computed using second order accurate central differences
-    in the interior points and either first or second order accurate
-    one-sides (forward or backwards) differences at the boundaries. The
-    returned gradient hence has the same shape as the input array.
+    Along each requested axis, every interior sample gets a second-order
+    central difference: ``(f[i+1] - f[i-1]) / (2*h)`` for a step ``h``, and
+    on uneven coordinates the three-point formula through ``f[i-1]``,
+    ``f[i]`` and ``f[i+1]`` that is exact for quadratics. The first and last
+    samples get a one-sided difference from the samples on their own side:
+    two samples (first order) by default, three (second order) with
+    ``edge_order=2``. Every output array thus has the shape of ``f``.
 
     With the default ``accuracy=None`` and ``boundary="one-sided"``, the
     arguments, the results (to the bit) and the exceptions are those of
@@ -237,25 +240,27 @@ def gradient(
     Parameters
     ----------
     f : array_like
-        An N-dimensional array containing samples of a scalar function.
-    *varargs : list of scalar or array, optional
-        Spacing between f values. Default unitary spacing for all dimensions.
-        Spacing can be specified using:
+        The samples, one array axis per independent variable: float16,
+        float32, float64, complex, integer, datetime64 or timedelta64 data
+        (other dtypes are passed to ``numpy.gradient``, see Notes).
+    *varargs : scalar or array_like, optional
+        How far apart the samples are. Three forms are accepted:
 
-        1. single scalar to specify a sample distance for all dimensions.
-        2. N scalars to specify a constant sample distance for each dimension.
-        3. N arrays to specify the coordinates of the values along each
-           dimension of F. The length of the array must match the size of
-           the corresponding dimension
-        4. Any combination of N scalars/arrays with the meaning of 2. and 3.
+        - nothing: a step of 1 along every axis;
+        - one scalar: the same step along every differentiated axis;
+        - one value per differentiated axis (in the order of ``axis`` when
+          it is given), each either a scalar step or a 1-D array of the
+          samples' coordinates along that axis, of the axis' length. Steps
+          and coordinate arrays may be mixed.
 
-        If `axis` is given, the number of varargs must equal the number of
-        axes.
-    axis : None or int or tuple of ints, optional
-        Gradient is calculated only along the given axis or axes.
-        The default (axis = None) is to calculate the gradient for all the
-        axes of the input array. axis may be negative, in which case it
-        counts from the last to the first axis.
+        Coordinates need not be evenly spaced; when all their differences
+        are equal, the step formulas are used with the first difference, as
+        NumPy does. Any other number of spacing arguments is a
+        ``TypeError``.
+    axis : int, tuple of int or None, optional
+        The axes to differentiate along, in the order the results are
+        returned; a negative value counts back from the last axis. None (the
+        default) means every axis of ``f``.
     edge_order : {1, 2}, default: 1
         The accuracy order of the one-sided differences at the two ends of
         each axis, NumPy's meaning and default. Not to be given with
@@ -286,19 +291,22 @@ def gradient(
     Returns
     -------
     gradient : ndarray or tuple of ndarray
-        A tuple of ndarrays (or a single ndarray if there is only one
-        dimension) corresponding to the derivatives of f with respect to
-        each dimension. Each derivative has the same shape as f.
+        The derivative along each requested axis, with the shape of ``f``:
+        one array when a single axis is differentiated, otherwise a tuple
+        in the order of the axes. The dtype is the one NumPy returns:
+        floating, complex and timedelta64 data keep theirs, integers give
+        float64 and datetime64 gives timedelta64 of the same unit.
 
     Notes
     -----
-    The parameter descriptions and examples are adapted from NumPy's
-    docstring (BSD-3-Clause), since the behaviour is NumPy's.
+    The examples differentiate the same data as the examples of
+    ``numpy.gradient`` (NumPy is BSD-3-Clause licensed), so the two can be
+    compared line by line.
 
     ndarray subclasses (masked arrays, ``np.matrix``), object, longdouble
     and clongdouble arrays, and complex or longdouble spacings are passed to
-    ``numpy.gradient`` itself. NumPy's floating-point warnings (``RuntimeWarning``)
-    (division by zero and the like) are not emitted.
+    ``numpy.gradient`` itself. The floating-point ``RuntimeWarning`` that
+    NumPy may emit (division by zero and the like) is not emitted.
 
     Examples
     --------
@@ -310,8 +318,8 @@ def gradient(
     >>> ndgrad.gradient(f, 2)
     array([0.5 ,  0.75,  1.25,  1.75,  2.25,  2.5 ])
 
-    Spacing can also be specified with an array that represents the
-    coordinates of the values F along the dimensions:
+    The spacing may instead be the samples' coordinates, evenly spaced or
+    not:
 
     >>> x = np.arange(f.size)
     >>> ndgrad.gradient(f, x)
@@ -320,9 +328,8 @@ def gradient(
     >>> ndgrad.gradient(f, x)
     array([1. ,  3. ,  3.5,  6.7,  6.9,  2.5])
 
-    For two dimensional arrays, the return will be two arrays ordered by
-    axis. In this example the first array stands for the gradient in rows
-    and the second one in columns direction:
+    A 2-D array gives two arrays, in axis order: the derivative along
+    axis 0 (from row to row), then along axis 1 (from column to column):
 
     >>> ndgrad.gradient(np.array([[1, 2, 6], [3, 4, 5]]))
     (array([[ 2.,  2., -1.],
@@ -461,14 +468,14 @@ def derivative(
     ----------
     f : array_like
         Samples of a function: float, complex or integer data.
-    *varargs : list of scalar or array, optional
+    *varargs : scalar or array_like, optional
         The spacing, as for :func:`ndgrad.gradient` (``numpy.gradient``):
         nothing (unit step), one scalar step, or one scalar step or 1-D
         coordinate array per axis. Coordinates must be finite and strictly
         monotonic (increasing on a periodic axis).
     order : {1, 2, 3, 4}
         The derivative order d.
-    axis : None or int or tuple of ints, optional
+    axis : int, tuple of int or None, optional
         The axes to differentiate along (default: all).
     accuracy : {2, 4, 6, 8}, optional
         The accuracy order k (default 2). None with ``order=1`` is

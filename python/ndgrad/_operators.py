@@ -221,7 +221,7 @@ def laplacian(
         Float, complex or integer data.
     *varargs : scalar or array, optional
         The spacing, as for :func:`ndgrad.gradient`.
-    axis : None or int or tuple of ints, optional
+    axis : int, tuple of int or None, optional
         The axes to sum over (default: all).
     accuracy : {2, 4, 6, 8}, optional
         The accuracy order of every second derivative, ends included.

@@ -87,14 +87,15 @@ def gradient(
     Parameters
     ----------
     f : dask.array.Array or array_like
-        An N-dimensional array containing samples of a scalar function.
-        Anything else goes through ``dask.array.asarray``.
-    *varargs : list of scalar or array, optional
-        Spacing between f values, as for ``numpy.gradient``: nothing (unit
-        spacing), one scalar for all axes, or one scalar or 1-D coordinate
-        array per axis. Coordinate arrays may be NumPy or Dask arrays (a Dask
-        array stays lazy); a 0-d Dask array step is computed at call time.
-    axis : None or int or tuple of ints, optional
+        The samples, one array axis per independent variable. Anything
+        other than a Dask array goes through ``dask.array.asarray``.
+    *varargs : scalar or array_like, optional
+        How far apart the samples are, as for ``numpy.gradient``: nothing
+        (unit spacing), one scalar for all axes, or one scalar or 1-D
+        coordinate array per axis. Coordinate arrays may be NumPy or Dask
+        arrays (a Dask array stays lazy); a 0-d Dask array step is computed
+        at call time.
+    axis : int, tuple of int or None, optional
         The axes to differentiate along (all by default); negative values
         count from the last axis.
     edge_order : {1, 2}, default: 1
@@ -190,14 +191,14 @@ def derivative(
     ----------
     f : dask.array.Array or array_like
         Float, complex or integer data.
-    *varargs : list of scalar or array, optional
+    *varargs : scalar or array_like, optional
         The spacing, as for :func:`gradient` (coordinates may be Dask
         arrays; they must be finite and strictly monotonic, which is checked
         when the graph is built for NumPy coordinates and when the blocks
         run for Dask ones).
     order : {1, 2, 3, 4}
         The derivative order.
-    axis : None or int or tuple of ints, optional
+    axis : int, tuple of int or None, optional
         The axes to differentiate along (default: all).
     accuracy : {2, 4, 6, 8}, optional
         The accuracy order (default 2); None with ``order=1`` is
