@@ -19,7 +19,7 @@ use ndarray::{Array1, ArrayView1};
 
 use crate::element::{Real, SpacingElement};
 use crate::error::GradientError;
-use crate::plan::{self, Checked};
+use crate::plan::{self, Checked, Planner};
 use crate::scheme::{Boundary, Scheme};
 use crate::spacing::{Coords, Spacing, with_typed};
 
@@ -101,7 +101,12 @@ impl<'a> AxisPieces<'a> {
         axis: usize,
         len: usize,
     ) -> Result<Self, GradientError> {
-        let spacing = plan::check(spacing, axis, len, &scheme)?;
+        let spacing = Planner {
+            len,
+            scheme: &scheme,
+            axis,
+        }
+        .check(spacing)?;
         Ok(AxisPieces {
             len,
             scheme,

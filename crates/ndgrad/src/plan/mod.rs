@@ -215,58 +215,6 @@ pub(crate) enum Checked<'a> {
     Coords(Coords<'a>),
 }
 
-/// Checks `spacing` and `scheme` against an axis of length `len`: every
-/// error a plan of the whole axis can have, and NumPy's collapse.
-pub(crate) fn check<'a>(
-    spacing: &Spacing<'a>,
-    axis: usize,
-    len: usize,
-    scheme: &Scheme,
-) -> Result<Checked<'a>, GradientError> {
-    if let Some(x) = spacing.coords()
-        && x.len() != len
-    {
-        return Err(GradientError::CoordinateLength {
-            axis,
-            got: x.len(),
-            expected: len,
-        });
-    }
-    if len < scheme.min_len() {
-        return Err(GradientError::AxisTooShort {
-            axis,
-            len,
-            scheme: *scheme,
-            needed: scheme.min_len(),
-        });
-    }
-    let periodic = scheme.boundary().is_periodic();
-    let period = scheme.boundary().period();
-    match (spacing.coords(), period) {
-        (None, Some(period)) if periodic => {
-            return Err(GradientError::PeriodForStep { axis, period });
-        }
-        (Some(_), None) if periodic => return Err(GradientError::PeriodMissing { axis }),
-        _ => {}
-    }
-    if scheme.accuracy().is_some()
-        && let Some(step) = spacing.step_f64()
-        && !(step.is_finite() && step != 0.0)
-    {
-        return Err(GradientError::InvalidStep {
-            axis,
-            scheme: *scheme,
-            step,
-        });
-    }
-    let ax = Planner { len, scheme, axis };
-    match *spacing {
-        Spacing::Coordinates(x) => with_typed!(Coords, x, |x| ax.check_coordinates(x, true)),
-        Spacing::NonUniform(x) => with_typed!(Coords, x, |x| ax.check_coordinates(x, false)),
-        step => Ok(Checked::Step(step)),
-    }
-}
-
 /// Checks `spacing` and `scheme` against an axis of length `len` and
 /// computes its plan.
 pub(crate) fn plan<'a>(
@@ -275,14 +223,8 @@ pub(crate) fn plan<'a>(
     len: usize,
     scheme: &Scheme,
 ) -> Result<AxisPlan<'a>, GradientError> {
-    let checked = check(spacing, axis, len, scheme)?;
     let ax = Planner { len, scheme, axis };
-    Ok(match checked {
-        Checked::Step(Spacing::Uniform(h)) => with_typed!(Step, h, |h| ax.uniform(h, false)),
-        Checked::Step(Spacing::UniformWeak(h)) => with_typed!(Step, h, |h| ax.uniform(h, true)),
-        Checked::Step(_) => ax.uniform(1.0f64, true),
-        Checked::Coords(x) => with_typed!(Coords, x, |x| ax.coordinates(x)),
-    })
+    Ok(ax.build(ax.check(spacing)?))
 }
 
 /// The steps across the seam of a periodic axis with coordinates `x` and
@@ -309,18 +251,77 @@ pub(crate) fn ghost<S: SpacingElement>(x: &ArrayView1<'_, S>, j: isize, p: S::Re
     }
 }
 
-/// One axis being planned.
-struct Planner<'s> {
-    len: usize,
-    scheme: &'s Scheme,
-    axis: usize,
+/// One axis being planned: its length, its scheme and its index (for errors).
+pub(crate) struct Planner<'s> {
+    pub(crate) len: usize,
+    pub(crate) scheme: &'s Scheme,
+    pub(crate) axis: usize,
 }
 
 // A view is a pointer and strides: cheap to pass by value.
 #[allow(clippy::needless_pass_by_value)]
 impl Planner<'_> {
+    /// Checks `spacing` and the scheme against the axis: every error a plan
+    /// of the whole axis can have, and NumPy's collapse.
+    pub(crate) fn check<'a>(&self, spacing: &Spacing<'a>) -> Result<Checked<'a>, GradientError> {
+        let Planner { len, scheme, axis } = *self;
+        if let Some(x) = spacing.coords()
+            && x.len() != len
+        {
+            return Err(GradientError::CoordinateLength {
+                axis,
+                got: x.len(),
+                expected: len,
+            });
+        }
+        if len < scheme.min_len() {
+            return Err(GradientError::AxisTooShort {
+                axis,
+                len,
+                scheme: *scheme,
+                needed: scheme.min_len(),
+            });
+        }
+        let periodic = scheme.boundary().is_periodic();
+        let period = scheme.boundary().period();
+        match (spacing.coords(), period) {
+            (None, Some(period)) if periodic => {
+                return Err(GradientError::PeriodForStep { axis, period });
+            }
+            (Some(_), None) if periodic => return Err(GradientError::PeriodMissing { axis }),
+            _ => {}
+        }
+        if scheme.accuracy().is_some()
+            && let Some(step) = spacing.step_f64()
+            && !(step.is_finite() && step != 0.0)
+        {
+            return Err(GradientError::InvalidStep {
+                axis,
+                scheme: *scheme,
+                step,
+            });
+        }
+        match *spacing {
+            Spacing::Coordinates(x) => with_typed!(Coords, x, |x| self.check_coordinates(x, true)),
+            Spacing::NonUniform(x) => with_typed!(Coords, x, |x| self.check_coordinates(x, false)),
+            step => Ok(Checked::Step(step)),
+        }
+    }
+
     fn periodic(&self) -> bool {
         self.scheme.boundary().is_periodic()
+    }
+
+    /// The plan of the axis with a spacing [`Planner::check`] passed.
+    fn build<'a>(&self, checked: Checked<'a>) -> AxisPlan<'a> {
+        match checked {
+            Checked::Step(Spacing::Uniform(h)) => with_typed!(Step, h, |h| self.uniform(h, false)),
+            Checked::Step(Spacing::UniformWeak(h)) => {
+                with_typed!(Step, h, |h| self.uniform(h, true))
+            }
+            Checked::Step(_) => self.uniform(1.0f64, true),
+            Checked::Coords(x) => with_typed!(Coords, x, |x| self.coordinates(x)),
+        }
     }
 
     /// A constant step `h`.
@@ -331,7 +332,7 @@ impl Planner<'_> {
         }
     }
 
-    /// Coordinates `x` that [`check`] kept as coordinates.
+    /// Coordinates `x` that [`Planner::check`] kept as coordinates.
     fn coordinates<'a, S: SpacingElement>(&self, x: ArrayView1<'a, S>) -> AxisPlan<'a> {
         match self.scheme.numpy_edge() {
             Some(edge) => {
