@@ -139,17 +139,8 @@ pub struct GradArgs {
     #[arg(long, default_value = ",", value_name = "CHAR")]
     pub delimiter: char,
 
-    /// Memory budget; larger .npy inputs are streamed in slabs (e.g. 64MiB, 2GiB).
-    #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE", allow_negative_numbers = true)]
-    pub memory: u64,
-
-    /// Replace the output file if it exists.
-    #[arg(short, long)]
-    pub force: bool,
-
-    /// Print what was done, including the peak memory.
-    #[arg(short, long)]
-    pub verbose: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Where the samples are and how axis ends are treated: the options every
@@ -207,14 +198,23 @@ pub struct ArrayInput {
     pub array: Option<String>,
 }
 
-/// Where the results of a command on array files go, and within what
-/// memory.
+/// Where the results of a command on array files go, and how they are
+/// written.
 #[derive(Debug, ClapArgs)]
 pub struct OutputArgs {
     /// Output: .npy (one array), .npz or .csv (one 1-D or 2-D array).
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
 
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+/// How a command on array files writes its results: within what memory,
+/// over an existing file or not, and what it reports (`grad` and the
+/// operator commands share these).
+#[derive(Debug, ClapArgs)]
+pub struct WriteArgs {
     /// Memory budget; larger .npy inputs are streamed in slabs (e.g. 64MiB, 2GiB).
     #[arg(long, default_value = "512MiB", value_parser = parse_size, value_name = "SIZE", allow_negative_numbers = true)]
     pub memory: u64,
@@ -293,13 +293,7 @@ pub struct MagnitudeArgs {
     pub input: ArrayInput,
 
     #[command(flatten)]
-    pub out: OutputArgs,
-
-    #[command(flatten)]
-    pub scheme: SchemeArgs,
-
-    #[command(flatten)]
-    pub grid: GridArgs,
+    pub op: FirstOrderArgs,
 }
 
 const LAPLACIAN_EXAMPLES: &str = concat!(
@@ -328,6 +322,20 @@ pub struct LaplacianArgs {
     /// Accuracy order K everywhere, ends included: 2, 4, 6 or 8.
     #[arg(long, value_name = "K", value_parser = accuracy(), default_value = "2", allow_negative_numbers = true)]
     pub accuracy: u8,
+
+    #[command(flatten)]
+    pub grid: GridArgs,
+}
+
+/// The options after the inputs of the operators built on first
+/// derivatives (`magnitude`, `div`, `curl`).
+#[derive(Debug, ClapArgs)]
+pub struct FirstOrderArgs {
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub scheme: SchemeArgs,
 
     #[command(flatten)]
     pub grid: GridArgs,
@@ -405,13 +413,7 @@ pub struct FieldArgs {
     pub components: Vec<String>,
 
     #[command(flatten)]
-    pub out: OutputArgs,
-
-    #[command(flatten)]
-    pub scheme: SchemeArgs,
-
-    #[command(flatten)]
-    pub grid: GridArgs,
+    pub op: FirstOrderArgs,
 }
 
 const EDGES_EXAMPLES: &str = "\

@@ -10,24 +10,17 @@ use crate::Common;
 use crate::cli::GradArgs;
 use crate::data::Data;
 use crate::io::{self, Format, csv, npy, npz};
-use crate::job::{self, ArrayJob, AxisSpec, mib, parse_step, peak_memory, size, write_outputs};
+use crate::job::{self, AxisSpec, parse_step};
 use crate::op::Op;
-use crate::stream;
+use crate::ops::{self, Output, Plan, Sources};
 
 pub fn run(args: &GradArgs, common: Common) -> Result<()> {
-    let out_format = Format::of(&args.output)?;
-    if out_format == Format::Png {
-        bail!(
-            "'{}': grad writes .npy, .npz or .csv (for pictures use `ndgrad plot`)",
-            args.output.display()
-        );
-    }
-    io::check_output(&args.output, args.force)?;
+    let out = Output::new(Op::Gradient, &args.output, &args.write)?;
     let delimiter = u8::try_from(args.delimiter)
         .map_err(|_| anyhow::anyhow!("--delimiter must be one ASCII character"))?;
     match Format::of(&args.input)? {
-        Format::Csv => csv_job(args, out_format, delimiter, common),
-        Format::Npy | Format::Npz => array_job(args, out_format, delimiter, common),
+        Format::Csv => csv_job(args, &out, delimiter, common),
+        Format::Npy | Format::Npz => array_job(args, &out, delimiter, common),
         Format::Png => bail!(
             "'{}' is an image: use `ndgrad edges` (or save it as .npy)",
             args.input.display()
@@ -35,81 +28,24 @@ pub fn run(args: &GradArgs, common: Common) -> Result<()> {
     }
 }
 
-fn array_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -> Result<()> {
+/// An array file: the gradient as the operator commands compute theirs
+/// (streamed when it does not fit in `--memory`).
+fn array_job(args: &GradArgs, out: &Output<'_>, delimiter: u8, common: Common) -> Result<()> {
     if args.x.is_some() || !args.y.is_empty() {
         bail!("--x and --y choose CSV columns, but the input is not a CSV file");
     }
-    let base = job::gradient_scheme(args.scheme.edge_order, args.scheme.accuracy)?;
-    let in_format = Format::of(&args.input)?;
-    if args.array.is_some() && in_format != Format::Npz {
-        bail!("--array chooses an array of a .npz file, but the input is not one");
-    }
-    if in_format == Format::Npy {
-        let mut file = io::open(&args.input)?;
-        let (header, offset) = npy::read_header_at(&mut std::io::BufReader::new(&mut file))
-            .with_context(|| format!("reading '{}'", args.input.display()))?;
-        let job = ArrayJob::new(&args.grid, header.shape.len(), delimiter, base)?;
-        let inputs = [stream::Input {
-            path: &args.input,
-            header,
-            offset,
-        }];
-        let header = &inputs[0].header;
-        let need = stream::in_memory_bytes(&inputs, job.axes.len());
-        if need > args.memory && header.len() > 0 && !header.shape.is_empty() {
-            if out_format == Format::Csv {
-                bail!(
-                    "'{}' needs {} in memory, more than --memory {}: CSV output is written \
-                     from memory, so write .npy or .npz (streamed) or raise --memory",
-                    args.input.display(),
-                    size(need),
-                    size(args.memory)
-                );
-            }
-            let outputs = Op::Gradient.output_names(&job.axes);
-            let report = stream::run(&stream::Job {
-                inputs: &inputs,
-                op: Op::Gradient,
-                spec: &job,
-                memory: args.memory,
-                output: &args.output,
-                out_format,
-                names: &outputs,
-                force: args.force,
-                common,
-            })?;
-            if args.verbose {
-                eprintln!(
-                    "ndgrad: wrote '{}' streaming {} slabs of at most {} rows; peak memory {} (limit {})",
-                    args.output.display(),
-                    report.slabs,
-                    report.rows,
-                    peak_memory().map_or_else(|| "unknown".into(), mib),
-                    size(args.memory)
-                );
-            }
-            return Ok(());
-        }
-    }
-    let data = io::read_array(&args.input, args.array.as_deref())?;
-    let job = ArrayJob::new(&args.grid, data.shape().len(), delimiter, base)?;
-    let grads = data.gradient(&job.options(common)?)?;
-    let names = Op::Gradient.output_names(&job.axes);
-    write_outputs(&args.output, out_format, args.force, &names, &grads)?;
-    if args.verbose {
-        eprintln!(
-            "ndgrad: wrote '{}': {} array(s) of {} {:?} in memory; peak memory {}",
-            args.output.display(),
-            grads.len(),
-            data.dtype().gradient_dtype().name(),
-            data.shape(),
-            peak_memory().map_or_else(|| "unknown".into(), mib)
-        );
-    }
-    Ok(())
+    let plan = Plan {
+        grid: &args.grid,
+        base: job::gradient_scheme(&args.scheme)?,
+        delimiter,
+    };
+    let sources = Sources::one(&args.input, args.array.as_deref())?;
+    ops::run(Op::Gradient, &sources, out, &plan, common)
 }
 
-fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -> Result<()> {
+/// CSV columns: each differentiated down the table, written with its
+/// column's name.
+fn csv_job(args: &GradArgs, out: &Output<'_>, delimiter: u8, common: Common) -> Result<()> {
     if !(args.grid.axis.is_empty() || args.grid.axis == [0]) {
         bail!("a CSV table is differentiated down its columns (axis 0); drop --axis");
     }
@@ -149,7 +85,7 @@ fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -
     let opts = Options::new()
         .spacing(spec.spacing()?)
         .scheme_per_axis(job::schemes(
-            job::gradient_scheme(args.scheme.edge_order, args.scheme.accuracy)?,
+            job::gradient_scheme(&args.scheme)?,
             &args.grid,
             &[0],
             1,
@@ -162,11 +98,11 @@ fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -
             .with_context(|| format!("column '{}'", table.name(c)))?;
         grads.extend(g);
     }
-    write_csv_outputs(args, out_format, &table, x, &ys, &grads)?;
-    if args.verbose {
+    write_csv_outputs(out, &table, x, &ys, &grads)?;
+    if out.write.verbose {
         eprintln!(
             "ndgrad: wrote '{}': {} column(s) of {rows} rows",
-            args.output.display(),
+            out.path.display(),
             ys.len()
         );
     }
@@ -176,8 +112,7 @@ fn csv_job(args: &GradArgs, out_format: Format, delimiter: u8, common: Common) -
 
 /// Writes the derivatives of CSV columns `ys` (with respect to column `x`).
 fn write_csv_outputs(
-    args: &GradArgs,
-    out_format: Format,
+    out: &Output<'_>,
     table: &csv::Table,
     x: Option<usize>,
     ys: &[usize],
@@ -191,7 +126,7 @@ fn write_csv_outputs(
         Some(xc) => format!("d{}/d{}", table.name(c), table.name(xc)),
         None => format!("d{}", table.name(c)),
     };
-    match out_format {
+    match out.format {
         Format::Csv => {
             let mut names = Vec::new();
             let mut cols: Vec<&Data> = Vec::new();
@@ -202,7 +137,7 @@ fn write_csv_outputs(
             }
             names.extend(ys.iter().map(|&c| dname(c)));
             cols.extend(grads.iter());
-            io::write_atomic(&args.output, args.force, |w| {
+            io::write_atomic(out.path, out.write.force, |w| {
                 csv::write_columns(w, &names, &cols)
             })?;
         }
@@ -211,12 +146,12 @@ fn write_csv_outputs(
                 .iter()
                 .map(|&c| format!("d{}", sanitize(&table.name(c))))
                 .collect();
-            io::write_atomic(&args.output, args.force, |w| {
+            io::write_atomic(out.path, out.write.force, |w| {
                 npz::write(w, names.iter().map(String::as_str).zip(grads))
             })?;
         }
         Format::Npy => {
-            let out = if let [one] = grads {
+            let matrix = if let [one] = grads {
                 one.clone()
             } else {
                 // Rows × columns, as numpy.gradient(table, x, axis=0).
@@ -231,7 +166,7 @@ fn write_csv_outputs(
                     Array2::from_shape_fn((rows, cols.len()), |(r, k)| cols[k][[r]]).into_dyn(),
                 )
             };
-            io::write_atomic(&args.output, args.force, |w| npy::write(w, &out))?;
+            io::write_atomic(out.path, out.write.force, |w| npy::write(w, &matrix))?;
         }
         Format::Png => unreachable!("refused before any work"),
     }

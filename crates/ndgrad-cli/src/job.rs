@@ -11,7 +11,7 @@ use ndarray::{ArrayD, Axis, Ix1, IxDyn};
 use ndgrad::{Boundary, Coords, EdgeOrder, Options, Scheme, Spacing, Step};
 
 use crate::Common;
-use crate::cli::{EdgeOrderArg, GridArgs};
+use crate::cli::{GridArgs, SchemeArgs};
 use crate::data::Data;
 use crate::io::{self, Format, csv, npy, npz};
 
@@ -190,10 +190,10 @@ fn differentiated(flag: &str, arg: &str, axis: &str, axes: &[usize], ndim: usize
 }
 
 /// The first-derivative scheme of `--edge-order` or `--accuracy`.
-pub fn gradient_scheme(edge_order: EdgeOrderArg, accuracy: Option<u8>) -> Result<Scheme> {
-    Ok(match accuracy {
+pub fn gradient_scheme(args: &SchemeArgs) -> Result<Scheme> {
+    Ok(match args.accuracy {
         Some(k) => Scheme::new(1, k)?,
-        None => Scheme::numpy(EdgeOrder::from(edge_order)),
+        None => Scheme::numpy(EdgeOrder::from(args.edge_order)),
     })
 }
 

@@ -1,7 +1,7 @@
 //! `ndgrad derivative`, `magnitude`, `laplacian`, `div` and `curl`: the
-//! core library's operators on `.npy`/`.npz` files, with the conventions
-//! of `ndgrad grad` (spacing, boundaries, streaming of inputs larger than
-//! `--memory`, atomic writes).
+//! core library's operators on `.npy`/`.npz` files. Each, and `ndgrad grad`
+//! of an array file, goes through [`run`]: spacing, boundaries, streaming
+//! of inputs larger than `--memory`, atomic writes.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +11,7 @@ use ndgrad::Scheme;
 use crate::Common;
 use crate::cli::{
     ArrayInput, DerivativeArgs, FieldArgs, GridArgs, LaplacianArgs, MagnitudeArgs, OutputArgs,
+    WriteArgs,
 };
 use crate::data::{DType, Data};
 use crate::io::{self, Format, npy, npz};
@@ -20,23 +21,18 @@ use crate::stream;
 
 pub fn derivative(args: &DerivativeArgs, common: Common) -> Result<()> {
     let base = Scheme::new(args.order, args.accuracy)?;
-    run(
-        Op::Gradient,
-        &Sources::one(&args.input)?,
-        &args.out,
-        &args.grid,
-        base,
-        common,
-    )
+    let sources = Sources::of(&args.input)?;
+    operator(Op::Gradient, &sources, &args.out, &args.grid, base, common)
 }
 
 pub fn magnitude(args: &MagnitudeArgs, common: Common) -> Result<()> {
-    let base = job::gradient_scheme(args.scheme.edge_order, args.scheme.accuracy)?;
-    run(
+    let base = job::gradient_scheme(&args.op.scheme)?;
+    let sources = Sources::of(&args.input)?;
+    operator(
         Op::Magnitude,
-        &Sources::one(&args.input)?,
-        &args.out,
-        &args.grid,
+        &sources,
+        &args.op.out,
+        &args.op.grid,
         base,
         common,
     )
@@ -44,14 +40,8 @@ pub fn magnitude(args: &MagnitudeArgs, common: Common) -> Result<()> {
 
 pub fn laplacian(args: &LaplacianArgs, common: Common) -> Result<()> {
     let base = Scheme::new(2, args.accuracy)?;
-    run(
-        Op::Laplacian,
-        &Sources::one(&args.input)?,
-        &args.out,
-        &args.grid,
-        base,
-        common,
-    )
+    let sources = Sources::of(&args.input)?;
+    operator(Op::Laplacian, &sources, &args.out, &args.grid, base, common)
 }
 
 pub fn div(args: &FieldArgs, common: Common) -> Result<()> {
@@ -63,13 +53,76 @@ pub fn curl(args: &FieldArgs, common: Common) -> Result<()> {
 }
 
 fn field(op: Op, args: &FieldArgs, common: Common) -> Result<()> {
-    let base = job::gradient_scheme(args.scheme.edge_order, args.scheme.accuracy)?;
+    let base = job::gradient_scheme(&args.op.scheme)?;
     let sources = Sources::field(&args.inputs, &args.components)?;
-    run(op, &sources, &args.out, &args.grid, base, common)
+    operator(op, &sources, &args.op.out, &args.op.grid, base, common)
+}
+
+/// `op` as the operator commands run it: the output checked first, then
+/// [`run`], with `--coords` CSV files read comma-separated.
+fn operator(
+    op: Op,
+    sources: &Sources<'_>,
+    out: &OutputArgs,
+    grid: &GridArgs,
+    base: Scheme,
+    common: Common,
+) -> Result<()> {
+    let out = Output::new(op, &out.output, &out.write)?;
+    let plan = Plan {
+        grid,
+        base,
+        delimiter: b',',
+    };
+    run(op, sources, &out, &plan, common)
+}
+
+/// A command's output file, checked before any work.
+pub struct Output<'a> {
+    pub path: &'a Path,
+    /// `.npy`, `.npz` or `.csv`.
+    pub format: Format,
+    pub write: &'a WriteArgs,
+}
+
+impl<'a> Output<'a> {
+    /// Refuses a picture, a missing directory, and an existing file
+    /// without `--force`; `op` names the command in the messages.
+    pub fn new(op: Op, path: &'a Path, write: &'a WriteArgs) -> Result<Self> {
+        let format = Format::of(path)?;
+        if format == Format::Png {
+            bail!(
+                "'{}': {} writes .npy, .npz or .csv (for pictures use `ndgrad plot`)",
+                path.display(),
+                op.command()
+            );
+        }
+        io::check_output(path, write.force)?;
+        Ok(Output {
+            path,
+            format,
+            write,
+        })
+    }
+}
+
+/// How the inputs are differentiated, before their dimensions are known.
+pub struct Plan<'a> {
+    pub grid: &'a GridArgs,
+    /// The scheme of every axis, before `--boundary` and `--period`.
+    pub base: Scheme,
+    /// The field delimiter of `--coords` CSV files.
+    pub delimiter: u8,
+}
+
+impl Plan<'_> {
+    fn job(&self, ndim: usize) -> Result<ArrayJob> {
+        ArrayJob::new(self.grid, ndim, self.delimiter, self.base)
+    }
 }
 
 /// Where the input arrays come from.
-enum Sources<'a> {
+pub enum Sources<'a> {
     /// `.npy` files, one per input array: streamable.
     Npy(Vec<&'a Path>),
     /// Members of one `.npz` (`None`: its only array).
@@ -77,17 +130,23 @@ enum Sources<'a> {
 }
 
 impl<'a> Sources<'a> {
-    fn one(input: &'a ArrayInput) -> Result<Self> {
-        match Format::of(&input.input)? {
-            Format::Npy if input.array.is_some() => {
+    fn of(input: &'a ArrayInput) -> Result<Self> {
+        Self::one(&input.input, input.array.as_deref())
+    }
+
+    /// The one array of `input`: a `.npy`, or the member `array` of a
+    /// `.npz` (`None`: its only one).
+    pub fn one(input: &'a Path, array: Option<&'a str>) -> Result<Self> {
+        match Format::of(input)? {
+            Format::Npy if array.is_some() => {
                 bail!("--array chooses an array of a .npz file, but the input is not one")
             }
-            Format::Npy => Ok(Sources::Npy(vec![&input.input])),
-            Format::Npz => Ok(Sources::Npz(&input.input, vec![input.array.as_deref()])),
+            Format::Npy => Ok(Sources::Npy(vec![input])),
+            Format::Npz => Ok(Sources::Npz(input, vec![array])),
             Format::Csv | Format::Png => bail!(
                 "'{}': this command reads .npy or .npz files (differentiate CSV columns with \
                  `ndgrad grad`, or save them as .npy)",
-                input.input.display()
+                input.display()
             ),
         }
     }
@@ -164,25 +223,17 @@ fn check_inputs(op: Op, shapes: &[&[usize]], dtypes: &[DType], naxes: usize) -> 
     Ok(())
 }
 
-fn run(
+/// `op` of the arrays of `sources`, written to `out`: `.npy` inputs that
+/// do not fit in `--memory` are streamed, the others read into memory.
+pub fn run(
     op: Op,
     sources: &Sources<'_>,
-    out: &OutputArgs,
-    grid: &GridArgs,
-    base: Scheme,
+    out: &Output<'_>,
+    plan: &Plan<'_>,
     common: Common,
 ) -> Result<()> {
-    let out_format = Format::of(&out.output)?;
-    if out_format == Format::Png {
-        bail!(
-            "'{}': {} writes .npy, .npz or .csv (for pictures use `ndgrad plot`)",
-            out.output.display(),
-            op.command()
-        );
-    }
-    io::check_output(&out.output, out.force)?;
     if let Sources::Npy(paths) = sources
-        && stream_if_large(op, paths, out, out_format, grid, base, common)?
+        && stream_if_large(op, paths, out, plan, common)?
     {
         return Ok(());
     }
@@ -197,18 +248,17 @@ fn run(
             .collect::<Result<_>>()?,
     };
     debug_assert_eq!(data.len(), sources.len());
-    let ndim = data[0].shape().len();
-    let job = ArrayJob::new(grid, ndim, b',', base)?;
+    let job = plan.job(data[0].shape().len())?;
     let shapes: Vec<&[usize]> = data.iter().map(Data::shape).collect();
     let dtypes: Vec<DType> = data.iter().map(Data::dtype).collect();
     check_inputs(op, &shapes, &dtypes, job.axes.len())?;
     let results = apply_data(op, &data, &job.options(common)?)?;
     let names = op.output_names(&job.axes);
-    write_outputs(&out.output, out_format, out.force, &names, &results)?;
-    if out.verbose {
+    write_outputs(out.path, out.format, out.write.force, &names, &results)?;
+    if out.write.verbose {
         eprintln!(
             "ndgrad: wrote '{}': {} array(s) of {} {:?} in memory; peak memory {}",
-            out.output.display(),
+            out.path.display(),
             results.len(),
             dtypes[0].gradient_dtype().name(),
             shapes[0],
@@ -223,10 +273,8 @@ fn run(
 fn stream_if_large(
     op: Op,
     paths: &[&Path],
-    out: &OutputArgs,
-    out_format: Format,
-    grid: &GridArgs,
-    base: Scheme,
+    out: &Output<'_>,
+    plan: &Plan<'_>,
     common: Common,
 ) -> Result<bool> {
     let mut inputs = Vec::with_capacity(paths.len());
@@ -241,22 +289,23 @@ fn stream_if_large(
         });
     }
     let h = &inputs[0].header;
-    let job = ArrayJob::new(grid, h.shape.len(), b',', base)?;
+    let job = plan.job(h.shape.len())?;
     let shapes: Vec<&[usize]> = inputs.iter().map(|i| i.header.shape.as_slice()).collect();
     let dtypes: Vec<DType> = inputs.iter().map(|i| i.header.dtype).collect();
     check_inputs(op, &shapes, &dtypes, job.axes.len())?;
     let names = op.output_names(&job.axes);
     let need = stream::in_memory_bytes(&inputs, names.len());
-    if need <= out.memory || h.len() == 0 || h.shape.is_empty() {
+    let memory = out.write.memory;
+    if need <= memory || h.len() == 0 || h.shape.is_empty() {
         return Ok(false);
     }
-    if out_format == Format::Csv {
+    if out.format == Format::Csv {
         bail!(
             "'{}' needs {} in memory, more than --memory {}: CSV output is written from memory, \
              so write .npy or .npz (streamed) or raise --memory",
             paths[0].display(),
             size(need),
-            size(out.memory)
+            size(memory)
         );
     }
     if let Some(i) = inputs.iter().position(|i| i.header.fortran != h.fortran) {
@@ -270,21 +319,21 @@ fn stream_if_large(
         inputs: &inputs,
         op,
         spec: &job,
-        memory: out.memory,
-        output: &out.output,
-        out_format,
+        memory,
+        output: out.path,
+        out_format: out.format,
         names: &names,
-        force: out.force,
+        force: out.write.force,
         common,
     })?;
-    if out.verbose {
+    if out.write.verbose {
         eprintln!(
             "ndgrad: wrote '{}' streaming {} slabs of at most {} rows; peak memory {} (limit {})",
-            out.output.display(),
+            out.path.display(),
             report.slabs,
             report.rows,
             peak_memory().map_or_else(|| "unknown".into(), mib),
-            size(out.memory)
+            size(memory)
         );
     }
     Ok(true)

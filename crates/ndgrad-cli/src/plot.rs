@@ -8,6 +8,7 @@ use std::sync::Once;
 use anyhow::{Result, bail};
 use ndarray::{Array2, ArrayD, Ix2};
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
@@ -120,155 +121,170 @@ impl Grid<'_> {
     }
 }
 
-/// A heat map of `z` (rows along y) with optional arrows `(v, u)` (the
-/// gradient's row and column components) drawn over it.
-pub fn heat_map(
-    area: &Area<'_>,
+/// The builder of a chart with a caption: the margins and label areas
+/// every chart shares, and `y_area` pixels for the labels of the y axis.
+fn builder<'a, 'b, 'c>(
+    area: &'a Area<'c>,
     title: &str,
-    z: &Array2<f64>,
-    grid: &Grid<'_>,
-    arrows: Option<(&Array2<f64>, &Array2<f64>)>,
-) -> Result<()> {
-    let (rows, cols) = z.dim();
-    let (zlo, zhi) = finite_range(z.iter().copied());
-    let (y0, y1) = if grid.image {
-        (grid.y.1, grid.y.0)
-    } else {
-        grid.y
-    };
-    let mut chart = drawing(
-        ChartBuilder::on(area)
-            .caption(title, (FAMILY, 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(grid.x.0..grid.x.1, y0..y1),
-    )?;
-    drawing(
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc(grid.x_label)
-            .y_desc(grid.y_label)
-            .label_style((FAMILY, 12))
-            .draw(),
-    )?;
-    #[allow(clippy::cast_precision_loss)]
-    let (dx, dy) = (
-        (grid.x.1 - grid.x.0) / cols as f64,
-        (grid.y.1 - grid.y.0) / rows as f64,
-    );
-    let sr = stride(rows, 300);
-    let sc = stride(cols, 300);
-    let cells = (0..rows)
-        .step_by(sr)
-        .flat_map(|r| (0..cols).step_by(sc).map(move |c| (r, c)));
-    #[allow(clippy::cast_precision_loss)]
-    drawing(chart.draw_series(cells.map(|(r, c)| {
-        let v = z[[r, c]];
-        let color = if v.is_finite() {
-            ViridisRGB.get_color_normalized(v, zlo, zhi)
-        } else {
-            RGBColor(200, 0, 200)
-        };
-        let x = grid.x.0 + c as f64 * dx;
-        let y = grid.y.0 + r as f64 * dy;
-        Rectangle::new(
-            [(x, y), (x + dx * sc as f64, y + dy * sr as f64)],
-            color.filled(),
-        )
-    })))?;
-    if let Some((v, u)) = arrows {
-        // About 20 arrows per side, the longest one cell of that grid long.
-        let (ar, ac) = (stride(rows, 20), stride(cols, 20));
-        let longest = v
-            .iter()
-            .zip(u)
-            .map(|(a, b)| a.hypot(*b))
-            .filter(|m| m.is_finite())
-            .fold(0.0, f64::max);
-        #[allow(clippy::cast_precision_loss)]
-        let scale = if longest > 0.0 {
-            0.9 * (ac as f64 * dx).min(ar as f64 * dy) / longest
-        } else {
-            0.0
-        };
-        let white = RGBColor(255, 255, 255);
-        let mut paths = Vec::new();
-        for r in (ar / 2..rows).step_by(ar) {
-            for c in (ac / 2..cols).step_by(ac) {
-                let (gv, gu) = (v[[r, c]] * scale, u[[r, c]] * scale);
-                if !(gv.is_finite() && gu.is_finite()) || gv.hypot(gu) < 1e-12 {
-                    continue;
-                }
-                #[allow(clippy::cast_precision_loss)]
-                let (x, y) = (
-                    grid.x.0 + (c as f64 + 0.5) * dx,
-                    grid.y.0 + (r as f64 + 0.5) * dy,
-                );
-                let (tx, ty) = (x + gu, y + gv);
-                // Arrow head: two short strokes at ±25° from the shaft.
-                let (len, ang) = (gu.hypot(gv), gv.atan2(gu));
-                let head = 0.3 * len;
-                for da in [2.7f64, -2.7] {
-                    let a = ang + da;
-                    paths.push(vec![(tx, ty), (tx + head * a.cos(), ty + head * a.sin())]);
-                }
-                paths.push(vec![(x, y), (tx, ty)]);
-            }
-        }
-        drawing(
-            chart.draw_series(
-                paths
-                    .into_iter()
-                    .map(|p| PathElement::new(p, white.stroke_width(2))),
-            ),
-        )?;
-    }
-    Ok(())
+    y_area: u32,
+) -> ChartBuilder<'a, 'b, BitMapBackend<'c>> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(title, (FAMILY, 18))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(y_area);
+    builder
 }
 
-/// [`heat_map`] with a colour bar at its right that reads the colours as
-/// values.
-pub fn heat_map_with_bar(
-    area: &Area<'_>,
-    title: &str,
-    z: &Array2<f64>,
-    grid: &Grid<'_>,
-    arrows: Option<(&Array2<f64>, &Array2<f64>)>,
-) -> Result<()> {
-    let (width, _) = area.dim_in_pixel();
-    let (map, bar) = area.split_horizontally(width.saturating_sub(84));
-    heat_map(&map, title, z, grid, arrows)?;
-    let (lo, hi) = finite_range(z.iter().copied());
-    // The title again, transparent: the bar then starts where the map does.
-    let hidden = (FAMILY, 18).into_font().color(&TRANSPARENT);
-    let mut chart = drawing(
-        ChartBuilder::on(&bar)
-            .caption(title, hidden)
-            .margin(12)
-            .margin_left(0)
-            .x_label_area_size(36)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0.0..1.0, lo..hi),
-    )?;
-    let steps = 128;
-    #[allow(clippy::cast_precision_loss)]
-    let at = |i: usize| lo + (hi - lo) * i as f64 / steps as f64;
-    drawing(chart.draw_series((0..steps).map(|i| {
-        let color = ViridisRGB.get_color_normalized(0.5 * (at(i) + at(i + 1)), lo, hi);
-        Rectangle::new([(0.0, at(i)), (1.0, at(i + 1))], color.filled())
-    })))?;
-    drawing(
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .disable_x_axis()
-            .set_all_tick_mark_size(6)
-            .label_style((FAMILY, 12))
-            .draw(),
-    )?;
-    Ok(())
+/// A heat map of `z` (rows along y) with optional arrows `(v, u)` (the
+/// gradient's row and column components) drawn over it.
+pub struct Heat<'a> {
+    pub title: &'a str,
+    pub z: &'a Array2<f64>,
+    pub grid: &'a Grid<'a>,
+    pub arrows: Option<(&'a Array2<f64>, &'a Array2<f64>)>,
+}
+
+impl Heat<'_> {
+    /// Draws the map on `area`.
+    pub fn draw(&self, area: &Area<'_>) -> Result<()> {
+        let Heat {
+            title,
+            z,
+            grid,
+            arrows,
+        } = *self;
+        let (rows, cols) = z.dim();
+        let (zlo, zhi) = finite_range(z.iter().copied());
+        let (y0, y1) = if grid.image {
+            (grid.y.1, grid.y.0)
+        } else {
+            grid.y
+        };
+        let mut chart =
+            drawing(builder(area, title, 48).build_cartesian_2d(grid.x.0..grid.x.1, y0..y1))?;
+        drawing(
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .x_desc(grid.x_label)
+                .y_desc(grid.y_label)
+                .label_style((FAMILY, 12))
+                .draw(),
+        )?;
+        #[allow(clippy::cast_precision_loss)]
+        let (dx, dy) = (
+            (grid.x.1 - grid.x.0) / cols as f64,
+            (grid.y.1 - grid.y.0) / rows as f64,
+        );
+        let sr = stride(rows, 300);
+        let sc = stride(cols, 300);
+        let cells = (0..rows)
+            .step_by(sr)
+            .flat_map(|r| (0..cols).step_by(sc).map(move |c| (r, c)));
+        #[allow(clippy::cast_precision_loss)]
+        drawing(chart.draw_series(cells.map(|(r, c)| {
+            let v = z[[r, c]];
+            let color = if v.is_finite() {
+                ViridisRGB.get_color_normalized(v, zlo, zhi)
+            } else {
+                RGBColor(200, 0, 200)
+            };
+            let x = grid.x.0 + c as f64 * dx;
+            let y = grid.y.0 + r as f64 * dy;
+            Rectangle::new(
+                [(x, y), (x + dx * sc as f64, y + dy * sr as f64)],
+                color.filled(),
+            )
+        })))?;
+        if let Some((v, u)) = arrows {
+            // About 20 arrows per side, the longest one cell of that grid long.
+            let (ar, ac) = (stride(rows, 20), stride(cols, 20));
+            let longest = v
+                .iter()
+                .zip(u)
+                .map(|(a, b)| a.hypot(*b))
+                .filter(|m| m.is_finite())
+                .fold(0.0, f64::max);
+            #[allow(clippy::cast_precision_loss)]
+            let scale = if longest > 0.0 {
+                0.9 * (ac as f64 * dx).min(ar as f64 * dy) / longest
+            } else {
+                0.0
+            };
+            let white = RGBColor(255, 255, 255);
+            let mut paths = Vec::new();
+            for r in (ar / 2..rows).step_by(ar) {
+                for c in (ac / 2..cols).step_by(ac) {
+                    let (gv, gu) = (v[[r, c]] * scale, u[[r, c]] * scale);
+                    if !(gv.is_finite() && gu.is_finite()) || gv.hypot(gu) < 1e-12 {
+                        continue;
+                    }
+                    #[allow(clippy::cast_precision_loss)]
+                    let (x, y) = (
+                        grid.x.0 + (c as f64 + 0.5) * dx,
+                        grid.y.0 + (r as f64 + 0.5) * dy,
+                    );
+                    let (tx, ty) = (x + gu, y + gv);
+                    // Arrow head: two short strokes at ±25° from the shaft.
+                    let (len, ang) = (gu.hypot(gv), gv.atan2(gu));
+                    let head = 0.3 * len;
+                    for da in [2.7f64, -2.7] {
+                        let a = ang + da;
+                        paths.push(vec![(tx, ty), (tx + head * a.cos(), ty + head * a.sin())]);
+                    }
+                    paths.push(vec![(x, y), (tx, ty)]);
+                }
+            }
+            drawing(
+                chart.draw_series(
+                    paths
+                        .into_iter()
+                        .map(|p| PathElement::new(p, white.stroke_width(2))),
+                ),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// [`Heat::draw`] with a colour bar at its right that reads the colours
+    /// as values.
+    pub fn draw_with_bar(&self, area: &Area<'_>) -> Result<()> {
+        let (title, z) = (self.title, self.z);
+        let (width, _) = area.dim_in_pixel();
+        let (map, bar) = area.split_horizontally(width.saturating_sub(84));
+        self.draw(&map)?;
+        let (lo, hi) = finite_range(z.iter().copied());
+        // The title again, transparent: the bar then starts where the map does.
+        let hidden = (FAMILY, 18).into_font().color(&TRANSPARENT);
+        let mut chart = drawing(
+            ChartBuilder::on(&bar)
+                .caption(title, hidden)
+                .margin(12)
+                .margin_left(0)
+                .x_label_area_size(36)
+                .y_label_area_size(56)
+                .build_cartesian_2d(0.0..1.0, lo..hi),
+        )?;
+        let steps = 128;
+        #[allow(clippy::cast_precision_loss)]
+        let at = |i: usize| lo + (hi - lo) * i as f64 / steps as f64;
+        drawing(chart.draw_series((0..steps).map(|i| {
+            let color = ViridisRGB.get_color_normalized(0.5 * (at(i) + at(i + 1)), lo, hi);
+            Rectangle::new([(0.0, at(i)), (1.0, at(i + 1))], color.filled())
+        })))?;
+        drawing(
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .disable_x_axis()
+                .set_all_tick_mark_size(6)
+                .label_style((FAMILY, 12))
+                .draw(),
+        )?;
+        Ok(())
+    }
 }
 
 /// One curve of a line chart.
@@ -281,36 +297,100 @@ pub struct Series<'a> {
     pub points: bool,
 }
 
-/// A line chart of several curves with a legend.
-pub fn lines(
-    area: &Area<'_>,
-    title: &str,
-    x_label: &str,
-    y_label: &str,
-    series: &[Series<'_>],
-    legend: SeriesLabelPosition,
-) -> Result<()> {
-    let (x0, x1) = finite_range(series.iter().flat_map(|s| s.x.iter().copied()));
-    let (y0, y1) = finite_range(series.iter().flat_map(|s| s.y.iter().copied()));
-    let pad = 0.05 * (y1 - y0);
-    let mut chart = drawing(
-        ChartBuilder::on(area)
-            .caption(title, (FAMILY, 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(56)
-            .build_cartesian_2d(x0..x1, (y0 - pad)..(y1 + pad)),
-    )?;
-    drawing(
-        chart
-            .configure_mesh()
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .label_style((FAMILY, 12))
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw(),
-    )?;
-    draw_curves(&mut chart, series, legend, (false, false))
+/// A chart of several curves with a legend.
+pub struct Curves<'a> {
+    pub title: &'a str,
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+    pub series: &'a [Series<'a>],
+    pub legend: SeriesLabelPosition,
+}
+
+impl Curves<'_> {
+    /// Draws the curves with linear axes.
+    pub fn draw(&self, area: &Area<'_>) -> Result<()> {
+        let series = self.series;
+        let (x0, x1) = finite_range(series.iter().flat_map(|s| s.x.iter().copied()));
+        let (y0, y1) = finite_range(series.iter().flat_map(|s| s.y.iter().copied()));
+        let pad = 0.05 * (y1 - y0);
+        let mut chart = drawing(
+            builder(area, self.title, 56).build_cartesian_2d(x0..x1, (y0 - pad)..(y1 + pad)),
+        )?;
+        drawing(
+            chart
+                .configure_mesh()
+                .x_desc(self.x_label)
+                .y_desc(self.y_label)
+                .label_style((FAMILY, 12))
+                .light_line_style(RGBColor(235, 235, 235))
+                .draw(),
+        )?;
+        draw_curves(&mut chart, series, &self.legend, (false, false))
+    }
+
+    /// Draws the curves with a logarithmic y axis, and a logarithmic x
+    /// axis too with `log_x` (a log–log plot, where power laws are straight
+    /// lines).
+    pub fn draw_log(&self, area: &Area<'_>, log_x: bool) -> Result<()> {
+        let Curves {
+            title,
+            x_label,
+            y_label,
+            series,
+            ref legend,
+        } = *self;
+        let xs = || series.iter().flat_map(|s| s.x.iter().copied());
+        let (y0, y1) = decades(series.iter().flat_map(|s| s.y.iter().copied()));
+        let mut base = builder(area, title, 64);
+        if log_x {
+            let (x0, x1) = finite_range(xs().filter(|&v| v > 0.0));
+            let last_tick = Cell::new(f64::NAN);
+            let mut chart = drawing(
+                base.build_cartesian_2d((x0 / 1.2..x1 * 1.2).log_scale(), (y0..y1).log_scale()),
+            )?;
+            let x_ticks = |v: &f64| {
+                // plotters lists each power of ten twice (the last light
+                // tick of a decade and the next decade's bold one): label
+                // it once.
+                if last_tick.replace(*v) == *v {
+                    String::new()
+                } else {
+                    log_tick(*v)
+                }
+            };
+            log_mesh(&mut chart, (x_label, y_label), Some(&x_ticks))?;
+            draw_curves(&mut chart, series, legend, (true, true))
+        } else {
+            let (x0, x1) = finite_range(xs());
+            let mut chart = drawing(base.build_cartesian_2d(x0..x1, (y0..y1).log_scale()))?;
+            log_mesh(&mut chart, (x_label, y_label), None)?;
+            draw_curves(&mut chart, series, legend, (false, true))
+        }
+    }
+}
+
+/// Draws the mesh of a chart with a logarithmic y axis: the axes'
+/// descriptions, the y ticks as powers of ten, no light lines; `x_ticks`
+/// labels the x ticks (plotters' labels without it).
+fn log_mesh<'a, X>(
+    chart: &mut ChartContext<'a, BitMapBackend<'a>, Cartesian2d<X, LogCoord<f64>>>,
+    (x_label, y_label): (&str, &str),
+    x_ticks: Option<&dyn Fn(&f64) -> String>,
+) -> Result<()>
+where
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let y_ticks = |v: &f64| format!("{v:.0e}");
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(x_label)
+        .y_desc(y_label)
+        .y_label_formatter(&y_ticks)
+        .label_style((FAMILY, 12))
+        .light_line_style(TRANSPARENT);
+    if let Some(x_ticks) = x_ticks {
+        mesh.x_label_formatter(x_ticks);
+    }
+    drawing(mesh.draw())
 }
 
 /// Draws `series` and their legend on `chart`, whatever its axes (linear
@@ -320,7 +400,7 @@ pub fn lines(
 fn draw_curves<'a, X, Y>(
     chart: &mut ChartContext<'a, BitMapBackend<'a>, Cartesian2d<X, Y>>,
     series: &[Series<'_>],
-    legend: SeriesLabelPosition,
+    legend: &SeriesLabelPosition,
     (log_x, log_y): (bool, bool),
 ) -> Result<()>
 where
@@ -356,7 +436,7 @@ where
     drawing(
         chart
             .configure_series_labels()
-            .position(legend)
+            .position(legend.clone())
             .label_font((FAMILY, 13))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
@@ -385,69 +465,6 @@ fn log_tick(v: f64) -> String {
         format!("{v:.*}", (-e).max(0.0) as usize)
     } else {
         String::new()
-    }
-}
-
-/// A line chart with a logarithmic y axis, and a logarithmic x axis too
-/// with `log_x` (a log–log plot, where power laws are straight lines).
-pub fn log_lines(
-    area: &Area<'_>,
-    title: &str,
-    x_label: &str,
-    y_label: &str,
-    series: &[Series<'_>],
-    legend: SeriesLabelPosition,
-    log_x: bool,
-) -> Result<()> {
-    let xs = || series.iter().flat_map(|s| s.x.iter().copied());
-    let (y0, y1) = decades(series.iter().flat_map(|s| s.y.iter().copied()));
-    let mut builder = ChartBuilder::on(area);
-    builder
-        .caption(title, (FAMILY, 18))
-        .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(64);
-    if log_x {
-        let (x0, x1) = finite_range(xs().filter(|&v| v > 0.0));
-        let last_tick = Cell::new(f64::NAN);
-        let mut chart = drawing(
-            builder.build_cartesian_2d((x0 / 1.2..x1 * 1.2).log_scale(), (y0..y1).log_scale()),
-        )?;
-        drawing(
-            chart
-                .configure_mesh()
-                .x_desc(x_label)
-                .y_desc(y_label)
-                .x_label_formatter(&|v| {
-                    // plotters lists each power of ten twice (the last
-                    // light tick of a decade and the next decade's bold
-                    // one): label it once.
-                    if last_tick.replace(*v) == *v {
-                        String::new()
-                    } else {
-                        log_tick(*v)
-                    }
-                })
-                .y_label_formatter(&|v| format!("{v:.0e}"))
-                .label_style((FAMILY, 12))
-                .light_line_style(TRANSPARENT)
-                .draw(),
-        )?;
-        draw_curves(&mut chart, series, legend, (true, true))
-    } else {
-        let (x0, x1) = finite_range(xs());
-        let mut chart = drawing(builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale()))?;
-        drawing(
-            chart
-                .configure_mesh()
-                .x_desc(x_label)
-                .y_desc(y_label)
-                .y_label_formatter(&|v| format!("{v:.0e}"))
-                .label_style((FAMILY, 12))
-                .light_line_style(TRANSPARENT)
-                .draw(),
-        )?;
-        draw_curves(&mut chart, series, legend, (false, true))
     }
 }
 
@@ -510,16 +527,26 @@ fn plot_csv(args: &PlotArgs, title: &str, size: (u32, u32)) -> Result<()> {
         })
         .collect();
     let xl = x.map_or_else(|| "row".to_owned(), |c| t.name(c));
-    render(&args.output, size, args.force, |a| {
-        lines(
-            a,
-            title,
-            &xl,
-            "value",
-            &series,
-            SeriesLabelPosition::UpperLeft,
-        )
-    })
+    plot_curves(args, title, &xl, &series, size)
+}
+
+/// Draws `series` as `ndgrad plot` draws curves: values against
+/// `x_label`, the legend at the upper left.
+fn plot_curves(
+    args: &PlotArgs,
+    title: &str,
+    x_label: &str,
+    series: &[Series<'_>],
+    size: (u32, u32),
+) -> Result<()> {
+    let curves = Curves {
+        title,
+        x_label,
+        y_label: "value",
+        series,
+        legend: SeriesLabelPosition::UpperLeft,
+    };
+    render(&args.output, size, args.force, |a| curves.draw(a))
 }
 
 fn plot_arrays(args: &PlotArgs, name: &str, title: &str, size: (u32, u32)) -> Result<()> {
@@ -555,9 +582,13 @@ fn plot_arrays(args: &PlotArgs, name: &str, title: &str, size: (u32, u32)) -> Re
             };
             let z = two_d(real(z, name)?, name)?;
             let grid = Grid::indices(z.shape(), true);
-            render(&args.output, size, args.force, |a| {
-                heat_map(a, title, &z, &grid, None)
-            })
+            let heat = Heat {
+                title,
+                z: &z,
+                grid: &grid,
+                arrows: None,
+            };
+            render(&args.output, size, args.force, |a| heat.draw(a))
         }
         PlotKind::Arrows => {
             let [(_, v), (_, u)] = arrays.as_slice() else {
@@ -579,9 +610,13 @@ fn plot_arrays(args: &PlotArgs, name: &str, title: &str, size: (u32, u32)) -> Re
             let m = Array2::from_shape_fn(v.dim(), |i| v[i].hypot(u[i]));
             let grid = Grid::indices(m.shape(), true);
             let title = format!("{title}: arrows (axis 1, axis 0) over the magnitude");
-            render(&args.output, size, args.force, |a| {
-                heat_map(a, &title, &m, &grid, Some((&v, &u)))
-            })
+            let heat = Heat {
+                title: &title,
+                z: &m,
+                grid: &grid,
+                arrows: Some((&v, &u)),
+            };
+            render(&args.output, size, args.force, |a| heat.draw(a))
         }
         PlotKind::Lines => {
             let ys: Vec<(String, Vec<f64>)> = arrays
@@ -608,16 +643,7 @@ fn plot_arrays(args: &PlotArgs, name: &str, title: &str, size: (u32, u32)) -> Re
                     points: false,
                 })
                 .collect();
-            render(&args.output, size, args.force, |a| {
-                lines(
-                    a,
-                    title,
-                    "index",
-                    "value",
-                    &series,
-                    SeriesLabelPosition::UpperLeft,
-                )
-            })
+            plot_curves(args, title, "index", &series, size)
         }
     }
 }

@@ -113,15 +113,14 @@ pub(super) fn accuracy(out: &mut String, dir: &Path) -> Result<()> {
         series.push(line(String::new(), true));
     }
     plot::render(&path, (820, 700), true, |a| {
-        plot::log_lines(
-            a,
-            "max |error| of df/dx against the step h (f = sin 2x)",
-            "step h",
-            "max |error|",
-            &series,
-            SeriesLabelPosition::LowerRight,
-            true,
-        )
+        plot::Curves {
+            title: "max |error| of df/dx against the step h (f = sin 2x)",
+            x_label: "step h",
+            y_label: "max |error|",
+            series: &series,
+            legend: SeriesLabelPosition::LowerRight,
+        }
+        .draw_log(a, true)
     })?;
     writeln!(
         out,
@@ -243,28 +242,28 @@ fn acceleration_picture(
     let ti = &t_inner;
     plot::render(path, (820, 820), true, |area| {
         let panels = area.split_evenly((2, 1));
-        plot::lines(
-            &panels[0],
-            "error a - a_true inside (rows 2..n-3), smooth s(t)",
-            "t [s]",
-            "a - a_true [m/s^2]",
-            &[
+        plot::Curves {
+            title: "error a - a_true inside (rows 2..n-3), smooth s(t)",
+            x_label: "t [s]",
+            y_label: "a - a_true [m/s^2]",
+            series: &[
                 curve("gradient applied twice", ti, &e_twice, PALETTE[1]),
                 curve("derivative(order=2)", ti, &e_d2, PALETTE[0]),
                 curve("derivative(order=2, accuracy=4)", ti, &e_d4, PALETTE[2]),
             ],
-            SeriesLabelPosition::LowerLeft,
-        )?;
-        plot::lines(
-            &panels[1],
-            &format!("change in a when {jitter} (-1)^i m is added to s"),
-            "t [s]",
-            "change in a [m/s^2]",
-            &[
+            legend: SeriesLabelPosition::LowerLeft,
+        }
+        .draw(&panels[0])?;
+        plot::Curves {
+            title: &format!("change in a when {jitter} (-1)^i m is added to s"),
+            x_label: "t [s]",
+            y_label: "change in a [m/s^2]",
+            series: &[
                 curve("derivative(order=2)", &t, &da_d2, PALETTE[0]),
                 curve("gradient applied twice", &t, &da_twice, PALETTE[1]),
             ],
-            SeriesLabelPosition::UpperMiddle,
-        )
+            legend: SeriesLabelPosition::UpperMiddle,
+        }
+        .draw(&panels[1])
     })
 }

@@ -95,13 +95,13 @@ pub(super) fn surface(out: &mut String, dir: &Path, par: Par) -> Result<()> {
     let path = dir.join(PICTURES[0]);
     let grid = Grid::square(2.0, h);
     plot::render(&path, (760, 700), true, |a| {
-        plot::heat_map(
-            a,
-            "z = x^2 + y^2 and its gradient (arrows)",
-            &z,
-            &grid,
-            Some((dzdy, dzdx)),
-        )
+        plot::Heat {
+            title: "z = x^2 + y^2 and its gradient (arrows)",
+            z: &z,
+            grid: &grid,
+            arrows: Some((dzdy, dzdx)),
+        }
+        .draw(a)
     })?;
     writeln!(
         out,
@@ -167,21 +167,27 @@ pub(super) fn edges(out: &mut String, dir: &Path, par: Par) -> Result<()> {
     let grid = Grid::indices(&[rows, cols], true);
     plot::render(&path, (1260, 460), true, |a| {
         let panels = a.split_evenly((1, 3));
-        plot::heat_map(&panels[0], "noisy image", &noisy, &grid, None)?;
-        plot::heat_map(
-            &panels[1],
-            "gradient magnitude |grad|",
-            &e.magnitude,
-            &grid,
-            None,
-        )?;
-        plot::heat_map(
-            &panels[2],
-            "edges: |grad| > mean + 2 std",
-            &maskf,
-            &grid,
-            None,
-        )
+        plot::Heat {
+            title: "noisy image",
+            z: &noisy,
+            grid: &grid,
+            arrows: None,
+        }
+        .draw(&panels[0])?;
+        plot::Heat {
+            title: "gradient magnitude |grad|",
+            z: &e.magnitude,
+            grid: &grid,
+            arrows: None,
+        }
+        .draw(&panels[1])?;
+        plot::Heat {
+            title: "edges: |grad| > mean + 2 std",
+            z: &maskf,
+            grid: &grid,
+            arrows: None,
+        }
+        .draw(&panels[2])
     })?;
     writeln!(
         out,
@@ -281,21 +287,21 @@ fn motion_picture(
     let ten = vec![10.0; t.len()];
     plot::render(path, (820, 820), true, |area| {
         let panels = area.split_evenly((2, 1));
-        plot::lines(
-            &panels[0],
-            "velocity v = ds/dt",
-            "t [s]",
-            "v [m/s]",
-            &curves(&t, "analytic 10t + 2", &v_true, &v1, &v2),
-            SeriesLabelPosition::UpperLeft,
-        )?;
-        plot::lines(
-            &panels[1],
-            "acceleration a = dv/dt (the gradient applied twice)",
-            "t [s]",
-            "a [m/s^2]",
-            &curves(&t, "analytic 10", &ten, &a1, &a2),
-            SeriesLabelPosition::MiddleMiddle,
-        )
+        plot::Curves {
+            title: "velocity v = ds/dt",
+            x_label: "t [s]",
+            y_label: "v [m/s]",
+            series: &curves(&t, "analytic 10t + 2", &v_true, &v1, &v2),
+            legend: SeriesLabelPosition::UpperLeft,
+        }
+        .draw(&panels[0])?;
+        plot::Curves {
+            title: "acceleration a = dv/dt (the gradient applied twice)",
+            x_label: "t [s]",
+            y_label: "a [m/s^2]",
+            series: &curves(&t, "analytic 10", &ten, &a1, &a2),
+            legend: SeriesLabelPosition::MiddleMiddle,
+        }
+        .draw(&panels[1])
     })
 }

@@ -115,26 +115,25 @@ fn periodic_picture(
     };
     plot::render(path, (820, 820), true, |area| {
         let panels = area.split_evenly((2, 1));
-        plot::lines(
-            &panels[0],
-            &format!(
+        plot::Curves {
+            title: &format!(
                 "temperature around a circle of latitude ({} stations)",
                 lon.len()
             ),
-            "longitude [degrees]",
-            "T [degC]",
-            &[
+            x_label: "longitude [degrees]",
+            y_label: "T [degC]",
+            series: &[
                 curve("T(lon)", &fine, &fine_t, BLACK, false),
                 curve("stations", lon, temp, PALETTE[0], true),
             ],
-            SeriesLabelPosition::UpperLeft,
-        )?;
-        plot::log_lines(
-            &panels[1],
-            "|error| of dT/dlon: one-sided ends against periodic",
-            "longitude [degrees]",
-            "|dT/dlon - exact| [degC/degree]",
-            &[
+            legend: SeriesLabelPosition::UpperLeft,
+        }
+        .draw(&panels[0])?;
+        plot::Curves {
+            title: "|error| of dT/dlon: one-sided ends against periodic",
+            x_label: "longitude [degrees]",
+            y_label: "|dT/dlon - exact| [degC/degree]",
+            series: &[
                 curve(
                     "numpy.gradient (one-sided ends; inside: as periodic)",
                     lon,
@@ -145,9 +144,9 @@ fn periodic_picture(
                 curve("periodic, period=360", lon, periodic2, PALETTE[0], false),
                 curve("periodic, accuracy=4", lon, periodic4, PALETTE[2], false),
             ],
-            SeriesLabelPosition::UpperMiddle,
-            false,
-        )
+            legend: SeriesLabelPosition::UpperMiddle,
+        }
+        .draw_log(&panels[1], false)
     })
 }
 

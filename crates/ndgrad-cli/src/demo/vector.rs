@@ -80,21 +80,27 @@ pub(super) fn vector_calculus(out: &mut String, dir: &Path, par: Par) -> Result<
     let grid = Grid::square(2.0, h);
     plot::render(&path, (1400, 440), true, |a| {
         let panels = a.split_evenly((1, 3));
-        plot::heat_map_with_bar(
-            &panels[0],
-            "psi (colours), velocity (arrows)",
-            &psi,
-            &grid,
-            Some((&v, &u)),
-        )?;
-        plot::heat_map_with_bar(&panels[1], "laplacian(psi, accuracy=4)", &lap4, &grid, None)?;
-        plot::heat_map_with_bar(
-            &panels[2],
-            "vorticity curl([u, v], accuracy=4)",
-            &rot4,
-            &grid,
-            None,
-        )
+        plot::Heat {
+            title: "psi (colours), velocity (arrows)",
+            z: &psi,
+            grid: &grid,
+            arrows: Some((&v, &u)),
+        }
+        .draw_with_bar(&panels[0])?;
+        plot::Heat {
+            title: "laplacian(psi, accuracy=4)",
+            z: &lap4,
+            grid: &grid,
+            arrows: None,
+        }
+        .draw_with_bar(&panels[1])?;
+        plot::Heat {
+            title: "vorticity curl([u, v], accuracy=4)",
+            z: &rot4,
+            grid: &grid,
+            arrows: None,
+        }
+        .draw_with_bar(&panels[2])
     })?;
     writeln!(
         out,

@@ -5,6 +5,7 @@
 #![allow(unreachable_pub)]
 
 mod errors;
+mod grad;
 mod pictures;
 mod references;
 mod streaming;
