@@ -11,7 +11,7 @@ use super::rows::{
 };
 use super::{Codec, In, St, Val};
 use crate::element::{Compute, Precision, Scalar};
-use crate::plan::{AxisPlan, Coefficients, Interior, Row, Weights};
+use crate::plan::{AxisPlan, Interior, Row, Weights};
 
 /// Interior samples per block of non-uniform coefficients: large enough to
 /// amortise the block set-up (256 was 15% slower on 1-D arrays), small
@@ -217,7 +217,7 @@ pub(super) fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     [fm, f0, fp]: [ArrayView<'_, In<C>, D>; 3],
     axis: Axis,
     first: usize,
-    coefs: &Coefficients<'_>,
+    coefs: &Weights<'_>,
     len: usize,
 ) {
     let src = &*coefs.source;
@@ -228,7 +228,9 @@ pub(super) fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
         // Many lanes along the axis: the axis' coefficients are computed once
         // per plan (3 per sample of the axis: at most an eighth of the
         // output) and each lane is streamed whole.
-        let [ra, rb, rc] = coefs.all(len);
+        let all = coefs.all(len);
+        let (ra, rest) = all.split_at(len - 2);
+        let (rb, rc) = rest.split_at(len - 2);
         let range = first - 1..first - 1 + count;
         // Converted to `P` once here, not once per lane.
         let a: Vec<P> = ra[range.clone()].iter().map(|&v| P::from_f64(v)).collect();
@@ -244,11 +246,15 @@ pub(super) fn nonuniform<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             });
         return;
     }
-    let (mut ra, mut rb, mut rc) = ([0.0; COEF_BLOCK], [0.0; COEF_BLOCK], [0.0; COEF_BLOCK]);
+    #[allow(
+        clippy::large_stack_arrays,
+        reason = "one block of a, b and c (48 KiB) on the stack: no allocation per call"
+    )]
+    let mut block = [0.0; 3 * COEF_BLOCK];
     for start in (0..count).step_by(COEF_BLOCK) {
         let m = COEF_BLOCK.min(count - start);
-        src.fill(first + start, &mut ra[..m], &mut rb[..m], &mut rc[..m]);
-        let (a, b, c) = (&ra[..m], &rb[..m], &rc[..m]);
+        src.fill(first + start, m, &mut block[..3 * m]);
+        let (a, b, c) = (&block[..m], &block[m..2 * m], &block[2 * m..3 * m]);
         let coef = |k: usize| [a[k], b[k], c[k]].map(P::from_f64);
         let block = Slice::from(start..start + m);
         let mut o = out.slice_axis_mut(axis, block);

@@ -75,22 +75,14 @@ impl<const N: usize> Site<N> {
     }
 }
 
-/// Per-sample interior coefficients, computed on demand in blocks so that no
-/// coefficient array as long as the axis is ever allocated.
-pub(crate) trait CoefSource: Sync {
-    /// The precision the coefficients are computed in.
-    fn precision(&self) -> Precision;
-    /// Coefficients `a`, `b`, `c` for interior samples `first..first + a.len()`
-    /// (each `>= 1` and `< len - 1`), as exact `f64` images; the three slices
-    /// have the same length.
-    fn fill(&self, first: usize, a: &mut [f64], b: &mut [f64], c: &mut [f64]);
-}
 /// Interior stencils.
 pub(crate) enum Interior<'a> {
     /// NumPy's uniform interior, `(f[i+1] - f[i-1]) / (2h)`.
     Uniform(Site<1>),
-    /// NumPy's non-uniform interior, per-sample `[a, b, c]`.
-    NonUniform(Coefficients<'a>),
+    /// NumPy's non-uniform interior, `a f[i-1] + b f[i] + c f[i+1]` with
+    /// NumPy's association: per-row weights `[a, b, c]` on the window
+    /// `i - 1..=i + 1`.
+    NonUniform(Weights<'a>),
     /// The same weights at every row: `f[i + offsets[j]]` times
     /// `taps.weights[j]`, summed, divided by `taps.divisor`.
     Taps {
@@ -133,9 +125,11 @@ pub(crate) enum Row {
     Taps { at: Vec<usize>, taps: Taps },
 }
 
-/// Per-row weights of a central window, computed on demand in blocks.
+/// Per-row weights of a central window, computed on demand in blocks: a
+/// weight source (NumPy's non-uniform coefficients, the central weights on
+/// coordinates).
 pub(crate) trait WeightSource: Sync {
-    /// The precision the weights are applied in (the coordinates').
+    /// The precision the weights are computed in (the coordinates').
     fn precision(&self) -> Precision;
     /// Weights of rows `first..first + m`, tap `j` of row `first + r` at
     /// `out[j * m + r]` (`out.len()` is `m` times the window width).
@@ -151,7 +145,16 @@ pub(crate) struct Weights<'a> {
     all: OnceLock<Vec<f64>>,
 }
 
-impl Weights<'_> {
+impl<'a> Weights<'a> {
+    /// Weights from `source` on windows of half-width `reach`.
+    pub(crate) fn new(source: Box<dyn WeightSource + 'a>, reach: usize) -> Self {
+        Weights {
+            source,
+            reach,
+            all: OnceLock::new(),
+        }
+    }
+
     /// The window's width, `2 reach + 1`.
     pub(crate) fn width(&self) -> usize {
         2 * self.reach + 1
@@ -411,32 +414,6 @@ impl Planner<'_> {
     }
 }
 
-/// Non-uniform interior coefficients: computed on demand in blocks, or
-/// all at once (and then kept) when many lanes reuse them.
-pub(crate) struct Coefficients<'a> {
-    pub(crate) source: Box<dyn CoefSource + 'a>,
-    all: OnceLock<[Vec<f64>; 3]>,
-}
-
-impl Coefficients<'_> {
-    /// `[a, b, c]` for every interior sample (index `i - 1` for sample `i`),
-    /// computed on first use; callers use this only when the vectors are
-    /// small next to the output.
-    pub(crate) fn all(&self, len: usize) -> &[Vec<f64>; 3] {
-        self.all.get_or_init(|| {
-            let n = len - 2;
-            let (mut a, mut b, mut c) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-            self.source.fill(1, &mut a, &mut b, &mut c);
-            [a, b, c]
-        })
-    }
-
-    /// Whether [`all`](Coefficients::all) has been computed.
-    pub(crate) fn is_computed(&self) -> bool {
-        self.all.get().is_some()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,7 +448,8 @@ mod tests {
             let Interior::NonUniform(coefs) = p.interior else {
                 panic!("equally spaced non_uniform coordinates must not collapse");
             };
-            let [a, b, c] = coefs.all(4);
+            let w = coefs.all(4);
+            let (a, b, c) = (&w[..2], &w[2..4], &w[4..]);
             assert_eq!(
                 [a[0], b[0], c[0]],
                 stencil::nonuniform_interior(0.5f32, 0.5).map(f64::from)

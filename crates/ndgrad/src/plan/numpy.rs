@@ -2,11 +2,9 @@
 //! NumPy's association and subtract-then-divide, so that results are
 //! NumPy's bits.
 
-use std::sync::OnceLock;
-
 use ndarray::ArrayView1;
 
-use super::{AxisPlan, CoefSource, Coefficients, Interior, Planner, Promote, Row, Site};
+use super::{AxisPlan, Interior, Planner, Promote, Row, Site, WeightSource, Weights};
 use crate::element::{Precision, Real, SpacingElement};
 use crate::scheme::EdgeOrder;
 use crate::stencil;
@@ -15,13 +13,16 @@ struct NonUniform<'a, S> {
     x: ArrayView1<'a, S>,
 }
 
-impl<S: SpacingElement> CoefSource for NonUniform<'_, S> {
+/// NumPy's coefficients `a`, `b`, `c` of interior rows, as the weights of
+/// the windows `i - 1..=i + 1`.
+impl<S: SpacingElement> WeightSource for NonUniform<'_, S> {
     fn precision(&self) -> Precision {
         <S::Real as Real>::PRECISION
     }
 
-    fn fill(&self, first: usize, a: &mut [f64], b: &mut [f64], c: &mut [f64]) {
-        let m = a.len();
+    fn fill(&self, first: usize, m: usize, out: &mut [f64]) {
+        let (a, rest) = out.split_at_mut(m);
+        let (b, c) = rest.split_at_mut(m);
         if let Some(x) = self.x.as_slice() {
             return fill_from(&x[first - 1..=first + m], a, b, c);
         }
@@ -178,10 +179,7 @@ impl Planner<'_> {
                 ),
             ),
         };
-        let interior = Interior::NonUniform(Coefficients {
-            source: Box::new(NonUniform { x }),
-            all: OnceLock::new(),
-        });
+        let interior = Interior::NonUniform(Weights::new(Box::new(NonUniform { x }), 1));
         AxisPlan {
             len,
             reach: 1,
@@ -202,8 +200,9 @@ mod tests {
     fn coefficient_source_matches_the_stencil() {
         let x = array![0.0, 1.0, 3.0, 3.5, 5.0];
         let src = NonUniform { x: x.view() };
-        let (mut a, mut b, mut c) = ([0.0; 3], [0.0; 3], [0.0; 3]);
-        src.fill(1, &mut a, &mut b, &mut c);
+        let mut w = [0.0; 9];
+        src.fill(1, 3, &mut w);
+        let (a, b, c) = (&w[..3], &w[3..6], &w[6..]);
         assert_eq!([a[0], b[0], c[0]], stencil::nonuniform_interior(1.0, 2.0));
         assert_eq!([a[2], b[2], c[2]], stencil::nonuniform_interior(0.5, 1.5));
     }

@@ -2,8 +2,6 @@
 //! and on coordinates Fornberg's weights at the boundary rows and the
 //! central weights ([`weights::central`]) in the interior.
 
-use std::sync::OnceLock;
-
 use ndarray::ArrayView1;
 
 use super::{AxisPlan, Interior, Planner, Promote, Row, Taps, WeightSource, Weights};
@@ -102,11 +100,10 @@ impl Planner<'_> {
         AxisPlan {
             len: n,
             reach,
-            interior: Interior::Weights(Weights {
-                source: Box::new(CentralWeights { x, reach, d }),
+            interior: Interior::Weights(Weights::new(
+                Box::new(CentralWeights { x, reach, d }),
                 reach,
-                all: OnceLock::new(),
-            }),
+            )),
             first: (0..reach).map(row).collect(),
             last: (n - reach..n).map(row).collect(),
         }
