@@ -36,9 +36,8 @@ use operators::{linear_operators, real_operators};
 
 /// The samples a Dask block or file slab of rows `start..stop` of an axis
 /// of `n` samples needs for `scheme` (its halo), or `None`: see
-/// [`Scheme::input_rows`], and for a periodic scheme
-/// [`Scheme::wrapped_input_rows`] (indices past either end wrap; the piece
-/// is then differentiated with the one-sided scheme).
+/// [`Scheme::rows_read`] (on a periodic axis indices past either end wrap;
+/// the piece is then differentiated with the one-sided scheme).
 #[pyfunction]
 fn input_rows(
     py: Python<'_>,
@@ -48,13 +47,7 @@ fn input_rows(
     n: usize,
 ) -> PyResult<Option<(isize, isize)>> {
     let s = scheme(py, &scheme_arg)?;
-    Ok(if s.boundary().is_periodic() {
-        s.wrapped_input_rows(start..stop, n)
-            .map(|r| (r.start, r.end))
-    } else {
-        s.input_rows(start..stop, n)
-            .map(|r| (r.start as isize, r.end as isize))
-    })
+    Ok(s.rows_read(start..stop, n).map(|r| (r.start, r.end)))
 }
 
 /// A scheme's reach (its central half-width: the rows at each end of a

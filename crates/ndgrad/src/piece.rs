@@ -138,40 +138,29 @@ impl<'a> AxisPieces<'a> {
     /// # Ok::<(), ndgrad::GradientError>(())
     /// ```
     pub fn piece(&self, rows: Range<usize>) -> Option<Piece<'a>> {
-        let n = self.len;
-        let (read, scheme) = match self.scheme.boundary() {
-            Boundary::Periodic { period } => {
-                let read = self.scheme.wrapped_input_rows(rows.clone(), n)?;
-                let spacing = match self.spacing {
-                    Checked::Step(s) => PieceSpacing::Borrowed(s),
-                    Checked::Coords(x) => {
-                        let p = period.unwrap_or_else(|| unreachable!("checked: a period"));
-                        let x = with_typed!(Coords, x, |x| shifted(&x, p, read.clone()));
-                        PieceSpacing::Shifted(x)
-                    }
-                };
-                (
-                    read,
-                    (self.scheme.with_boundary(Boundary::OneSided), spacing),
-                )
+        let read = self.scheme.rows_read(rows.clone(), self.len)?;
+        let (scheme, spacing) = match (self.scheme.boundary(), self.spacing) {
+            (_, Checked::Step(s)) => (self.scheme, PieceSpacing::Borrowed(s)),
+            (Boundary::Periodic { period }, Checked::Coords(x)) => {
+                let p = period.unwrap_or_else(|| unreachable!("checked: a period"));
+                let x = with_typed!(Coords, x, |x| shifted(&x, p, read.clone()));
+                (self.scheme, PieceSpacing::Shifted(x))
             }
-            Boundary::OneSided => {
-                let read = self.scheme.input_rows(rows.clone(), n)?;
-                let spacing = match self.spacing {
-                    Checked::Step(s) => s,
-                    Checked::Coords(x) => Spacing::NonUniform(x.slice(read.clone())),
-                };
-                let read = read.start as isize..read.end as isize;
-                (read, (self.scheme, PieceSpacing::Borrowed(spacing)))
+            (Boundary::OneSided, Checked::Coords(x)) => {
+                let rows = read.start as usize..read.end as usize;
+                let x = Spacing::NonUniform(x.slice(rows));
+                (self.scheme, PieceSpacing::Borrowed(x))
             }
         };
+        // The rows past the ends of a periodic axis are in `read`.
+        let scheme = scheme.with_boundary(Boundary::OneSided);
         let start = (rows.start as isize - read.start) as usize;
         Some(Piece {
             own: start..start + rows.len(),
             read,
-            scheme: scheme.0,
-            spacing: scheme.1,
-            len: n,
+            scheme,
+            spacing,
+            len: self.len,
         })
     }
 

@@ -426,6 +426,30 @@ impl Scheme {
         Some(lo..hi)
     }
 
+    /// The rows that output rows `rows` of an axis of `n` samples read, in
+    /// order, under either boundary: [`input_rows`](Scheme::input_rows)
+    /// for one-sided ends, [`wrapped_input_rows`](Scheme::wrapped_input_rows)
+    /// (indices past either end) for a periodic axis, whose piece is then
+    /// differentiated with one-sided ends. [`AxisPieces`](crate::AxisPieces)
+    /// adds the piece's spacing.
+    ///
+    /// ```
+    /// use ndgrad::{Boundary, Scheme};
+    /// let s = Scheme::new(1, 4)?;
+    /// assert_eq!(s.rows_read(0..3, 10), Some(0..5));
+    /// let p = s.with_boundary(Boundary::Periodic { period: None });
+    /// assert_eq!(p.rows_read(0..3, 10), Some(-2..5));
+    /// # Ok::<(), ndgrad::GradientError>(())
+    /// ```
+    pub fn rows_read(&self, rows: Range<usize>, n: usize) -> Option<Range<isize>> {
+        if self.boundary.is_periodic() {
+            self.wrapped_input_rows(rows, n)
+        } else {
+            let r = self.input_rows(rows, n)?;
+            Some(r.start as isize..r.end as isize)
+        }
+    }
+
     /// The exact weights of row `row` on an axis of `n` samples with unit
     /// step (multiply by `1/h^d` for a step `h`).
     ///
