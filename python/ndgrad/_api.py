@@ -18,14 +18,13 @@ import math
 import operator
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 # The real numpy.gradient, captured before anyone can patch `numpy.gradient`
 # with ours (NumPy's own test-suite run does exactly that).
 from numpy.lib._function_base_impl import gradient as _numpy_gradient
-from numpy.lib.array_utils import normalize_axis_tuple
 from numpy.typing import ArrayLike, NDArray
 
 from ndgrad import _ndgrad
@@ -35,19 +34,24 @@ from ndgrad._call import (
     UNIT_SPACING,
     AxisScheme,
     AxisSpacing,
-    boundaries,
-    check_int,
+    Call,
+    Options,
     check_step,
     coords_spacing,
     dtype_code,
-    edge_order_given,
     edge_order_value,
     is_numpy_call,
+    named,
     native,
-    no_edge_order_with_accuracy,
     numpy_scheme,
+    parse,
+    resolve,
     workers_arg,
 )
+
+# `_dask_graph` reads these two here.
+from ndgrad._call import UNIT as UNIT
+from ndgrad._call import Fallback as Fallback
 
 _Entry = Callable[..., None]
 
@@ -76,20 +80,6 @@ SPACING_KINDS = {("f", 2), ("f", 4), ("f", 8)} | {(k, n) for k in "iu" for n in 
 _INT64 = np.iinfo(np.int64)
 
 
-class Fallback(Exception):
-    """Raised internally when numpy.gradient itself must handle the call."""
-
-
-class _Unit:
-    """NumPy's default spacing: the Python float 1.0 on every axis."""
-
-
-UNIT = _Unit()
-
-ACCURACIES = (2, 4, 6, 8)
-ORDERS = (1, 2, 3, 4)
-
-
 def spec(d: object) -> AxisSpacing:
     """How one axis' spacing is passed to Rust, and with which promotion."""
     if d is UNIT:
@@ -113,11 +103,6 @@ def spec(d: object) -> AxisSpacing:
         return AxisSpacing("weak", "i8", np.array([d], dtype=np.int64))
     # Complex numbers, ints beyond int64, other number types.
     raise Fallback
-
-
-def _is_weak_zero(d: object) -> bool:
-    """A Python number equal to 0: ``-1.5 / d`` raises ZeroDivisionError in NumPy."""
-    return type(d) in (int, float, bool) and d == 0
 
 
 def check_outputs(
@@ -353,10 +338,11 @@ def gradient(
     array([ 1.,  0., -1.,  0.])
     """
     if not is_numpy_call(1, accuracy, boundary, period):
-        no_edge_order_with_accuracy(edge_order, accuracy)
-        return schemes(
-            f, varargs, axis, 1, accuracy, edge_order, boundary, period, out, workers, "gradient"
+        options = Options(
+            accuracy=accuracy, edge_order=edge_order, boundary=boundary, period=period
         )
+        what = " with accuracy or boundary"
+        return _schemes("ndgrad.gradient", what, f, varargs, axis, options, out, workers)
     edge_order = edge_order_value(edge_order)
     if (
         (axis is None or type(axis) is int)
@@ -376,13 +362,13 @@ def gradient(
         return _fallback(f, varargs, axis, edge_order, out)
     try:
         args = parse(f.shape, varargs, axis, edge_order)
-        specs = [spec(d) for d in args.dx]
+        spacings = [spec(d) for d in args.dx]
     except Fallback:
         return _fallback(f, varargs, axis, edge_order, out)
     except Exception as ours:
         raise _numpys_error(f, varargs, axis, edge_order, ours) from None
     numpy_schemes = [numpy_scheme(args.edge_order)] * len(args.axes)
-    return _compute(f, out, args.axes, specs, numpy_schemes, n_workers)
+    return _compute(f, out, args.axes, spacings, numpy_schemes, n_workers)
 
 
 ASK_NUMPY_BYTES = 32 << 20
@@ -518,9 +504,8 @@ def derivative(
     >>> bool(np.abs(d2 + np.sin(theta)).max() < 1e-5)
     True
     """
-    return schemes(
-        f, varargs, axis, order, accuracy, EDGE_ORDER, boundary, period, out, workers, "derivative"
-    )
+    options = Options(order=order, accuracy=accuracy, boundary=boundary, period=period)
+    return _schemes("ndgrad.derivative", "", f, varargs, axis, options, out, workers)
 
 
 def set_output_cache(nbytes: int) -> int:
@@ -562,163 +547,64 @@ def set_output_cache(nbytes: int) -> int:
     return _ndgrad.set_output_cache(n)
 
 
-class Plan(NamedTuple):
-    """A checked call, as the kernels take it."""
-
-    f: NDArray[Any]
-    axes: tuple[int, ...]
-    specs: list[AxisSpacing]
-    schemes: list[AxisScheme]
-
-
-def scheme_plan(
-    f: ArrayLike,
-    varargs: tuple[Any, ...],
-    axis: Any,
-    order: object,
-    accuracy: object,
-    edge_order: object,
-    boundary: object,
-    period: object,
+def _schemes(
     caller: str,
-    what: str = "with accuracy or boundary",
-) -> Plan:
-    """Checks the arguments of the higher-order and periodic schemes (the
-    lengths are left to the kernels, whose error names what is needed)."""
-    d = check_int("order", order, ORDERS, none_ok=False)
-    assert d is not None
-    k = check_int("accuracy", accuracy, ACCURACIES, none_ok=d == 1)
-    if k is None and edge_order_given(edge_order):
-        edge_order = operator.index(edge_order)  # type: ignore[arg-type]
-    f = np.asanyarray(f)
-    if type(f) is not np.ndarray:
-        raise TypeError(f"{caller} {what} takes plain ndarrays; got {type(f).__name__}")
-    kind = f.dtype.kind
-    if kind in "mM" or kernel(f.dtype) is None:
-        raise TypeError(
-            f"{caller} {what} takes float, complex or integer data; got dtype {f.dtype}"
-        )
-    args = parse(f.shape, varargs, axis, edge_order_value(edge_order), lengths=False)
-    bounds = boundaries(boundary, period, len(args.axes))
-    if k is not None:
-        for dx in args.dx:
-            if dx is not UNIT:
-                check_step(dx)
-    try:
-        specs = [spec(dx) for dx in args.dx]
-    except Fallback:
-        raise TypeError(
-            f"{caller} {what} takes float or integer steps and "
-            "coordinates (up to float64, int64 or uint64)"
-        ) from None
-    kernel_schemes = [AxisScheme(d, k, args.edge_order, p, per) for p, per in bounds]
-    return Plan(f, args.axes, specs, kernel_schemes)
-
-
-def schemes(
+    what: str,
     f: ArrayLike,
     varargs: tuple[Any, ...],
     axis: Any,
-    order: object,
-    accuracy: object,
-    edge_order: object,
-    boundary: object,
-    period: object,
+    options: Options,
     out: object,
     workers: int | None,
-    caller: str,
 ) -> Any:
-    """The higher-order and periodic schemes behind ``gradient`` and ``derivative``."""
+    """``gradient`` and ``derivative`` beyond NumPy's call (``what`` says
+    which call, in the data's error)."""
     n_workers = workers_arg(workers)
-    plan = scheme_plan(f, varargs, axis, order, accuracy, edge_order, boundary, period, caller)
-    return _compute(plan.f, out, plan.axes, plan.specs, plan.schemes, n_workers)
+    a = data(f, caller, what)
+    call = resolve(a.shape, varargs, axis, options, caller)
+    spacings = specs(call)
+    try:
+        return _compute(a, out, call.axes, spacings, list(call.schemes), n_workers)
+    except ValueError as e:
+        raise named(caller, e) from None
 
 
-class Args(NamedTuple):
-    """numpy.gradient's arguments, checked and normalised."""
+def data(f: ArrayLike, caller: str, what: str = "", real: bool = False) -> NDArray[Any]:
+    """``f`` as a plain ndarray of a dtype the kernels take beyond NumPy's
+    formulas: float, complex (unless ``real``) or integer data."""
+    a = np.asanyarray(f)
+    if type(a) is not np.ndarray:
+        raise TypeError(f"{caller}{what} takes plain ndarrays; got {type(a).__name__}")
+    if real and a.dtype.kind == "c":
+        raise TypeError(
+            f"{caller} takes real data; got dtype {a.dtype} (for complex data, "
+            "np.sqrt(sum(abs(g) ** 2 for g in gradients)) is the modulus of the gradient)"
+        )
+    if a.dtype.kind in "mM" or kernel(a.dtype) is None:
+        kinds = "float or integer" if real else "float, complex or integer"
+        raise TypeError(f"{caller}{what} takes {kinds} data; got dtype {a.dtype}")
+    return a
 
-    axes: tuple[int, ...]
-    """The requested axes, non-negative, in the order given."""
-    dx: list[object]
-    """Per axis: ``UNIT``, the scalar step as given, or the 1-D coordinates."""
-    edge_order: int
-    """1 or 2 (NumPy treats every ``edge_order`` but 1 as second order)."""
+
+def specs(call: Call) -> list[AxisSpacing]:
+    """The kernels' spacing of each axis of ``call`` (the step of a
+    higher-order scheme checked first)."""
+    if call.accuracy is not None:
+        for dx in call.dx:
+            if dx is not UNIT:
+                check_step(dx, call.caller)
+    try:
+        return [spec(dx) for dx in call.dx]
+    except Fallback:
+        raise spacing_error(call.caller) from None
 
 
-def parse(
-    shape: tuple[int, ...],
-    varargs: Sequence[Any],
-    axis: Any,
-    edge_order: Any,
-    asarray: Callable[[Any], Any] = np.asanyarray,
-    lengths: bool = True,
-) -> Args:
-    """numpy.gradient's argument checks, in its order, for an array of ``shape``.
-
-    Raises NumPy's exception for every argument NumPy rejects, or
-    ``Fallback`` where numpy.gradient itself must answer (its IndexErrors).
-    ``asarray`` converts each spacing as NumPy does; the Dask adapter passes
-    one that leaves Dask arrays lazy (they have ``ndim``, ``len`` and
-    ``dtype``). ``lengths=False`` leaves the axis lengths to the kernels
-    (the higher-order schemes, whose error names what they need).
-    """
-    N = len(shape)
-    axes = tuple(range(N)) if axis is None else normalize_axis_tuple(axis, N)
-    len_axes = len(axes)
-    n = len(varargs)
-    dx: list[object]
-    if n == 0:
-        dx = [UNIT] * len_axes
-    elif n == 1 and np.ndim(varargs[0]) == 0:
-        dx = [varargs[0]] * len_axes
-    elif n == len_axes:
-        dx = list(varargs)
-        for i, distances in enumerate(dx):
-            distances = asarray(distances)
-            if distances.ndim == 0:
-                continue
-            elif distances.ndim != 1:
-                raise ValueError("distances must be either scalars or 1d")
-            if len(distances) != shape[axes[i]]:
-                raise ValueError(
-                    "when 1d, distances must match the length of the corresponding dimension"
-                )
-            if isinstance(distances, np.ndarray) and distances.dtype.kind not in "biufcmM":
-                # NumPy differences the coordinates here: strings fail now,
-                # before any axis length is checked.
-                np.diff(distances)
-            if len(distances) < 2 and lengths:
-                # NumPy fails on `np.diff(distances)[0]` (an IndexError) here.
-                raise Fallback
-            dx[i] = distances
-    else:
-        raise TypeError("invalid number of arguments")
-
-    if edge_order > 2:
-        raise ValueError("'edge_order' greater than 2 not supported")
-    first_order = edge_order == 1
-    if not lengths:
-        return Args(axes, dx, 1 if first_order else 2)
-
-    for ax, d in zip(axes, dx, strict=True):
-        if shape[ax] < edge_order + 1:
-            raise ValueError(
-                "Shape of array too small to calculate a numerical gradient, "
-                "at least (edge_order + 1) elements are required."
-            )
-        step: Any = d
-        if step is not UNIT and np.ndim(step) == 0:
-            # NumPy's per-axis loop divides by `2. * dx` before it checks the
-            # next axis' length: a spacing that is not a number (None, a
-            # string) raises its TypeError here, axis by axis, as NumPy's does.
-            2.0 * step
-        if not first_order:
-            if shape[ax] < 3:
-                # edge_order below 1 on a short axis: NumPy's IndexError.
-                raise Fallback
-            if _is_weak_zero(d):
-                raise ZeroDivisionError("float division by zero")
-    return Args(axes, dx, 1 if first_order else 2)
+def spacing_error(caller: str) -> TypeError:
+    """The error for a spacing only ``numpy.gradient`` itself takes."""
+    return TypeError(
+        f"{caller} takes float or integer steps and coordinates of length >= 2 "
+        "(up to float64, int64 or uint64)"
+    )
 
 
 def kernel(dtype: np.dtype[Any]) -> _Entry | None:
