@@ -106,33 +106,38 @@ def spec(d: object) -> AxisSpacing:
 
 
 def check_outputs(
-    out: object, shape: tuple[int, ...], otype: np.dtype[Any], count: int
+    out: object, shape: tuple[int, ...], otype: np.dtype[Any], count: int, caller: str
 ) -> list[NDArray[Any]]:
-    """Checks ``out=``: ``count`` arrays of ``shape`` and ``otype`` (what would
-    be returned), writable."""
+    """Checks ``out=`` of a call of ``caller``: ``count`` arrays of ``shape``
+    and ``otype`` (what would be returned), writable."""
     if isinstance(out, np.ndarray):
         outs = [out]
     elif isinstance(out, (tuple, list)):
         outs = list(out)
     else:
-        raise TypeError(f"out must be an ndarray or a tuple of ndarrays, not {type(out).__name__}")
+        raise TypeError(
+            f"{caller}: out must be an ndarray or a tuple of ndarrays, not {type(out).__name__}"
+        )
     for o in outs:
         if not isinstance(o, np.ndarray):
-            raise TypeError(f"out must hold ndarrays, not {type(o).__name__}")
+            raise TypeError(f"{caller}: out must hold ndarrays, not {type(o).__name__}")
     if len(outs) != count:
-        raise ValueError(f"out must have one array per output: expected {count}, got {len(outs)}")
+        raise ValueError(
+            f"{caller}: out must have one array per output: expected {count}, got {len(outs)}"
+        )
     for o in outs:
         if o.shape != shape:
-            raise ValueError(f"out array has shape {o.shape}, expected {shape}")
+            raise ValueError(f"{caller}: out array has shape {o.shape}, expected {shape}")
         if o.dtype != otype:
-            raise TypeError(f"out array has dtype {o.dtype}, expected {otype}")
+            raise TypeError(f"{caller}: out array has dtype {o.dtype}, expected {otype}")
         if not o.flags.writeable:
-            raise ValueError("out array is read-only")
+            raise ValueError(f"{caller}: out array is read-only")
     for i, o in enumerate(outs):
         for j in range(i):
             if np.shares_memory(o, outs[j]):
                 raise ValueError(
-                    f"out arrays must not share memory with one another; out[{j}] and out[{i}] do"
+                    f"{caller}: out arrays must not share memory with one another; out[{j}] "
+                    f"and out[{i}] do"
                 )
     return outs
 
@@ -167,21 +172,26 @@ def _compute(
     specs: list[AxisSpacing],
     schemes: list[AxisScheme],
     n_workers: int,
+    caller: str,
 ) -> Any:
     """Runs the kernel into fresh outputs or the checked `out=` arrays and
     returns an array for one axis, a tuple otherwise. Outputs are computed
     in native byte order; a byte-swapped input gets byte-swapped fresh
-    outputs (as NumPy gives), a non-native `out=` array is filled by copy."""
+    outputs (as NumPy gives), a non-native `out=` array is filled by copy.
+    The errors name ``caller``."""
     otype = output_dtype(f.dtype)
     native_otype = otype.newbyteorder("=")
     if out is None:
         outs = _ndgrad.empty_outputs(f, native_otype, len(axes))
         targets = outs
     else:
-        outs = check_outputs(out, f.shape, otype, len(axes))
+        outs = check_outputs(out, f.shape, otype, len(axes), caller)
         targets = [o if o.dtype.isnative else np.empty_like(o, dtype=native_otype) for o in outs]
         [f] = unaliased([f], targets)
-    run(f, targets, axes, specs, schemes, n_workers)
+    try:
+        run(f, targets, axes, specs, schemes, n_workers)
+    except ValueError as e:
+        raise named(caller, e) from None
     if out is None:
         if not otype.isnative:
             # NumPy keeps a byte-swapped input's byte order in its output.
@@ -352,11 +362,12 @@ def gradient(
         and 1 <= edge_order <= 2
     ):
         # The common calls, read in Rust (None: this call needs the rules below).
-        res = _ndgrad.gradient_fast(f, varargs, axis, edge_order, workers_arg(workers))
+        n_workers = workers_arg(workers, "ndgrad.gradient")
+        res = _ndgrad.gradient_fast(f, varargs, axis, edge_order, n_workers)
         if res is not None:
             return res
     f = np.asanyarray(f)
-    n_workers = workers_arg(workers)
+    n_workers = workers_arg(workers, "ndgrad.gradient")
     entry = _ENTRY.get((f.dtype.kind, f.dtype.itemsize))
     if type(f) is not np.ndarray or entry is None:
         return _fallback(f, varargs, axis, edge_order, out)
@@ -368,7 +379,7 @@ def gradient(
     except Exception as ours:
         raise _numpys_error(f, varargs, axis, edge_order, ours) from None
     numpy_schemes = [numpy_scheme(args.edge_order)] * len(args.axes)
-    return _compute(f, out, args.axes, spacings, numpy_schemes, n_workers)
+    return _compute(f, out, args.axes, spacings, numpy_schemes, n_workers, "ndgrad.gradient")
 
 
 ASK_NUMPY_BYTES = 32 << 20
@@ -543,7 +554,7 @@ def set_output_cache(nbytes: int) -> int:
     """
     n = operator.index(nbytes)
     if n < 0:
-        raise ValueError(f"nbytes must be >= 0, got {n}")
+        raise ValueError(f"ndgrad.set_output_cache: nbytes must be >= 0, got {n}")
     return _ndgrad.set_output_cache(n)
 
 
@@ -559,14 +570,10 @@ def _schemes(
 ) -> Any:
     """``gradient`` and ``derivative`` beyond NumPy's call (``what`` says
     which call, in the data's error)."""
-    n_workers = workers_arg(workers)
+    n_workers = workers_arg(workers, caller)
     a = data(f, caller, what)
     call = resolve(a.shape, varargs, axis, options, caller)
-    spacings = specs(call)
-    try:
-        return _compute(a, out, call.axes, spacings, list(call.schemes), n_workers)
-    except ValueError as e:
-        raise named(caller, e) from None
+    return _compute(a, out, call.axes, specs(call), list(call.schemes), n_workers, caller)
 
 
 def data(f: ArrayLike, caller: str, what: str = "", real: bool = False) -> NDArray[Any]:
@@ -667,7 +674,7 @@ def _fallback(
     if out is None:
         return res
     results = [res] if isinstance(res, np.ndarray) else list(res)
-    outs = check_outputs(out, f.shape, results[0].dtype, len(results))
+    outs = check_outputs(out, f.shape, results[0].dtype, len(results), "ndgrad.gradient")
     for o, r in zip(outs, results, strict=True):
         np.copyto(o, r)
     return _result(outs, len(results))

@@ -110,19 +110,19 @@ def is_numpy_call(order: object, accuracy: object, boundary: object, period: obj
 # ---------------------------------------------------------- argument checks
 
 
-def workers_arg(workers: int | None) -> int:
+def workers_arg(workers: int | None, caller: str) -> int:
     """0 means "every thread, when the array is large enough"."""
     if workers is None:
         return 0
     n = operator.index(workers)
     if n == 0:
-        raise ValueError("workers must not be 0")
+        raise ValueError(f"{caller}: workers must not be 0")
     if n < 0:
         # As scipy.fft: -1 is every CPU, -2 all but one, ... down to -cpu_count.
         cpus = os.cpu_count() or 1
         if n < -cpus:
             raise ValueError(
-                f"workers must be positive, or from -1 (every CPU) down to -{cpus} "
+                f"{caller}: workers must be positive, or from -1 (every CPU) down to -{cpus} "
                 f"(one CPU) on this machine; got {n}"
             )
         n = cpus + 1 + n

@@ -48,7 +48,7 @@ def _run(
     axis: Any,
     options: Options,
     out: object,
-    workers: int,
+    workers: int | None,
     count: int = 1,
 ) -> Any:
     """Runs operator ``op`` of ``fields`` (checked) into fresh outputs
@@ -56,6 +56,7 @@ def _run(
     array, or a tuple of three."""
     f = fields[0]
     caller = f"ndgrad.{op}"
+    n_workers = _call.workers_arg(workers, caller)
     try:
         call = resolve(f.shape, varargs, axis, options, caller)
     except Fallback:
@@ -71,14 +72,14 @@ def _run(
     if out is None:
         outs = _ndgrad.empty_outputs(f, otype, count)
     else:
-        outs = check_outputs(out, f.shape, otype, count)
+        outs = check_outputs(out, f.shape, otype, count, caller)
     targets = [o if o.dtype.isnative else np.empty_like(o, dtype=otype) for o in outs]
     if out is not None:
         fields = unaliased(fields, targets)
     entry = _OPERATOR[_call.dtype_code(f.dtype)]
     natives = [_call.native(a) for a in fields]
     try:
-        entry(op, natives, targets, list(call.axes), spacings, list(call.schemes), workers)
+        entry(op, natives, targets, list(call.axes), spacings, list(call.schemes), n_workers)
     except ValueError as e:
         raise _call.named(caller, e) from None
     for o, t in zip(outs, targets, strict=True):
@@ -144,10 +145,9 @@ def magnitude(
            [5., 5., 5., 5., 5.],
            [5., 5., 5., 5., 5.]])
     """
-    n_workers = _call.workers_arg(workers)
     a = data(f, "ndgrad.magnitude", real=True)
     options = Options(edge_order=edge_order, accuracy=accuracy, boundary=boundary, period=period)
-    return _run("magnitude", [a], varargs, axis, options, out, n_workers)  # type: ignore[no-any-return]
+    return _run("magnitude", [a], varargs, axis, options, out, workers)  # type: ignore[no-any-return]
 
 
 def laplacian(
@@ -204,10 +204,9 @@ def laplacian(
            [4., 4., 4., 4., 4., 4.],
            [4., 4., 4., 4., 4., 4.]])
     """
-    n_workers = _call.workers_arg(workers)
     a = data(f, "ndgrad.laplacian")
     options = Options(order=2, accuracy=accuracy, boundary=boundary, period=period)
-    return _run("laplacian", [a], varargs, axis, options, out, n_workers)  # type: ignore[no-any-return]
+    return _run("laplacian", [a], varargs, axis, options, out, workers)  # type: ignore[no-any-return]
 
 
 def _components(F: Any, caller: str) -> list[NDArray[Any]]:
@@ -349,11 +348,10 @@ def divergence(
     >>> bool((ndgrad.divergence([Y, Z], axis=(1, 2)) == 2).all())  # axis 0 not differentiated
     True
     """
-    n_workers = _call.workers_arg(workers)
     comps = _components(F, "ndgrad.divergence")
     axes = field_axes("divergence", F, comps, axis, indexing, "ndgrad.divergence")
     options = Options(edge_order=edge_order, accuracy=accuracy, boundary=boundary, period=period)
-    return _run("divergence", comps, varargs, axes, options, out, n_workers)  # type: ignore[no-any-return]
+    return _run("divergence", comps, varargs, axes, options, out, workers)  # type: ignore[no-any-return]
 
 
 def curl(
@@ -418,8 +416,7 @@ def curl(
     >>> bool((ndgrad.curl(F3, axis=(0, 1)) == 2).all())
     True
     """
-    n_workers = _call.workers_arg(workers)
     comps = _components(F, "ndgrad.curl")
     axes = field_axes("curl", F, comps, axis, indexing, "ndgrad.curl")
     options = Options(edge_order=edge_order, accuracy=accuracy, boundary=boundary, period=period)
-    return _run("curl", comps, varargs, axes, options, out, n_workers, 1 if len(axes) == 2 else 3)
+    return _run("curl", comps, varargs, axes, options, out, workers, 1 if len(axes) == 2 else 3)

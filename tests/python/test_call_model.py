@@ -327,6 +327,34 @@ def cases() -> list[tuple[str, Callable[[], Any], Any, str]]:
                 "needs at least",
             ),
         ]
+    out += [
+        ("ndgrad.magnitude", lambda: ndgrad.magnitude(f, workers=0), ValueError, "workers must"),
+        ("ndgrad.gradient", lambda: ndgrad.gradient(f, workers=0), ValueError, "workers must"),
+        (
+            "ndgrad.gradient",
+            lambda: ndgrad.gradient(f, out=np.empty(3)),
+            ValueError,
+            "out array has shape (3,)",
+        ),
+        (
+            "ndgrad.derivative",
+            lambda: ndgrad.derivative(f, order=2, out=np.empty(12, np.float32)),
+            TypeError,
+            "out array has dtype float32",
+        ),
+        (
+            "ndgrad.curl",
+            lambda: ndgrad.curl([f2, f2], out="nope"),
+            TypeError,
+            "out must be an ndarray or a tuple",
+        ),
+        (
+            "ndgrad.set_output_cache",
+            lambda: ndgrad.set_output_cache(-1),
+            ValueError,
+            "nbytes must be >= 0",
+        ),
+    ]
     return out
 
 
