@@ -107,6 +107,15 @@ def is_numpy_call(order: object, accuracy: object, boundary: object, period: obj
     return order == 1 and accuracy is None and is_default_boundary(boundary) and period is None
 
 
+def needs(module: str, package: str, pip: str) -> ImportError:
+    """The error of ``ndgrad.<module>`` when ``package`` (installed by
+    ``pip install <pip>``) is missing."""
+    return ImportError(
+        f"ndgrad.{module} needs {package}: install it with `pip install 'ndgrad[{module}]'` "
+        f"(or `pip install {pip}`)"
+    )
+
+
 # ---------------------------------------------------------- argument checks
 
 

@@ -41,15 +41,14 @@ from typing import Any
 
 import numpy as np
 
+from ndgrad import _call
+
 try:
     import dask.array as da
 except ImportError as e:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "ndgrad.dask needs Dask: install it with `pip install 'ndgrad[dask]'` "
-        "(or `pip install 'dask[array]'`)"
-    ) from e
+    raise _call.needs("dask", "Dask", "'dask[array]'") from e
 
-from ndgrad import _api, _call, _ndgrad, _operators
+from ndgrad import _api, _ndgrad, _operators
 from ndgrad._dask_graph import (
     _axis_spacing,
     _AxisSpacing,

@@ -49,15 +49,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Generic, Literal, TypeVar
 
+from ndgrad._call import is_numpy_call, needs
+
 try:
     import xarray as xr
 except ImportError as e:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "ndgrad.xarray needs xarray: install it with `pip install 'ndgrad[xarray]'` "
-        "(or `pip install xarray`)"
-    ) from e
+    raise needs("xarray", "xarray", "xarray") from e
 
-from ndgrad._call import is_numpy_call
 from ndgrad._xarray_impl import (
     LONGITUDE_UNITS,
     BoundaryArg,
