@@ -18,14 +18,13 @@ import math
 import operator
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 # The real numpy.gradient, captured before anyone can patch `numpy.gradient`
 # with ours (NumPy's own test-suite run does exactly that).
 from numpy.lib._function_base_impl import gradient as _numpy_gradient
-from numpy.lib.array_utils import normalize_axis_tuple
 from numpy.typing import ArrayLike, NDArray
 
 from ndgrad import _ndgrad
@@ -35,19 +34,24 @@ from ndgrad._call import (
     UNIT_SPACING,
     AxisScheme,
     AxisSpacing,
-    boundaries,
-    check_int,
+    Call,
+    Options,
     check_step,
     coords_spacing,
     dtype_code,
-    edge_order_given,
     edge_order_value,
     is_numpy_call,
+    named,
     native,
-    no_edge_order_with_accuracy,
     numpy_scheme,
+    parse,
+    resolve,
     workers_arg,
 )
+
+# `_dask_graph` reads these two here.
+from ndgrad._call import UNIT as UNIT
+from ndgrad._call import Fallback as Fallback
 
 _Entry = Callable[..., None]
 
@@ -76,20 +80,6 @@ SPACING_KINDS = {("f", 2), ("f", 4), ("f", 8)} | {(k, n) for k in "iu" for n in 
 _INT64 = np.iinfo(np.int64)
 
 
-class Fallback(Exception):
-    """Raised internally when numpy.gradient itself must handle the call."""
-
-
-class _Unit:
-    """NumPy's default spacing: the Python float 1.0 on every axis."""
-
-
-UNIT = _Unit()
-
-ACCURACIES = (2, 4, 6, 8)
-ORDERS = (1, 2, 3, 4)
-
-
 def spec(d: object) -> AxisSpacing:
     """How one axis' spacing is passed to Rust, and with which promotion."""
     if d is UNIT:
@@ -115,39 +105,39 @@ def spec(d: object) -> AxisSpacing:
     raise Fallback
 
 
-def _is_weak_zero(d: object) -> bool:
-    """A Python number equal to 0: ``-1.5 / d`` raises ZeroDivisionError in NumPy."""
-    return type(d) in (int, float, bool) and d == 0
-
-
 def check_outputs(
-    out: object, shape: tuple[int, ...], otype: np.dtype[Any], count: int
+    out: object, shape: tuple[int, ...], otype: np.dtype[Any], count: int, caller: str
 ) -> list[NDArray[Any]]:
-    """Checks ``out=``: ``count`` arrays of ``shape`` and ``otype`` (what would
-    be returned), writable."""
+    """Checks ``out=`` of a call of ``caller``: ``count`` arrays of ``shape``
+    and ``otype`` (what would be returned), writable."""
     if isinstance(out, np.ndarray):
         outs = [out]
     elif isinstance(out, (tuple, list)):
         outs = list(out)
     else:
-        raise TypeError(f"out must be an ndarray or a tuple of ndarrays, not {type(out).__name__}")
+        raise TypeError(
+            f"{caller}: out must be an ndarray or a tuple of ndarrays, not {type(out).__name__}"
+        )
     for o in outs:
         if not isinstance(o, np.ndarray):
-            raise TypeError(f"out must hold ndarrays, not {type(o).__name__}")
+            raise TypeError(f"{caller}: out must hold ndarrays, not {type(o).__name__}")
     if len(outs) != count:
-        raise ValueError(f"out must have one array per output: expected {count}, got {len(outs)}")
+        raise ValueError(
+            f"{caller}: out must have one array per output: expected {count}, got {len(outs)}"
+        )
     for o in outs:
         if o.shape != shape:
-            raise ValueError(f"out array has shape {o.shape}, expected {shape}")
+            raise ValueError(f"{caller}: out array has shape {o.shape}, expected {shape}")
         if o.dtype != otype:
-            raise TypeError(f"out array has dtype {o.dtype}, expected {otype}")
+            raise TypeError(f"{caller}: out array has dtype {o.dtype}, expected {otype}")
         if not o.flags.writeable:
-            raise ValueError("out array is read-only")
+            raise ValueError(f"{caller}: out array is read-only")
     for i, o in enumerate(outs):
         for j in range(i):
             if np.shares_memory(o, outs[j]):
                 raise ValueError(
-                    f"out arrays must not share memory with one another; out[{j}] and out[{i}] do"
+                    f"{caller}: out arrays must not share memory with one another; out[{j}] "
+                    f"and out[{i}] do"
                 )
     return outs
 
@@ -182,21 +172,26 @@ def _compute(
     specs: list[AxisSpacing],
     schemes: list[AxisScheme],
     n_workers: int,
+    caller: str,
 ) -> Any:
     """Runs the kernel into fresh outputs or the checked `out=` arrays and
     returns an array for one axis, a tuple otherwise. Outputs are computed
     in native byte order; a byte-swapped input gets byte-swapped fresh
-    outputs (as NumPy gives), a non-native `out=` array is filled by copy."""
+    outputs (as NumPy gives), a non-native `out=` array is filled by copy.
+    The errors name ``caller``."""
     otype = output_dtype(f.dtype)
     native_otype = otype.newbyteorder("=")
     if out is None:
         outs = _ndgrad.empty_outputs(f, native_otype, len(axes))
         targets = outs
     else:
-        outs = check_outputs(out, f.shape, otype, len(axes))
+        outs = check_outputs(out, f.shape, otype, len(axes), caller)
         targets = [o if o.dtype.isnative else np.empty_like(o, dtype=native_otype) for o in outs]
         [f] = unaliased([f], targets)
-    run(f, targets, axes, specs, schemes, n_workers)
+    try:
+        run(f, targets, axes, specs, schemes, n_workers)
+    except ValueError as e:
+        raise named(caller, e) from None
     if out is None:
         if not otype.isnative:
             # NumPy keeps a byte-swapped input's byte order in its output.
@@ -360,10 +355,11 @@ def gradient(
     array([ 1.,  0., -1.,  0.])
     """
     if not is_numpy_call(1, accuracy, boundary, period):
-        no_edge_order_with_accuracy(edge_order, accuracy)
-        return schemes(
-            f, varargs, axis, 1, accuracy, edge_order, boundary, period, out, workers, "gradient"
+        options = Options(
+            accuracy=accuracy, edge_order=edge_order, boundary=boundary, period=period
         )
+        what = " with accuracy or boundary"
+        return _schemes("ndgrad.gradient", what, f, varargs, axis, options, out, workers)
     edge_order = edge_order_value(edge_order)
     if (
         (axis is None or type(axis) is int)
@@ -373,23 +369,24 @@ def gradient(
         and 1 <= edge_order <= 2
     ):
         # The common calls, read in Rust (None: this call needs the rules below).
-        res = _ndgrad.gradient_fast(f, varargs, axis, edge_order, workers_arg(workers))
+        n_workers = workers_arg(workers, "ndgrad.gradient")
+        res = _ndgrad.gradient_fast(f, varargs, axis, edge_order, n_workers)
         if res is not None:
             return res
     f = np.asanyarray(f)
-    n_workers = workers_arg(workers)
+    n_workers = workers_arg(workers, "ndgrad.gradient")
     entry = _ENTRY.get((f.dtype.kind, f.dtype.itemsize))
     if type(f) is not np.ndarray or entry is None:
         return _fallback(f, varargs, axis, edge_order, out)
     try:
         args = parse(f.shape, varargs, axis, edge_order)
-        specs = [spec(d) for d in args.dx]
+        spacings = [spec(d) for d in args.dx]
     except Fallback:
         return _fallback(f, varargs, axis, edge_order, out)
     except Exception as ours:
         raise _numpys_error(f, varargs, axis, edge_order, ours) from None
     numpy_schemes = [numpy_scheme(args.edge_order)] * len(args.axes)
-    return _compute(f, out, args.axes, specs, numpy_schemes, n_workers)
+    return _compute(f, out, args.axes, spacings, numpy_schemes, n_workers, "ndgrad.gradient")
 
 
 ASK_NUMPY_BYTES = 32 << 20
@@ -525,9 +522,8 @@ def derivative(
     >>> bool(np.abs(d2 + np.sin(theta)).max() < 1e-5)
     True
     """
-    return schemes(
-        f, varargs, axis, order, accuracy, EDGE_ORDER, boundary, period, out, workers, "derivative"
-    )
+    options = Options(order=order, accuracy=accuracy, boundary=boundary, period=period)
+    return _schemes("ndgrad.derivative", "", f, varargs, axis, options, out, workers)
 
 
 def set_output_cache(nbytes: int) -> int:
@@ -565,167 +561,64 @@ def set_output_cache(nbytes: int) -> int:
     """
     n = operator.index(nbytes)
     if n < 0:
-        raise ValueError(f"nbytes must be >= 0, got {n}")
+        raise ValueError(f"ndgrad.set_output_cache: nbytes must be >= 0, got {n}")
     return _ndgrad.set_output_cache(n)
 
 
-class Plan(NamedTuple):
-    """A checked call, as the kernels take it."""
-
-    f: NDArray[Any]
-    axes: tuple[int, ...]
-    specs: list[AxisSpacing]
-    schemes: list[AxisScheme]
-
-
-def scheme_plan(
-    f: ArrayLike,
-    varargs: tuple[Any, ...],
-    axis: Any,
-    order: object,
-    accuracy: object,
-    edge_order: object,
-    boundary: object,
-    period: object,
+def _schemes(
     caller: str,
-    what: str = "with accuracy or boundary",
-) -> Plan:
-    """Checks the arguments of the higher-order and periodic schemes (the
-    lengths are left to the kernels, whose error names what is needed)."""
-    d = check_int("order", order, ORDERS, none_ok=False)
-    assert d is not None
-    k = check_int("accuracy", accuracy, ACCURACIES, none_ok=d == 1)
-    if k is None and edge_order_given(edge_order):
-        edge_order = operator.index(edge_order)  # type: ignore[arg-type]
-    f = np.asanyarray(f)
-    if type(f) is not np.ndarray:
-        raise TypeError(f"{caller} {what} takes plain ndarrays; got {type(f).__name__}")
-    kind = f.dtype.kind
-    if kind in "mM" or kernel(f.dtype) is None:
-        raise TypeError(
-            f"{caller} {what} takes float, complex or integer data; got dtype {f.dtype}"
-        )
-    args = parse(f.shape, varargs, axis, edge_order_value(edge_order), lengths=False)
-    bounds = boundaries(boundary, period, len(args.axes))
-    if k is not None:
-        for dx in args.dx:
-            if dx is not UNIT:
-                check_step(dx)
-    try:
-        specs = [spec(dx) for dx in args.dx]
-    except Fallback:
-        raise TypeError(
-            f"{caller} {what} takes float or integer steps and "
-            "coordinates (up to float64, int64 or uint64)"
-        ) from None
-    kernel_schemes = [AxisScheme(d, k, args.edge_order, p, per) for p, per in bounds]
-    return Plan(f, args.axes, specs, kernel_schemes)
-
-
-def schemes(
+    what: str,
     f: ArrayLike,
     varargs: tuple[Any, ...],
     axis: Any,
-    order: object,
-    accuracy: object,
-    edge_order: object,
-    boundary: object,
-    period: object,
+    options: Options,
     out: object,
     workers: int | None,
-    caller: str,
 ) -> Any:
-    """The higher-order and periodic schemes behind ``gradient`` and ``derivative``."""
-    n_workers = workers_arg(workers)
-    plan = scheme_plan(f, varargs, axis, order, accuracy, edge_order, boundary, period, caller)
-    return _compute(plan.f, out, plan.axes, plan.specs, plan.schemes, n_workers)
+    """``gradient`` and ``derivative`` beyond NumPy's call (``what`` says
+    which call, in the data's error)."""
+    n_workers = workers_arg(workers, caller)
+    a = data(f, caller, what)
+    call = resolve(a.shape, varargs, axis, options, caller)
+    return _compute(a, out, call.axes, specs(call), list(call.schemes), n_workers, caller)
 
 
-class Args(NamedTuple):
-    """numpy.gradient's arguments, checked and normalised."""
+def data(f: ArrayLike, caller: str, what: str = "", real: bool = False) -> NDArray[Any]:
+    """``f`` as a plain ndarray of a dtype the kernels take beyond NumPy's
+    formulas: float, complex (unless ``real``) or integer data."""
+    a = np.asanyarray(f)
+    if type(a) is not np.ndarray:
+        raise TypeError(f"{caller}{what} takes plain ndarrays; got {type(a).__name__}")
+    if real and a.dtype.kind == "c":
+        raise TypeError(
+            f"{caller} takes real data; got dtype {a.dtype} (for complex data, "
+            "np.sqrt(sum(abs(g) ** 2 for g in gradients)) is the modulus of the gradient)"
+        )
+    if a.dtype.kind in "mM" or kernel(a.dtype) is None:
+        kinds = "float or integer" if real else "float, complex or integer"
+        raise TypeError(f"{caller}{what} takes {kinds} data; got dtype {a.dtype}")
+    return a
 
-    axes: tuple[int, ...]
-    """The requested axes, non-negative, in the order given."""
-    dx: list[object]
-    """Per axis: ``UNIT``, the scalar step as given, or the 1-D coordinates."""
-    edge_order: int
-    """1 or 2 (NumPy treats every ``edge_order`` but 1 as second order)."""
+
+def specs(call: Call) -> list[AxisSpacing]:
+    """The kernels' spacing of each axis of ``call`` (the step of a
+    higher-order scheme checked first)."""
+    if call.accuracy is not None:
+        for dx in call.dx:
+            if dx is not UNIT:
+                check_step(dx, call.caller)
+    try:
+        return [spec(dx) for dx in call.dx]
+    except Fallback:
+        raise spacing_error(call.caller) from None
 
 
-def parse(
-    shape: tuple[int, ...],
-    varargs: Sequence[Any],
-    axis: Any,
-    edge_order: Any,
-    asarray: Callable[[Any], Any] = np.asanyarray,
-    lengths: bool = True,
-) -> Args:
-    """numpy.gradient's argument checks, in its order, for an array of ``shape``.
-
-    Raises NumPy's exception for every argument NumPy rejects, or
-    ``Fallback`` where numpy.gradient itself must answer (its IndexErrors).
-    ``asarray`` converts each spacing as NumPy does; the Dask adapter passes
-    one that leaves Dask arrays lazy (they have ``ndim``, ``len`` and
-    ``dtype``). ``lengths=False`` leaves the axis lengths to the kernels
-    (the higher-order schemes, whose error names what they need).
-    """
-    N = len(shape)
-    axes = tuple(range(N)) if axis is None else normalize_axis_tuple(axis, N)
-    len_axes = len(axes)
-    n = len(varargs)
-    dx: list[object]
-    if n == 0:
-        dx = [UNIT] * len_axes
-    elif n == 1 and np.ndim(varargs[0]) == 0:
-        dx = [varargs[0]] * len_axes
-    elif n == len_axes:
-        dx = list(varargs)
-        for i, distances in enumerate(dx):
-            distances = asarray(distances)
-            if distances.ndim == 0:
-                continue
-            elif distances.ndim != 1:
-                raise ValueError("distances must be either scalars or 1d")
-            if len(distances) != shape[axes[i]]:
-                raise ValueError(
-                    "when 1d, distances must match the length of the corresponding dimension"
-                )
-            if isinstance(distances, np.ndarray) and distances.dtype.kind not in "biufcmM":
-                # NumPy differences the coordinates here: strings fail now,
-                # before any axis length is checked.
-                np.diff(distances)
-            if len(distances) < 2 and lengths:
-                # NumPy fails on `np.diff(distances)[0]` (an IndexError) here.
-                raise Fallback
-            dx[i] = distances
-    else:
-        raise TypeError("invalid number of arguments")
-
-    if edge_order > 2:
-        raise ValueError("'edge_order' greater than 2 not supported")
-    first_order = edge_order == 1
-    if not lengths:
-        return Args(axes, dx, 1 if first_order else 2)
-
-    for ax, d in zip(axes, dx, strict=True):
-        if shape[ax] < edge_order + 1:
-            raise ValueError(
-                "Shape of array too small to calculate a numerical gradient, "
-                "at least (edge_order + 1) elements are required."
-            )
-        step: Any = d
-        if step is not UNIT and np.ndim(step) == 0:
-            # NumPy's per-axis loop divides by `2. * dx` before it checks the
-            # next axis' length: a spacing that is not a number (None, a
-            # string) raises its TypeError here, axis by axis, as NumPy's does.
-            2.0 * step
-        if not first_order:
-            if shape[ax] < 3:
-                # edge_order below 1 on a short axis: NumPy's IndexError.
-                raise Fallback
-            if _is_weak_zero(d):
-                raise ZeroDivisionError("float division by zero")
-    return Args(axes, dx, 1 if first_order else 2)
+def spacing_error(caller: str) -> TypeError:
+    """The error for a spacing only ``numpy.gradient`` itself takes."""
+    return TypeError(
+        f"{caller} takes float or integer steps and coordinates of length >= 2 "
+        "(up to float64, int64 or uint64)"
+    )
 
 
 def kernel(dtype: np.dtype[Any]) -> _Entry | None:
@@ -788,7 +681,7 @@ def _fallback(
     if out is None:
         return res
     results = [res] if isinstance(res, np.ndarray) else list(res)
-    outs = check_outputs(out, f.shape, results[0].dtype, len(results))
+    outs = check_outputs(out, f.shape, results[0].dtype, len(results), "ndgrad.gradient")
     for o, r in zip(outs, results, strict=True):
         np.copyto(o, r)
     return _result(outs, len(results))

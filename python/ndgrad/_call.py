@@ -1,7 +1,9 @@
 """The call model every surface builds and the kernels read: one axis'
 spacing (:class:`AxisSpacing`) and scheme (:class:`AxisScheme`), as typed
-values, and the one test for "this is ``numpy.gradient``'s own call"
-(:func:`is_numpy_call`).
+values, the one test for "this is ``numpy.gradient``'s own call"
+(:func:`is_numpy_call`), and the checked call itself (:class:`Call`, made by
+:func:`resolve` for every surface: in memory, ``ndgrad.dask``, and through
+them ``ndgrad.xarray``).
 
 The compiled module reads both classes by attribute name
 (``#[derive(FromPyObject)]`` in ``crates/ndgrad-python``), so what a field
@@ -14,9 +16,10 @@ import operator
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 from numpy.typing import NDArray
 
 SpacingKind = Literal["unit", "weak", "strong", "coords", "nonuniform"]
@@ -104,22 +107,31 @@ def is_numpy_call(order: object, accuracy: object, boundary: object, period: obj
     return order == 1 and accuracy is None and is_default_boundary(boundary) and period is None
 
 
+def needs(module: str, package: str, pip: str) -> ImportError:
+    """The error of ``ndgrad.<module>`` when ``package`` (installed by
+    ``pip install <pip>``) is missing."""
+    return ImportError(
+        f"ndgrad.{module} needs {package}: install it with `pip install 'ndgrad[{module}]'` "
+        f"(or `pip install {pip}`)"
+    )
+
+
 # ---------------------------------------------------------- argument checks
 
 
-def workers_arg(workers: int | None) -> int:
+def workers_arg(workers: int | None, caller: str) -> int:
     """0 means "every thread, when the array is large enough"."""
     if workers is None:
         return 0
     n = operator.index(workers)
     if n == 0:
-        raise ValueError("workers must not be 0")
+        raise ValueError(f"{caller}: workers must not be 0")
     if n < 0:
         # As scipy.fft: -1 is every CPU, -2 all but one, ... down to -cpu_count.
         cpus = os.cpu_count() or 1
         if n < -cpus:
             raise ValueError(
-                f"workers must be positive, or from -1 (every CPU) down to -{cpus} "
+                f"{caller}: workers must be positive, or from -1 (every CPU) down to -{cpus} "
                 f"(one CPU) on this machine; got {n}"
             )
         n = cpus + 1 + n
@@ -156,28 +168,34 @@ def edge_order_value(edge_order: object) -> Any:
     return 1 if edge_order is EDGE_ORDER else edge_order
 
 
-def no_edge_order_with_accuracy(edge_order: object, accuracy: object) -> None:
+def no_edge_order_with_accuracy(edge_order: object, accuracy: object, caller: str) -> None:
     """``edge_order`` is NumPy's; with an ``accuracy`` the order at the ends is set."""
     if accuracy is not None and edge_order_given(edge_order):
         raise ValueError(
-            "edge_order must not be given with accuracy (accuracy sets the "
+            f"{caller}: edge_order must not be given with accuracy (accuracy sets the "
             f"order at the ends too); got edge_order={edge_order!r}, accuracy={accuracy!r}"
         )
 
 
-def check_int(name: str, value: object, allowed: Sequence[int], none_ok: bool) -> int | None:
+def check_int(
+    name: str, value: object, allowed: Sequence[int], none_ok: bool, caller: str
+) -> int | None:
     """``value`` as an int from ``allowed`` (or None when ``none_ok``)."""
     want = ", ".join(map(str, allowed)) + (" or None" if none_ok else "")
     if value is None and none_ok:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int ({want}); got {type(value).__name__} {value!r}")
+        raise TypeError(
+            f"{caller}: {name} must be an int ({want}); got {type(value).__name__} {value!r}"
+        )
     if int(value) not in allowed:
-        raise ValueError(f"{name} must be one of {want}; got {value!r}")
+        raise ValueError(f"{caller}: {name} must be one of {want}; got {value!r}")
     return int(value)
 
 
-def per_axis(name: str, value: Any, count: int, check: Callable[[Any], Any]) -> list[Any]:
+def per_axis(
+    name: str, value: Any, count: int, check: Callable[[Any, str], Any], caller: str
+) -> list[Any]:
     """One value for every axis, or a sequence (a 1-D array too) with one per
     requested axis."""
     if isinstance(value, np.ndarray) and value.ndim <= 1:
@@ -185,54 +203,254 @@ def per_axis(name: str, value: Any, count: int, check: Callable[[Any], Any]) -> 
     if isinstance(value, (list, tuple)):
         if len(value) != count:
             raise ValueError(
-                f"{name} must be one value or one per axis: expected {count}, got {len(value)}"
+                f"{caller}: {name} must be one value or one per axis: expected {count}, "
+                f"got {len(value)}"
             )
-        return [check(v) for v in value]
-    return [check(value)] * count
+        return [check(v, caller) for v in value]
+    return [check(value, caller)] * count
 
 
-def boundaries(boundary: object, period: object, count: int) -> list[tuple[bool, float | None]]:
+def boundaries(
+    boundary: object, period: object, count: int, caller: str
+) -> list[tuple[bool, float | None]]:
     """``(periodic, period)`` for each of ``count`` requested axes; a period
     belongs to a periodic axis."""
-    periodic = per_axis("boundary", boundary, count, boundary_arg)
-    periods = per_axis("period", period, count, period_arg)
+    periodic = per_axis("boundary", boundary, count, boundary_arg, caller)
+    periods = per_axis("period", period, count, period_arg, caller)
     for i, (p, per) in enumerate(zip(periodic, periods, strict=True)):
         if per is not None and not p:
             raise ValueError(
-                f"a period is for a periodic axis; requested axis {i} is one-sided "
+                f"{caller}: a period is for a periodic axis; requested axis {i} is one-sided "
                 f"(boundary='one-sided'); got period={per!r}"
             )
     return list(zip(periodic, periods, strict=True))
 
 
-def boundary_arg(value: object) -> bool:
+def boundary_arg(value: object, caller: str) -> bool:
     """Whether a boundary name is periodic."""
     if not isinstance(value, str):
         raise TypeError(
-            f"boundary must be 'one-sided' or 'periodic'; got {type(value).__name__} {value!r}"
+            f"{caller}: boundary must be 'one-sided' or 'periodic'; got "
+            f"{type(value).__name__} {value!r}"
         )
     if value not in BOUNDARIES:
-        raise ValueError(f"boundary must be 'one-sided' or 'periodic'; got {value!r}")
+        raise ValueError(f"{caller}: boundary must be 'one-sided' or 'periodic'; got {value!r}")
     return value == "periodic"
 
 
-def period_arg(value: object) -> float | None:
+def period_arg(value: object, caller: str, what: str = "period") -> float | None:
+    """A period: a real number, or None."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"period must be a real number or None; got {type(value).__name__}")
+        raise TypeError(
+            f"{caller}: {what} must be a real number or None; got {type(value).__name__} {value!r}"
+        )
     return float(value)
 
 
-def check_step(d: object) -> None:
+def check_step(d: object, caller: str) -> None:
     """A scalar step of the higher-order schemes: finite and nonzero."""
     if isinstance(d, np.ndarray) and d.ndim == 1:
         return
     try:
         h = complex(d)  # type: ignore[call-overload]
     except TypeError:
-        raise TypeError(f"a step must be a real number; got {type(d).__name__}") from None
+        raise TypeError(f"{caller}: a step must be a real number; got {type(d).__name__}") from None
     if h.imag != 0:
-        raise TypeError(f"a step must be a real number; got {d!r}")
+        raise TypeError(f"{caller}: a step must be a real number; got {d!r}")
     if h.real == 0 or not np.isfinite(h.real):
-        raise ValueError(f"a step must be finite and nonzero; got {d!r}")
+        raise ValueError(f"{caller}: a step must be finite and nonzero; got {d!r}")
+
+
+def named(caller: str, e: ValueError) -> ValueError:
+    """The kernels' error (the core's message) ``e``, naming the function called."""
+    return ValueError(f"{caller}: {e}")
+
+
+# ------------------------------------------------- numpy.gradient's arguments
+
+
+class Fallback(Exception):
+    """Raised where ``numpy.gradient`` itself must answer the call."""
+
+
+class _Unit:
+    """NumPy's default spacing: the Python float 1.0 on every axis."""
+
+
+UNIT = _Unit()
+
+ACCURACIES = (2, 4, 6, 8)
+ORDERS = (1, 2, 3, 4)
+
+
+class Args(NamedTuple):
+    """numpy.gradient's arguments, checked and normalised (a NamedTuple,
+    read by attribute: the cheapest to make on NumPy's own path)."""
+
+    axes: tuple[int, ...]
+    """The requested axes, non-negative, in the order given."""
+    dx: list[object]
+    """Per axis: ``UNIT``, the scalar step as given, or the 1-D coordinates."""
+    edge_order: int
+    """1 or 2 (NumPy treats every ``edge_order`` but 1 as second order)."""
+
+
+def _is_weak_zero(d: object) -> bool:
+    """A Python number equal to 0: ``-1.5 / d`` raises ZeroDivisionError in NumPy."""
+    return type(d) in (int, float, bool) and d == 0
+
+
+def parse(
+    shape: tuple[int, ...],
+    varargs: Sequence[Any],
+    axis: Any,
+    edge_order: Any,
+    asarray: Callable[[Any], Any] = np.asanyarray,
+    lengths: bool = True,
+) -> Args:
+    """numpy.gradient's argument checks, in its order, for an array of ``shape``.
+
+    Raises NumPy's exception for every argument NumPy rejects, or
+    ``Fallback`` where numpy.gradient itself must answer (its IndexErrors).
+    ``asarray`` converts each spacing as NumPy does; the Dask adapter passes
+    one that leaves Dask arrays lazy (they have ``ndim``, ``len`` and
+    ``dtype``). ``lengths=False`` leaves the axis lengths to the kernels
+    (the higher-order schemes, whose error names what they need).
+    """
+    N = len(shape)
+    axes = tuple(range(N)) if axis is None else normalize_axis_tuple(axis, N)
+    len_axes = len(axes)
+    n = len(varargs)
+    dx: list[object]
+    if n == 0:
+        dx = [UNIT] * len_axes
+    elif n == 1 and np.ndim(varargs[0]) == 0:
+        dx = [varargs[0]] * len_axes
+    elif n == len_axes:
+        dx = list(varargs)
+        for i, distances in enumerate(dx):
+            distances = asarray(distances)
+            if distances.ndim == 0:
+                continue
+            elif distances.ndim != 1:
+                raise ValueError("distances must be either scalars or 1d")
+            if len(distances) != shape[axes[i]]:
+                raise ValueError(
+                    "when 1d, distances must match the length of the corresponding dimension"
+                )
+            if isinstance(distances, np.ndarray) and distances.dtype.kind not in "biufcmM":
+                # NumPy differences the coordinates here: strings fail now,
+                # before any axis length is checked.
+                np.diff(distances)
+            if len(distances) < 2 and lengths:
+                # NumPy fails on `np.diff(distances)[0]` (an IndexError) here.
+                raise Fallback
+            dx[i] = distances
+    else:
+        raise TypeError("invalid number of arguments")
+
+    if edge_order > 2:
+        raise ValueError("'edge_order' greater than 2 not supported")
+    first_order = edge_order == 1
+    if not lengths:
+        return Args(axes, dx, 1 if first_order else 2)
+
+    for ax, d in zip(axes, dx, strict=True):
+        if shape[ax] < edge_order + 1:
+            raise ValueError(
+                "Shape of array too small to calculate a numerical gradient, "
+                "at least (edge_order + 1) elements are required."
+            )
+        step: Any = d
+        if step is not UNIT and np.ndim(step) == 0:
+            # NumPy's per-axis loop divides by `2. * dx` before it checks the
+            # next axis' length: a spacing that is not a number (None, a
+            # string) raises its TypeError here, axis by axis, as NumPy's does.
+            2.0 * step
+        if not first_order:
+            if shape[ax] < 3:
+                # edge_order below 1 on a short axis: NumPy's IndexError.
+                raise Fallback
+            if _is_weak_zero(d):
+                raise ZeroDivisionError("float division by zero")
+    return Args(axes, dx, 1 if first_order else 2)
+
+
+# ------------------------------------------------------------ the call model
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A checked call of any surface: what is differentiated along which
+    axes, with which spacing and scheme. Each surface turns :attr:`dx` into
+    its own spacing type (in memory ``_api.spec``, on Dask
+    ``_dask_graph._axis_spacing``)."""
+
+    caller: str
+    """The function the user called (``"ndgrad.laplacian"``,
+    ``"ndgrad.dask.curl"``...): the errors ndgrad raises name it."""
+    axes: tuple[int, ...]
+    """The requested axes, non-negative, in the order given."""
+    dx: tuple[object, ...]
+    """Per axis, the spacing as given: :data:`UNIT`, a scalar step, or
+    1-D coordinates (NumPy or, on Dask, Dask arrays)."""
+    schemes: tuple[AxisScheme, ...]
+    """Per axis, what is computed along it."""
+    numpy: bool
+    """Whether this is ``numpy.gradient``'s own call (:func:`is_numpy_call`),
+    checked by NumPy's rules with NumPy's messages."""
+    edge_order: int
+    """NumPy's ``edge_order``, 1 or 2."""
+
+    @property
+    def accuracy(self) -> int | None:
+        """The accuracy order of every axis (None: NumPy's formulas)."""
+        return self.schemes[0].accuracy if self.schemes else None
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """A call's scheme arguments as the caller gave them (any values:
+    :func:`resolve` checks them), with their defaults."""
+
+    order: object = 1
+    accuracy: object = None
+    edge_order: object = EDGE_ORDER
+    boundary: object = "one-sided"
+    period: object = None
+
+
+def resolve(
+    shape: tuple[int, ...],
+    varargs: Sequence[Any],
+    axis: Any,
+    options: Options,
+    caller: str,
+    asarray: Callable[[Any], Any] = np.asanyarray,
+) -> Call:
+    """The checked call for an array of ``shape``.
+
+    ``numpy.gradient``'s own call (:func:`is_numpy_call`) is checked by its
+    rules, in its order, with its messages, the axis lengths included; it
+    raises :class:`Fallback` where NumPy itself must answer (each surface
+    knows how). Any other call is checked by the schemes' rules, with
+    messages that name ``caller``; the axis lengths, coordinates and
+    periods are left to the kernels (whose errors say what is needed).
+    ``asarray`` is ``parse``'s."""
+    order, accuracy, edge_order = options.order, options.accuracy, options.edge_order
+    if is_numpy_call(order, accuracy, options.boundary, options.period):
+        args = parse(shape, varargs, axis, edge_order_value(edge_order), asarray)
+        schemes = (numpy_scheme(args.edge_order),) * len(args.axes)
+        return Call(caller, args.axes, tuple(args.dx), schemes, True, args.edge_order)
+    no_edge_order_with_accuracy(edge_order, accuracy, caller)
+    d = check_int("order", order, ORDERS, False, caller)
+    assert d is not None
+    k = check_int("accuracy", accuracy, ACCURACIES, d == 1, caller)
+    if k is None and edge_order_given(edge_order):
+        edge_order = operator.index(edge_order)  # type: ignore[arg-type]
+    args = parse(shape, varargs, axis, edge_order_value(edge_order), asarray, lengths=False)
+    bounds = boundaries(options.boundary, options.period, len(args.axes), caller)
+    schemes = tuple(AxisScheme(d, k, args.edge_order, p, per) for p, per in bounds)
+    return Call(caller, args.axes, tuple(args.dx), schemes, False, args.edge_order)

@@ -314,7 +314,7 @@ class _Graph:
     def __init__(
         self,
         inputs: list[da.Array],
-        args: _api.Args,
+        args: _call.Call,
         spacings: list[_AxisSpacing],
         schemes: list[_call.AxisScheme],
         otype: np.dtype[Any],

@@ -13,19 +13,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 from numpy.typing import ArrayLike, NDArray
 
 from ndgrad import _call, _ndgrad
-from ndgrad._api import (
-    Fallback,
-    Plan,
-    check_outputs,
-    output_dtype,
-    parse,
-    scheme_plan,
-    spec,
-    unaliased,
-)
+from ndgrad._api import check_outputs, data, output_dtype, spacing_error, specs, unaliased
+from ndgrad._call import Fallback, Options, resolve
 
 _Entry = Callable[..., None]
 
@@ -48,84 +41,47 @@ _OPERATOR: dict[str, _Entry] = {
 _INDEXINGS = ("ij", "xy")
 
 
-def _data(f: ArrayLike, caller: str, real: bool) -> NDArray[Any]:
-    """``f`` as an ndarray of a dtype the operators take."""
-    a = np.asanyarray(f)
-    if type(a) is not np.ndarray:
-        raise TypeError(f"{caller} takes plain ndarrays; got {type(a).__name__}")
-    if real and a.dtype.kind == "c":
-        raise TypeError(
-            f"{caller} takes real data; got dtype {a.dtype} (for complex data, "
-            "np.sqrt(sum(abs(g) ** 2 for g in gradients)) is the modulus of the gradient)"
-        )
-    if _call.dtype_code(a.dtype) not in _OPERATOR:
-        kinds = "float or integer" if real else "float, complex or integer"
-        raise TypeError(f"{caller} takes {kinds} data; got dtype {a.dtype}")
-    return a
-
-
-def _plan(
-    f: NDArray[Any],
-    varargs: tuple[Any, ...],
-    axis: Any,
-    order: int,
-    accuracy: object,
-    edge_order: object,
-    boundary: object,
-    period: object,
-    caller: str,
-) -> Plan:
-    """The checked axes, spacings and schemes: ``numpy.gradient``'s rules and
-    messages for NumPy's scheme, the higher-order rules otherwise."""
-    if _call.is_numpy_call(order, accuracy, boundary, period):
-        try:
-            args = parse(f.shape, varargs, axis, _call.edge_order_value(edge_order))
-            specs = [spec(d) for d in args.dx]
-        except Fallback:
-            raise TypeError(
-                f"{caller} takes float or integer steps and coordinates of length >= 2 "
-                "(up to float64, int64 or uint64)"
-            ) from None
-        return Plan(f, args.axes, specs, [_call.numpy_scheme(args.edge_order)] * len(args.axes))
-    _call.no_edge_order_with_accuracy(edge_order, accuracy)
-    return scheme_plan(
-        f, varargs, axis, order, accuracy, edge_order, boundary, period, caller, what="with these"
-    )
-
-
 def _run(
     op: str,
     fields: Sequence[NDArray[Any]],
-    plan: Plan,
+    varargs: tuple[Any, ...],
+    axis: Any,
+    options: Options,
     out: object,
-    count: int,
-    workers: int,
+    workers: int | None,
+    count: int = 1,
 ) -> Any:
-    """Runs operator ``op`` into fresh outputs (``count`` of them, in the
-    first field's memory order) or ``out=``; one array, or a tuple of three."""
-    if not plan.axes:
-        raise ValueError(f"{op} needs at least one axis to differentiate along; got none")
+    """Runs operator ``op`` of ``fields`` (checked) into fresh outputs
+    (``count`` of them, in the first field's memory order) or ``out=``; one
+    array, or a tuple of three."""
     f = fields[0]
+    caller = f"ndgrad.{op}"
+    n_workers = _call.workers_arg(workers, caller)
+    try:
+        call = resolve(f.shape, varargs, axis, options, caller)
+    except Fallback:
+        raise spacing_error(caller) from None
+    spacings = specs(call)
+    if not call.axes:
+        raise ValueError(f"{caller} needs at least one axis to differentiate along; got none")
     if f.ndim > _call.MAX_NDIM:
-        raise ValueError(f"{op} takes arrays of at most {_call.MAX_NDIM} dimensions; got {f.ndim}")
+        raise ValueError(
+            f"{caller} takes arrays of at most {_call.MAX_NDIM} dimensions; got {f.ndim}"
+        )
     otype = output_dtype(f.dtype).newbyteorder("=")
     if out is None:
         outs = _ndgrad.empty_outputs(f, otype, count)
     else:
-        outs = check_outputs(out, f.shape, otype, count)
+        outs = check_outputs(out, f.shape, otype, count, caller)
     targets = [o if o.dtype.isnative else np.empty_like(o, dtype=otype) for o in outs]
     if out is not None:
         fields = unaliased(fields, targets)
     entry = _OPERATOR[_call.dtype_code(f.dtype)]
-    entry(
-        op,
-        [_call.native(a) for a in fields],
-        targets,
-        list(plan.axes),
-        list(plan.specs),
-        list(plan.schemes),
-        workers,
-    )
+    natives = [_call.native(a) for a in fields]
+    try:
+        entry(op, natives, targets, list(call.axes), spacings, list(call.schemes), n_workers)
+    except ValueError as e:
+        raise _call.named(caller, e) from None
     for o, t in zip(outs, targets, strict=True):
         if o is not t:
             np.copyto(o, t)
@@ -189,10 +145,9 @@ def magnitude(
            [5., 5., 5., 5., 5.],
            [5., 5., 5., 5., 5.]])
     """
-    n_workers = _call.workers_arg(workers)
-    a = _data(f, "magnitude", real=True)
-    plan = _plan(a, varargs, axis, 1, accuracy, edge_order, boundary, period, "magnitude")
-    return _run("magnitude", [a], plan, out, 1, n_workers)  # type: ignore[no-any-return]
+    a = data(f, "ndgrad.magnitude", real=True)
+    options = Options(edge_order=edge_order, accuracy=accuracy, boundary=boundary, period=period)
+    return _run("magnitude", [a], varargs, axis, options, out, workers)  # type: ignore[no-any-return]
 
 
 def laplacian(
@@ -249,35 +204,20 @@ def laplacian(
            [4., 4., 4., 4., 4., 4.],
            [4., 4., 4., 4., 4., 4.]])
     """
-    n_workers = _call.workers_arg(workers)
-    a = _data(f, "laplacian", real=False)
-    plan = scheme_plan(
-        a,
-        varargs,
-        axis,
-        2,
-        accuracy,
-        _call.EDGE_ORDER,
-        boundary,
-        period,
-        "laplacian",
-        what="with these",
-    )
-    return _run("laplacian", [a], plan, out, 1, n_workers)  # type: ignore[no-any-return]
+    a = data(f, "ndgrad.laplacian")
+    options = Options(order=2, accuracy=accuracy, boundary=boundary, period=period)
+    return _run("laplacian", [a], varargs, axis, options, out, workers)  # type: ignore[no-any-return]
 
 
 def _components(F: Any, caller: str) -> list[NDArray[Any]]:
-    """A vector field: a sequence of N arrays of one N-D shape, or one array
-    whose leading axis (of length N) holds the components."""
+    """A vector field: a sequence of arrays of one shape and dtype, or one
+    array whose leading axis holds the components."""
     if isinstance(F, np.ndarray):
-        if F.ndim < 2 or F.shape[0] != F.ndim - 1:
-            raise ValueError(
-                f"{caller} of one array takes its components along the leading axis, whose "
-                f"length must be the number of the remaining axes; got shape {F.shape}"
-            )
-        comps = [_data(F[i], caller, real=False) for i in range(F.shape[0])]
+        if F.ndim < 2:
+            raise leading_axis_error(caller, F.shape)
+        comps = [data(F[i], caller) for i in range(F.shape[0])]
     elif isinstance(F, (list, tuple)):
-        comps = [_data(c, caller, real=False) for c in F]
+        comps = [data(c, caller) for c in F]
     else:
         raise TypeError(
             f"{caller} takes a sequence of arrays or one array with a leading component axis; "
@@ -287,41 +227,73 @@ def _components(F: Any, caller: str) -> list[NDArray[Any]]:
     return comps
 
 
+def leading_axis_error(caller: str, shape: tuple[int, ...]) -> ValueError:
+    """The error for one array whose leading axis is not one component per axis."""
+    return ValueError(
+        f"{caller} of one array takes its components along the leading axis, whose "
+        f"length must be the number of axes; got shape {shape}"
+    )
+
+
 def check_components(comps: Sequence[Any], caller: str) -> None:
-    """One shape and dtype for all components (NumPy or Dask arrays), and
-    one component per axis."""
+    """One shape and dtype for all components (NumPy or Dask arrays)."""
     if not comps:
         raise ValueError(f"{caller} needs at least one component; got none")
     first = comps[0]
     for i, c in enumerate(comps[1:], start=1):
         if c.shape != first.shape:
             raise ValueError(
-                f"component {i} has shape {c.shape}, expected {first.shape} (component 0's shape)"
+                f"{caller}: component {i} has shape {c.shape}, expected {first.shape} "
+                "(component 0's shape)"
             )
         if c.dtype != first.dtype:
             raise TypeError(
-                f"component {i} has dtype {c.dtype}, expected {first.dtype} (component 0's dtype)"
+                f"{caller}: component {i} has dtype {c.dtype}, expected {first.dtype} "
+                "(component 0's dtype)"
             )
-    if len(comps) != first.ndim:
-        raise ValueError(
-            f"{caller} takes one component per axis: {first.ndim}-D components need "
-            f"{first.ndim}, got {len(comps)}"
-        )
 
 
-def field_axes(ndim: int, indexing: object) -> tuple[int, ...]:
-    """The axis each component is differentiated along."""
+def field_axes(
+    op: str, F: Any, comps: Sequence[Any], axis: Any, indexing: object, caller: str
+) -> tuple[int, ...]:
+    """The axis each component of field ``F`` is differentiated along:
+    ``axis`` as given, or (None) every axis in order, the first two
+    swapped with ``indexing="xy"``. One per component; 2 or 3 for a curl."""
     if indexing not in _INDEXINGS:
-        raise ValueError(f"indexing must be 'ij' or 'xy'; got {indexing!r}")
-    axes = list(range(ndim))
-    if indexing == "xy" and ndim >= 2:
-        axes[0], axes[1] = 1, 0
-    return tuple(axes)
+        raise ValueError(f"{caller}: indexing must be 'ij' or 'xy'; got {indexing!r}")
+    ndim = comps[0].ndim
+    given = f"{ndim}-D components" if axis is None else f"axis={axis!r}"
+    if axis is None:
+        axes = tuple(range(ndim))
+        if indexing == "xy" and ndim >= 2:
+            axes = (1, 0, *axes[2:])
+    elif indexing != "ij":
+        raise ValueError(
+            f"{caller}: indexing='xy' is for axis=None (with axis, component i is "
+            f"differentiated along axis[i]); got {given}, indexing={indexing!r}"
+        )
+    else:
+        try:
+            axes = normalize_axis_tuple(axis, ndim, caller)  # AxisError: "{caller}: axis..."
+        except np.exceptions.AxisError:
+            raise
+        except ValueError:
+            raise ValueError(f"{caller}: repeated axis in {given}") from None
+    if op == "curl" and len(axes) not in (2, 3):
+        raise ValueError(f"{caller} is defined for 2-D and 3-D fields (2 or 3 axes); got {given}")
+    if len(comps) != len(axes):
+        if not isinstance(F, (list, tuple)):
+            raise leading_axis_error(caller, (len(comps), *comps[0].shape))
+        raise ValueError(
+            f"{caller} takes one component per axis: {given} need {len(axes)}, got {len(comps)}"
+        )
+    return axes
 
 
 def divergence(
     F: Any,
     *varargs: Any,
+    axis: int | Sequence[int] | None = None,
     edge_order: int = _call.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
@@ -346,6 +318,10 @@ def divergence(
     *varargs : scalar or array, optional
         The spacing: nothing, one scalar, or one scalar or 1-D coordinate
         array per axis (per component, in component order).
+    axis : None or int or tuple of ints, optional
+        The axis each component is differentiated along, one per component
+        (component i along ``axis[i]``); the components may then have more
+        dimensions. None (default): every axis, as ``indexing`` says.
     edge_order, accuracy, boundary, period, workers
         As for :func:`ndgrad.gradient` (``boundary`` and ``period`` per
         component).
@@ -369,17 +345,19 @@ def divergence(
     >>> X, Y, Z = np.meshgrid(np.arange(3.0), np.arange(4.0), np.arange(5.0), indexing="ij")
     >>> bool((ndgrad.divergence([X, Y, Z]) == 3).all())
     True
+    >>> bool((ndgrad.divergence([Y, Z], axis=(1, 2)) == 2).all())  # axis 0 not differentiated
+    True
     """
-    n_workers = _call.workers_arg(workers)
-    comps = _components(F, "divergence")
-    axes = field_axes(comps[0].ndim, indexing)
-    plan = _plan(comps[0], varargs, axes, 1, accuracy, edge_order, boundary, period, "divergence")
-    return _run("divergence", comps, plan, out, 1, n_workers)  # type: ignore[no-any-return]
+    comps = _components(F, "ndgrad.divergence")
+    axes = field_axes("divergence", F, comps, axis, indexing, "ndgrad.divergence")
+    options = Options(edge_order=edge_order, accuracy=accuracy, boundary=boundary, period=period)
+    return _run("divergence", comps, varargs, axes, options, out, workers)  # type: ignore[no-any-return]
 
 
 def curl(
     F: Any,
     *varargs: Any,
+    axis: int | Sequence[int] | None = None,
     edge_order: int = _call.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
@@ -407,6 +385,9 @@ def curl(
     *varargs : scalar or array, optional
         The spacing, per component in component order, as for
         :func:`divergence`.
+    axis : None or tuple of 2 or 3 ints, optional
+        The axis each component is differentiated along (component i along
+        ``axis[i]``), as for :func:`divergence`.
     edge_order, accuracy, boundary, period, workers
         As for :func:`ndgrad.gradient`.
     out : ndarray or tuple of 3 ndarrays, optional
@@ -431,12 +412,11 @@ def curl(
     >>> Xm, Ym = np.meshgrid(x, x)  # "xy": rows are y
     >>> bool((ndgrad.curl([-Ym, Xm], indexing="xy") == 2).all())
     True
+    >>> F3 = [np.stack([c] * 3, axis=-1) for c in (-Y, X)]  # and a third axis
+    >>> bool((ndgrad.curl(F3, axis=(0, 1)) == 2).all())
+    True
     """
-    n_workers = _call.workers_arg(workers)
-    comps = _components(F, "curl")
-    ndim = comps[0].ndim
-    if ndim not in (2, 3):
-        raise ValueError(f"curl is defined for 2-D and 3-D fields; got {ndim}-D components")
-    axes = field_axes(ndim, indexing)
-    plan = _plan(comps[0], varargs, axes, 1, accuracy, edge_order, boundary, period, "curl")
-    return _run("curl", comps, plan, out, 1 if ndim == 2 else 3, n_workers)
+    comps = _components(F, "ndgrad.curl")
+    axes = field_axes("curl", F, comps, axis, indexing, "ndgrad.curl")
+    options = Options(edge_order=edge_order, accuracy=accuracy, boundary=boundary, period=period)
+    return _run("curl", comps, varargs, axes, options, out, workers, 1 if len(axes) == 2 else 3)

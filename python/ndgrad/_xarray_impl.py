@@ -191,7 +191,7 @@ def _periods(
     """Per coordinate: periodic or not, and the period (given, or unambiguous
     from the metadata)."""
     periodic = [
-        _call.boundary_arg(b) for b in _per_coord("boundary", boundary, coords, "one-sided")
+        _call.boundary_arg(b, caller) for b in _per_coord("boundary", boundary, coords, "one-sided")
     ]
     given = _per_coord("period", period, coords, None)
     if period is not None and not isinstance(period, Mapping) and not any(periodic):
@@ -201,13 +201,7 @@ def _periods(
         )
     periods: list[float | None] = []
     for c, p, per in zip(coords, periodic, given, strict=True):
-        if per is not None and (
-            isinstance(per, bool) or not isinstance(per, (int, float, np.integer, np.floating))
-        ):
-            raise TypeError(
-                f"{caller}: the period of {c.name!r} must be a real number; "
-                f"got {type(per).__name__} {per!r}"
-            )
+        per = _call.period_arg(per, caller, f"the period of {c.name!r}")
         if not p:
             if per is not None and isinstance(period, Mapping):
                 raise ValueError(
@@ -216,7 +210,7 @@ def _periods(
                 )
             periods.append(None)
         elif per is not None:
-            periods.append(float(per))
+            periods.append(per)
         elif c.positional:
             periods.append(float(len(c.values)))
         else:
@@ -227,45 +221,6 @@ def _periods(
                 )
             periods.append(360.0)
     return periodic, periods
-
-
-def _check_monotonic(c: Coord, periodic: bool, what: str, caller: str) -> None:
-    """The higher-order and periodic schemes need finite, strictly monotonic
-    coordinates (increasing on a periodic axis)."""
-    x = c.values
-    if x.dtype.kind not in "fiu":
-        raise TypeError(
-            f"{caller}: coordinate {c.name!r} must be numeric or datetime-like for {what}; "
-            f"got dtype {x.dtype}"
-        )
-    bad = np.flatnonzero(~np.isfinite(x)) if x.dtype.kind == "f" else np.array([], dtype=int)
-    if bad.size:
-        raise ValueError(
-            f"{caller}: coordinate {c.name!r} must be finite for {what}; "
-            f"got {c.name}[{bad[0]}] = {x[bad[0]].item()!r}"
-        )
-    if len(x) < 2:
-        return
-    d = np.diff(x) if x.dtype.kind == "f" else np.diff(x.astype(np.float64))
-    want = "strictly increasing" if periodic else "strictly monotonic"
-    ok = (d > 0) if periodic or d[0] > 0 else (d < 0)
-    if not ok.all():
-        i = int(np.flatnonzero(~ok)[0]) + 1
-        raise ValueError(
-            f"{caller}: coordinate {c.name!r} must be {want} for {what}; got "
-            f"{c.name}[{i - 1}] = {x[i - 1].item()!r}, {c.name}[{i}] = {x[i].item()!r}"
-        )
-
-
-def _scheme_words(accuracy: object, periodic: Sequence[bool], order: int = 1) -> str:
-    words = []
-    if order != 1:
-        words.append(f"order={order}")
-    if accuracy is not None:
-        words.append(f"accuracy={accuracy}")
-    if any(periodic):
-        words.append("boundary='periodic'")
-    return ", ".join(words)
 
 
 # ------------------------------------------------------------------ the data
@@ -303,6 +258,21 @@ def numeric(v: xr.Variable, datetime_unit: str | None) -> xr.Variable:
 def unit_of(coords: Sequence[Coord]) -> str | None:
     """The unit datetime-like data takes: the first datetime coordinate's."""
     return next((c.datetime_unit for c in coords if c.datetime_unit is not None), None)
+
+
+def explain(
+    e: Exception,
+    caller: str,
+    name: Hashable,
+    dims: tuple[Hashable, ...],
+    axes: Sequence[int],
+    coords: Sequence[Coord],
+) -> None:
+    """Notes on an error of the kernels (which speak of axes) which axis is
+    which coordinate."""
+    which = ", ".join(f"axis {a} is {c.name!r}" for a, c in zip(axes, coords, strict=True))
+    of = "the DataArray" if name is None else repr(name)
+    e.add_note(f"(in {caller} of {of}, dims {dims!r}: {which})")
 
 
 def like(template: xr.DataArray, data: Any, name: Hashable | None = None) -> xr.DataArray:
@@ -359,12 +329,9 @@ def schemes(
     period: object,
     *,
     edge_order: int = 1,
-    order: int = 1,
-    always_check: bool = False,
 ) -> Schemes:
-    """Checks ``edge_order`` against ``accuracy``, reads the boundaries and
-    periods, and checks the coordinates the higher-order and periodic
-    schemes need (all of them with ``always_check``)."""
+    """Checks ``edge_order`` against ``accuracy`` and reads the boundaries
+    and periods (the coordinates' values are the kernels' to check)."""
     if accuracy is not None and edge_order != 1:
         raise ValueError(
             f"{caller}: edge_order must stay 1 (its default) when accuracy is given "
@@ -372,9 +339,5 @@ def schemes(
             f"accuracy={accuracy!r}"
         )
     periodic, periods = _periods(coords, boundary, period, caller)
-    if always_check or accuracy is not None or any(periodic):
-        what = _scheme_words(accuracy, periodic, order)
-        for c, p in zip(coords, periodic, strict=True):
-            _check_monotonic(c, p, what, caller)
     edge = edge_order if accuracy is None else _call.EDGE_ORDER
     return Schemes([c.dim for c in coords], periodic, periods, edge)

@@ -35,22 +35,20 @@ does not.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from ndgrad import _call
+
 try:
     import dask.array as da
 except ImportError as e:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "ndgrad.dask needs Dask: install it with `pip install 'ndgrad[dask]'` "
-        "(or `pip install 'dask[array]'`)"
-    ) from e
+    raise _call.needs("dask", "Dask", "'dask[array]'") from e
 
-from ndgrad import _api, _call, _ndgrad, _operators
+from ndgrad import _api, _ndgrad, _operators
 from ndgrad._dask_graph import (
     _axis_spacing,
     _AxisSpacing,
@@ -163,10 +161,10 @@ def gradient(
     array([[1. , 2.5, 4. ],
            [1. , 1. , 1. ]])
     """
-    _call.no_edge_order_with_accuracy(edge_order, accuracy)
-    return _differentiate(
-        f, varargs, axis, 1, accuracy, edge_order, boundary, period, "ndgrad.dask.gradient"
+    options = _call.Options(
+        accuracy=accuracy, edge_order=edge_order, boundary=boundary, period=period
     )
+    return _differentiate("gradient", f, varargs, axis, options)
 
 
 def derivative(
@@ -221,56 +219,29 @@ def derivative(
     >>> ndgrad.dask.derivative(f, order=2).compute()  # exact for cubics
     array([ 0.,  6., 12., 18., 24., 30., 36., 42.])
     """
-    return _differentiate(
-        f,
-        varargs,
-        axis,
-        order,
-        accuracy,
-        _call.EDGE_ORDER,
-        boundary,
-        period,
-        "ndgrad.dask.derivative",
-    )
+    options = _call.Options(order=order, accuracy=accuracy, boundary=boundary, period=period)
+    return _differentiate("derivative", f, varargs, axis, options)
 
 
 def _differentiate(
-    f: Any,
-    varargs: tuple[Any, ...],
-    axis: Any,
-    order: object,
-    accuracy: object,
-    edge_order: Any,
-    boundary: object,
-    period: object,
-    caller: str,
+    name: str, f: Any, varargs: tuple[Any, ...], axis: Any, options: _call.Options
 ) -> Any:
-    """The graph of ``gradient`` or ``derivative``."""
+    """The graph of ``gradient`` or ``derivative`` (``name``)."""
     f = da.asarray(f)
-    args, spacings, schemes = _prepare(
-        f, varargs, axis, order, accuracy, edge_order, boundary, period, caller
-    )
-    if not args.axes:
+    call, spacings = _prepare(f, varargs, axis, options, f"ndgrad.dask.{name}")
+    if not call.axes:
         return ()
-    graph = _Graph([f], args, spacings, schemes, _api.output_dtype(f.dtype))
+    graph = _Graph([f], call, spacings, list(call.schemes), _api.output_dtype(f.dtype))
     outs = graph.outputs()
     return outs[0] if len(outs) == 1 else tuple(outs)
 
 
 def _prepare(
-    f: da.Array,
-    varargs: tuple[Any, ...],
-    axis: Any,
-    order: object,
-    accuracy: object,
-    edge_order: Any,
-    boundary: object,
-    period: object,
-    caller: str,
-) -> tuple[_api.Args, list[_AxisSpacing], list[_call.AxisScheme]]:
-    """The checked axes, spacings and schemes: NumPy's rules and errors for
-    NumPy's gradient, the schemes' rules otherwise, checked on the whole
-    array before any block runs."""
+    f: da.Array, varargs: tuple[Any, ...], axis: Any, options: _call.Options, caller: str
+) -> tuple[_call.Call, list[_AxisSpacing]]:
+    """The checked call and the spacing of each axis: NumPy's rules and
+    errors for NumPy's gradient, the schemes' rules otherwise, checked on
+    the whole array before any block runs."""
     if any(np.isnan(c) for cs in f.chunks for c in cs):
         raise ValueError(f"{caller} needs known chunk sizes; call `f.compute_chunk_sizes()` first")
     if type(f._meta) is not np.ndarray:
@@ -278,48 +249,36 @@ def _prepare(
             f"{caller} works on Dask arrays of numpy.ndarray chunks, "
             f"not of {type(f._meta).__name__}"
         )
-    numpy_path = _call.is_numpy_call(order, accuracy, boundary, period)
-    if _api.kernel(f.dtype) is None or (not numpy_path and f.dtype.kind in "mM"):
-        kinds = "integer, timedelta64 and datetime64" if numpy_path else "and integer"
+    try:
+        call = _call.resolve(f.shape, varargs, axis, options, caller, _lazy_asarray)
+    except _call.Fallback:
+        edge = _call.edge_order_value(options.edge_order)
+        _raise_numpys_index_error(f, varargs, axis, edge)
+    if _api.kernel(f.dtype) is None or (not call.numpy and f.dtype.kind in "mM"):
+        kinds = "integer, timedelta64 and datetime64" if call.numpy else "and integer"
         raise TypeError(
             f"{caller} takes float (up to float64), complex (up to complex128), {kinds} "
             f"data; got dtype {f.dtype} (differentiate it in memory with ndgrad, or convert it)"
         )
-    schemes: list[_call.AxisScheme]
-    if numpy_path:
-        edge = _call.edge_order_value(edge_order)
-        try:
-            args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray)
-        except _api.Fallback:
-            _raise_numpys_index_error(f, varargs, axis, edge)
-        schemes = [_call.numpy_scheme(args.edge_order)] * len(args.axes)
-    else:
-        d = _call.check_int("order", order, _api.ORDERS, none_ok=False)
-        k = _call.check_int("accuracy", accuracy, _api.ACCURACIES, none_ok=d == 1)
-        assert d is not None
-        if k is None and _call.edge_order_given(edge_order):
-            edge_order = operator.index(edge_order)
-        edge = _call.edge_order_value(edge_order)
-        args = _api.parse(f.shape, varargs, axis, edge, asarray=_lazy_asarray, lengths=False)
-        count = len(args.axes)
-        schemes = [
-            _call.AxisScheme(d, k, args.edge_order, p, per)
-            for p, per in _call.boundaries(boundary, period, count)
-        ]
-    spacings = [_axis_spacing(dx, s.period, caller) for dx, s in zip(args.dx, schemes, strict=True)]
-    if not numpy_path and schemes and schemes[0].accuracy is not None:
+    schemes = call.schemes
+    spacings = [_axis_spacing(dx, s.period, caller) for dx, s in zip(call.dx, schemes, strict=True)]
+    if call.accuracy is not None:
         for sp in spacings:
             if isinstance(sp, _Step):
-                _call.check_step(sp.value)
+                _call.check_step(sp.value, caller)
     # The whole array's errors (axis lengths, periods, NumPy coordinates), now.
-    whole = [_whole(dx, s, sc) for dx, s, sc in zip(args.dx, spacings, schemes, strict=True)]
-    _ndgrad.check(list(f.shape), list(args.axes), [w[0] for w in whole], [w[1] for w in whole])
-    for ax, sp, sc in zip(args.axes, spacings, schemes, strict=True):
+    whole = [_whole(dx, s, sc) for dx, s, sc in zip(call.dx, spacings, schemes, strict=True)]
+    try:
+        _ndgrad.check(list(f.shape), list(call.axes), [w[0] for w in whole], [w[1] for w in whole])
+    except ValueError as e:
+        raise _call.named(caller, e) from None
+    for ax, sp, sc in zip(call.axes, spacings, schemes, strict=True):
         if isinstance(sp, _LazyCoords) and sc.periodic and sc.period is None:
             raise ValueError(
-                f"axis {ax} is periodic with coordinates; expected a period for it, got none"
+                f"{caller}: axis {ax} is periodic with coordinates; expected a period for it, "
+                "got none"
             )
-    return args, spacings, schemes
+    return call, spacings
 
 
 # ------------------------------------------------------------- the operators
@@ -330,23 +289,19 @@ def _operator(
     inputs: list[da.Array],
     varargs: tuple[Any, ...],
     axis: Any,
-    order: int,
-    accuracy: object,
-    edge_order: Any,
-    boundary: object,
-    period: object,
-    n_out: int,
-) -> list[da.Array]:
-    """The graph of a fused operator of ``inputs`` (one chunking)."""
+    options: _call.Options,
+    n_out: int = 1,
+) -> Any:
+    """The graph of a fused operator of ``inputs`` (one chunking): one Dask
+    array, or a tuple of ``n_out``."""
     caller = f"ndgrad.dask.{op}"
     f = inputs[0]
-    args, spacings, schemes = _prepare(
-        f, varargs, axis, order, accuracy, edge_order, boundary, period, caller
-    )
-    if not args.axes:
-        raise ValueError(f"{op} needs at least one axis to differentiate along; got none")
-    graph = _Graph(inputs, args, spacings, schemes, _api.output_dtype(f.dtype), op, n_out)
-    return graph.outputs()
+    call, spacings = _prepare(f, varargs, axis, options, caller)
+    if not call.axes:
+        raise ValueError(f"{caller} needs at least one axis to differentiate along; got none")
+    otype = _api.output_dtype(f.dtype)
+    outs = _Graph(inputs, call, spacings, list(call.schemes), otype, op, n_out).outputs()
+    return outs[0] if n_out == 1 else tuple(outs)
 
 
 def magnitude(
@@ -377,13 +332,13 @@ def magnitude(
     >>> bool((m.compute() == 5).all())
     True
     """
-    _call.no_edge_order_with_accuracy(edge_order, accuracy)
     f = da.asarray(f)
     if f.dtype.kind == "c":
-        raise TypeError(f"magnitude takes real data; got dtype {f.dtype}")
-    return _operator("magnitude", [f], varargs, axis, 1, accuracy, edge_order, boundary, period, 1)[
-        0
-    ]
+        raise TypeError(f"ndgrad.dask.magnitude takes real data; got dtype {f.dtype}")
+    options = _call.Options(
+        edge_order=edge_order, accuracy=accuracy, boundary=boundary, period=period
+    )
+    return _operator("magnitude", [f], varargs, axis, options)
 
 
 def laplacian(
@@ -413,25 +368,20 @@ def laplacian(
     >>> bool((lap.compute() == 4).all())
     True
     """
-    f = da.asarray(f)
-    return _operator(
-        "laplacian", [f], varargs, axis, 2, accuracy, _call.EDGE_ORDER, boundary, period, 1
-    )[0]
+    options = _call.Options(order=2, accuracy=accuracy, boundary=boundary, period=period)
+    return _operator("laplacian", [da.asarray(f)], varargs, axis, options)
 
 
 def _dask_components(F: Any, caller: str) -> list[da.Array]:
     """A vector field as Dask arrays of one shape, dtype and chunking: a
-    sequence of N arrays of one N-D shape, or one array whose leading axis
-    (of length N) holds the components."""
+    sequence of arrays, or one array whose leading axis holds the
+    components."""
     if isinstance(F, (list, tuple)):
         comps = [da.asarray(c) for c in F]
     else:
         a = da.asarray(F)
-        if a.ndim < 2 or a.shape[0] != a.ndim - 1:
-            raise ValueError(
-                f"{caller} of one array takes its components along the leading axis, whose "
-                f"length must be the number of the remaining axes; got shape {a.shape}"
-            )
+        if a.ndim < 2:
+            raise _operators.leading_axis_error(caller, a.shape)
         comps = [a[i] for i in range(a.shape[0])]
     _operators.check_components(comps, caller)
     first = comps[0]
@@ -442,6 +392,7 @@ def _dask_components(F: Any, caller: str) -> list[da.Array]:
 def divergence(
     F: Any,
     *varargs: Any,
+    axis: int | Sequence[int] | None = None,
     edge_order: int = _call.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
@@ -454,6 +405,13 @@ def divergence(
     rechunked to the first one's chunks). ``boundary`` and ``period`` are
     per field axis, as in memory.
 
+    Parameters
+    ----------
+    axis : None or int or tuple of ints, optional
+        The axis each component is differentiated along (component i along
+        ``axis[i]``), as for ``ndgrad.divergence``; None: every axis, as
+        ``indexing`` says.
+
     Examples
     --------
     >>> import numpy as np
@@ -462,18 +420,21 @@ def divergence(
     >>> P = [da.from_array(c, chunks=2) for c in np.meshgrid(*[np.arange(4.0)] * 3, indexing="ij")]
     >>> bool((ndgrad.dask.divergence(P).compute() == 3).all())
     True
+    >>> bool((ndgrad.dask.divergence(P[1:], axis=(1, 2)).compute() == 2).all())
+    True
     """
-    _call.no_edge_order_with_accuracy(edge_order, accuracy)
-    comps = _dask_components(F, "divergence")
-    axes = _operators.field_axes(comps[0].ndim, indexing)
-    return _operator(
-        "divergence", comps, varargs, axes, 1, accuracy, edge_order, boundary, period, 1
-    )[0]
+    comps = _dask_components(F, "ndgrad.dask.divergence")
+    axes = _operators.field_axes("divergence", F, comps, axis, indexing, "ndgrad.dask.divergence")
+    options = _call.Options(
+        edge_order=edge_order, accuracy=accuracy, boundary=boundary, period=period
+    )
+    return _operator("divergence", comps, varargs, axes, options)
 
 
 def curl(
     F: Any,
     *varargs: Any,
+    axis: int | Sequence[int] | None = None,
     edge_order: int = _call.EDGE_ORDER,
     accuracy: int | None = None,
     boundary: str | Sequence[str] = "one-sided",
@@ -486,6 +447,13 @@ def curl(
     tuple of three in 3-D). ``boundary`` and ``period`` are per field
     axis, as in memory.
 
+    Parameters
+    ----------
+    axis : None or tuple of 2 or 3 ints, optional
+        The axis each component is differentiated along (component i along
+        ``axis[i]``), as for ``ndgrad.curl``; None: every axis, as
+        ``indexing`` says.
+
     Examples
     --------
     >>> import numpy as np
@@ -495,16 +463,16 @@ def curl(
     >>> F = [da.from_array(c, chunks=2) for c in (-Y, X)]
     >>> bool((ndgrad.dask.curl(F).compute() == 2).all())
     True
+    >>> F3 = [da.stack([c] * 3, axis=-1) for c in F]  # and a third axis
+    >>> bool((ndgrad.dask.curl(F3, axis=(0, 1)).compute() == 2).all())
+    True
     """
-    _call.no_edge_order_with_accuracy(edge_order, accuracy)
-    comps = _dask_components(F, "curl")
-    ndim = comps[0].ndim
-    if ndim not in (2, 3):
-        raise ValueError(f"curl is defined for 2-D and 3-D fields; got {ndim}-D components")
-    axes = _operators.field_axes(ndim, indexing)
-    n_out = 1 if ndim == 2 else 3
-    outs = _operator("curl", comps, varargs, axes, 1, accuracy, edge_order, boundary, period, n_out)
-    return outs[0] if n_out == 1 else tuple(outs)
+    comps = _dask_components(F, "ndgrad.dask.curl")
+    axes = _operators.field_axes("curl", F, comps, axis, indexing, "ndgrad.dask.curl")
+    options = _call.Options(
+        edge_order=edge_order, accuracy=accuracy, boundary=boundary, period=period
+    )
+    return _operator("curl", comps, varargs, axes, options, 1 if len(axes) == 2 else 3)
 
 
 def _whole(

@@ -49,13 +49,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Generic, Literal, TypeVar
 
+from ndgrad._call import is_numpy_call, needs
+
 try:
     import xarray as xr
 except ImportError as e:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "ndgrad.xarray needs xarray: install it with `pip install 'ndgrad[xarray]'` "
-        "(or `pip install xarray`)"
-    ) from e
+    raise needs("xarray", "xarray", "xarray") from e
 
 from ndgrad._xarray_impl import (
     LONGITUDE_UNITS,
@@ -65,6 +64,7 @@ from ndgrad._xarray_impl import (
     backend,
     coordinate,
     coordinates,
+    explain,
     is_dask,
     like,
     numeric,
@@ -104,7 +104,11 @@ class _Accessor(ABC, Generic[T]):
             v = numeric(var, unit)
             mine = [c for c in coords if c.dim in v.dims]
             axes = [v.get_axis_num(c.dim) for c in mine]
-            new[k] = fn(backend(v.data, caller), v.data, axes, mine)
+            try:
+                new[k] = fn(backend(v.data, caller), v.data, axes, mine)
+            except (ValueError, TypeError) as e:
+                explain(e, caller, k, v.dims, axes, mine)
+                raise
         return self._assemble(new)
 
     def differentiate(
@@ -211,21 +215,13 @@ class _Accessor(ABC, Generic[T]):
         True
         """
         c = coordinate(self._obj, coord, datetime_unit, "differentiate")
-        if accuracy is None and boundary == "one-sided" and period is None:
+        if is_numpy_call(1, accuracy, boundary, period):
             # xarray's own differentiate, with ndgrad's gradient for NumPy's.
             def numpys(nd: Any, f: Any, axes: list[int], mine: list[Coord]) -> Any:
                 return nd.gradient(f, c.values, axis=axes[0], edge_order=edge_order)
 
             return self._map([c], "differentiate", numpys)
-        s = schemes(
-            [c],
-            "differentiate",
-            accuracy,
-            boundary,
-            period,
-            edge_order=edge_order,
-            always_check=True,
-        )
+        s = schemes([c], "differentiate", accuracy, boundary, period, edge_order=edge_order)
 
         def fn(nd: Any, f: Any, axes: list[int], mine: list[Coord]) -> Any:
             e = s.edge_order
@@ -282,7 +278,7 @@ class _Accessor(ABC, Generic[T]):
         array([ 0.,  3.,  6.,  9., 12., 15., 18.])
         """
         c = coordinate(self._obj, coord, datetime_unit, "derivative")
-        s = schemes([c], "derivative", accuracy, boundary, period, order=order, always_check=True)
+        s = schemes([c], "derivative", accuracy, boundary, period)
 
         def fn(nd: Any, f: Any, axes: list[int], mine: list[Coord]) -> Any:
             return nd.derivative(
@@ -349,7 +345,7 @@ class _Accessor(ABC, Generic[T]):
                [6., 6., 6., 6., 6.]])
         """
         coords = coordinates(self._obj, dims, datetime_unit, "laplacian")
-        s = schemes(coords, "laplacian", accuracy, boundary, period, order=2, always_check=True)
+        s = schemes(coords, "laplacian", accuracy, boundary, period)
 
         def fn(nd: Any, f: Any, axes: list[int], mine: list[Coord]) -> Any:
             x = [c.values for c in mine]
@@ -486,9 +482,8 @@ class DatasetAccessor(_Accessor[xr.Dataset]):
         xarray.DataArray
             ``du/dx + dv/dy + ...``, added in the order of ``components``,
             with the first component's dims and coordinates, named
-            ``"divergence"``. When the components have no other dimensions
-            this is ``ndgrad.divergence`` in one pass; otherwise the
-            derivatives are computed one by one, to the same bits.
+            ``"divergence"``: ``ndgrad.divergence`` in one pass, each
+            component differentiated along its coordinate's dimension.
 
         Examples
         --------
@@ -537,9 +532,7 @@ class DatasetAccessor(_Accessor[xr.Dataset]):
             2-D: ``dv/dx - du/dy``, named ``"curl"``. 3-D: the three
             components ``(dw/dy - dv/dz, du/dz - dw/dx, dv/dx - du/dy)``,
             named ``"curl_<coordinate>"``. The first component's dims and
-            coordinates. ``ndgrad.curl`` in one pass when the components
-            have no other dimensions, else derivative by derivative to the
-            same bits.
+            coordinates. ``ndgrad.curl`` in one pass.
 
         Examples
         --------
@@ -614,45 +607,17 @@ class DatasetAccessor(_Accessor[xr.Dataset]):
         if not lazy:
             for d in data[1:]:
                 backend(d, op)
+        # Component i along the dimension of coordinate i.
         axes = [dims.index(c.dim) for c in coords]
         x = [c.values for c in coords]
-        out: list[Any]
-        if len(dims) == len(coords):
-            # The fused operator, component i along axis i.
-            order = [dims[a] for a in axes]
-            fused = getattr(nd, op)(
-                [f.transpose(*order).data for f in fields],
-                *x,
-                edge_order=s.edge_order,
-                accuracy=accuracy,
-                **s.kw(coords),
+        try:
+            result = getattr(nd, op)(
+                data, *x, axis=axes, edge_order=s.edge_order, accuracy=accuracy, **s.kw(coords)
             )
-            back = [order.index(d) for d in dims]
-            out = [o.transpose(back) for o in (fused if isinstance(fused, tuple) else [fused])]
-        else:
-            # ndgrad's divergence and curl take every axis: compose them from
-            # derivatives along some of the axes, to the same bits.
-            def grad(i: int, j: int) -> Any:
-                """Component i along coordinate j, as ``ndgrad.gradient`` computes it."""
-                return nd.gradient(
-                    data[i],
-                    x[j],
-                    axis=axes[j],
-                    edge_order=s.edge_order,
-                    accuracy=accuracy,
-                    boundary="periodic" if s.periodic[j] else "one-sided",
-                    period=s.periods[j],
-                )
-
-            if op == "divergence":
-                total = grad(0, 0)
-                for i in range(1, len(coords)):
-                    total = total + grad(i, i)
-                out = [total]
-            elif len(coords) == 2:
-                out = [grad(1, 0) - grad(0, 1)]
-            else:
-                out = [grad(2, 1) - grad(1, 2), grad(0, 2) - grad(2, 0), grad(1, 0) - grad(0, 1)]
+        except (ValueError, TypeError) as e:
+            explain(e, op, tuple(names), dims, axes, coords)
+            raise
+        out = list(result) if isinstance(result, tuple) else [result]
         if len(out) == 1:
             return like(first, out[0], op)
         return tuple(like(first, o, f"curl_{c.name}") for o, c in zip(out, coords, strict=True))
