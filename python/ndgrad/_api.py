@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import operator
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,7 @@ from ndgrad._call import (
     coords_spacing,
     dtype_code,
     edge_order_value,
+    entry,
     is_numpy_call,
     named,
     native,
@@ -52,27 +53,6 @@ from ndgrad._call import (
 # `_dask_graph` reads these two here.
 from ndgrad._call import UNIT as UNIT
 from ndgrad._call import Fallback as Fallback
-
-_Entry = Callable[..., None]
-
-# Kernels by (dtype kind, itemsize).
-_ENTRY: dict[tuple[str, int], _Entry] = {
-    ("f", 2): _ndgrad.gradient_f2,
-    ("f", 4): _ndgrad.gradient_f4,
-    ("f", 8): _ndgrad.gradient_f8,
-    ("c", 8): _ndgrad.gradient_c8,
-    ("c", 16): _ndgrad.gradient_c16,
-    ("i", 1): _ndgrad.gradient_i1,
-    ("i", 2): _ndgrad.gradient_i2,
-    ("i", 4): _ndgrad.gradient_i4,
-    ("i", 8): _ndgrad.gradient_i8,
-    ("u", 1): _ndgrad.gradient_u1,
-    ("u", 2): _ndgrad.gradient_u2,
-    ("u", 4): _ndgrad.gradient_u4,
-    ("u", 8): _ndgrad.gradient_u8,
-    ("m", 8): _ndgrad.gradient_m8,
-    ("M", 8): _ndgrad.gradient_m8,
-}
 
 # Spacing dtypes the kernels take: floats up to double, every integer.
 SPACING_KINDS = {("f", 2), ("f", 4), ("f", 8)} | {(k, n) for k in "iu" for n in (1, 2, 4, 8)}
@@ -375,8 +355,7 @@ def gradient(
             return res
     f = np.asanyarray(f)
     n_workers = workers_arg(workers, "ndgrad.gradient")
-    entry = _ENTRY.get((f.dtype.kind, f.dtype.itemsize))
-    if type(f) is not np.ndarray or entry is None:
+    if type(f) is not np.ndarray or entry(f.dtype) is None:
         return _fallback(f, varargs, axis, edge_order, out)
     try:
         args = parse(f.shape, varargs, axis, edge_order)
@@ -594,7 +573,7 @@ def data(f: ArrayLike, caller: str, what: str = "", real: bool = False) -> NDArr
             f"{caller} takes real data; got dtype {a.dtype} (for complex data, "
             "np.sqrt(sum(abs(g) ** 2 for g in gradients)) is the modulus of the gradient)"
         )
-    if a.dtype.kind in "mM" or kernel(a.dtype) is None:
+    if a.dtype.kind in "mM" or entry(a.dtype) is None:
         kinds = "float or integer" if real else "float, complex or integer"
         raise TypeError(f"{caller}{what} takes {kinds} data; got dtype {a.dtype}")
     return a
@@ -621,13 +600,8 @@ def spacing_error(caller: str) -> TypeError:
     )
 
 
-def kernel(dtype: np.dtype[Any]) -> _Entry | None:
-    """The Rust entry point for data of ``dtype``, or None if NumPy must do it."""
-    return _ENTRY.get((dtype.kind, dtype.itemsize))
-
-
 def output_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
-    """The dtype numpy.gradient returns for data of ``dtype`` (one ``kernel`` takes)."""
+    """The dtype numpy.gradient returns for data of ``dtype`` (one ``entry`` takes)."""
     if dtype.kind == "M":
         return np.dtype(dtype.name.replace("datetime", "timedelta"))
     if dtype.kind in "iu":
@@ -662,14 +636,15 @@ def run(
             if copy:
                 np.copyto(t, dest.reshape(t.shape))
         return
-    entry = _ENTRY[(f.dtype.kind, f.dtype.itemsize)]
+    run_dtype = entry(f.dtype)
+    assert run_dtype is not None  # the callers checked the dtype
     src = native(f)
     if f.dtype.kind in "mM":
         src = src.view(np.int64)
         views = [t.view(np.int64) for t in targets]
     else:
         views = list(targets)
-    entry(src, views, list(axes), list(specs), list(schemes), workers)
+    run_dtype("gradient", [src], views, list(axes), list(specs), list(schemes), workers)
 
 
 def _fallback(

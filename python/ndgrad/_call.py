@@ -22,6 +22,8 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 from numpy.typing import NDArray
 
+from ndgrad import _ndgrad
+
 SpacingKind = Literal["unit", "weak", "strong", "coords", "nonuniform"]
 
 BOUNDARIES = ("one-sided", "periodic")
@@ -44,6 +46,37 @@ class AxisSpacing:
 
 
 UNIT_SPACING = AxisSpacing("unit")
+
+
+Entry = Callable[..., None]
+Op = Literal["gradient", "magnitude", "laplacian", "divergence", "curl"]
+
+# The compiled entry point of each input dtype, by dtype code: each computes
+# the gradient (op "gradient", one output per axis) or a fused operator
+# (datetime64 and timedelta64 ticks: the gradient only).
+_ENTRY: dict[str, Entry] = {
+    "f2": _ndgrad.run_f2,
+    "f4": _ndgrad.run_f4,
+    "f8": _ndgrad.run_f8,
+    "c8": _ndgrad.run_c8,
+    "c16": _ndgrad.run_c16,
+    "i1": _ndgrad.run_i1,
+    "i2": _ndgrad.run_i2,
+    "i4": _ndgrad.run_i4,
+    "i8": _ndgrad.run_i8,
+    "u1": _ndgrad.run_u1,
+    "u2": _ndgrad.run_u2,
+    "u4": _ndgrad.run_u4,
+    "u8": _ndgrad.run_u8,
+    "m8": _ndgrad.run_m8,
+    "M8": _ndgrad.run_m8,
+}
+
+
+def entry(dtype: np.dtype[Any]) -> Entry | None:
+    """The compiled entry point for data of ``dtype``, or None if NumPy must
+    differentiate it."""
+    return _ENTRY.get(dtype_code(dtype))
 
 
 def dtype_code(dtype: np.dtype[Any]) -> str:

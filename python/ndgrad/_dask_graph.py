@@ -761,7 +761,8 @@ def _block(
     if plan.op is None:
         _api.run(ext, outs, axes, specs, list(plan.schemes), 1)
     else:
-        entry = getattr(_ndgrad, f"operator_{_call.dtype_code(ext.dtype)}")
+        entry = _call.entry(ext.dtype)
+        assert entry is not None  # the call checked the dtype
         entry(plan.op, [_call.native(e) for e in exts], outs, axes, specs, list(plan.schemes), 1)
     kept = [o[tuple(keep)] for o in outs]
     # NumPy keeps a byte-swapped input's byte order in its output.

@@ -1,15 +1,16 @@
 """Type stubs for the compiled module ``ndgrad._ndgrad``.
 
-Each ``gradient_<code>`` takes an input array of one dtype (``<code>`` is
+Each ``run_<code>`` takes input arrays of one dtype (``<code>`` is
 ``dtype.kind`` and ``dtype.itemsize``; ``m8`` takes timedelta64/datetime64
-ticks viewed as int64) and writes the gradient along each of ``axes`` into
-the matching array of ``outs``. ``spacings`` holds one
+ticks viewed as int64) and computes ``op``: the gradient of one input along
+each of ``axes`` into the matching array of ``outs``, or a fused operator
+(``magnitude``, ``laplacian``, ``divergence``, ``curl``; not for ``m8``). ``spacings`` holds one
 :class:`ndgrad._call.AxisSpacing` and ``schemes`` one
 :class:`ndgrad._call.AxisScheme` per axis (read by attribute name).
 ``workers`` is 0 for every thread, else the number of tasks.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from numpy.typing import NDArray
 
@@ -17,37 +18,24 @@ __all__ = [
     "__version__",
     "check",
     "empty_outputs",
-    "gradient_c8",
-    "gradient_c16",
-    "gradient_f2",
-    "gradient_f4",
-    "gradient_f8",
     "gradient_fast",
-    "gradient_i1",
-    "gradient_i2",
-    "gradient_i4",
-    "gradient_i8",
-    "gradient_m8",
-    "gradient_u1",
-    "gradient_u2",
-    "gradient_u4",
-    "gradient_u8",
     "input_rows",
-    "operator_c8",
-    "operator_c16",
-    "operator_f2",
-    "operator_f4",
-    "operator_f8",
-    "operator_i1",
-    "operator_i2",
-    "operator_i4",
-    "operator_i8",
-    "operator_u1",
-    "operator_u2",
-    "operator_u4",
-    "operator_u8",
     "output_cache_info",
     "reach",
+    "run_c8",
+    "run_c16",
+    "run_f2",
+    "run_f4",
+    "run_f8",
+    "run_i1",
+    "run_i2",
+    "run_i4",
+    "run_i8",
+    "run_m8",
+    "run_u1",
+    "run_u2",
+    "run_u4",
+    "run_u8",
     "set_output_cache",
 ]
 
@@ -55,6 +43,8 @@ __version__: str
 
 from ndgrad._call import AxisScheme as _Scheme
 from ndgrad._call import AxisSpacing as _Spacing
+
+_Op = Literal["gradient", "magnitude", "laplacian", "divergence", "curl"]
 
 def empty_outputs(f: NDArray[Any], dtype: Any, count: int) -> list[NDArray[Any]]:
     """``[numpy.empty_like(f, dtype=dtype) for _ in range(count)]``, through
@@ -76,235 +66,6 @@ def gradient_fast(
     scalars, or ``float64`` coordinates), else None: the caller then
     applies NumPy's rules in full."""
 
-def gradient_f2(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_f4(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_f8(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_c8(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_c16(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_i1(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_i2(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_i4(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_i8(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_u1(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_u2(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_u4(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_u8(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def gradient_m8(
-    f: NDArray[Any],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_f2(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_f4(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_f8(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_c8(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_c16(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_i1(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_i2(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_i4(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_i8(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_u1(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_u2(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_u4(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
-def operator_u8(
-    op: str,
-    fields: list[NDArray[Any]],
-    outs: list[NDArray[Any]],
-    axes: list[int],
-    spacings: list[_Spacing],
-    schemes: list[_Scheme],
-    workers: int,
-) -> None: ...
 def check(
     shape: list[int],
     axes: list[int],
@@ -313,3 +74,129 @@ def check(
 ) -> None: ...
 def input_rows(scheme_arg: _Scheme, start: int, stop: int, n: int) -> tuple[int, int] | None: ...
 def reach(scheme_arg: _Scheme) -> tuple[int, int]: ...
+def run_c8(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_c16(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_f2(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_f4(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_f8(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_i1(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_i2(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_i4(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_i8(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_m8(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_u1(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_u2(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_u4(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...
+def run_u8(
+    op: _Op,
+    fields: list[NDArray[Any]],
+    outs: list[NDArray[Any]],
+    axes: list[int],
+    spacings: list[_Spacing],
+    schemes: list[_Scheme],
+    workers: int,
+) -> None: ...

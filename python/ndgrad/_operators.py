@@ -9,7 +9,7 @@ the bits of the composed expressions (see each docstring).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -19,24 +19,6 @@ from numpy.typing import ArrayLike, NDArray
 from ndgrad import _call, _ndgrad
 from ndgrad._api import check_outputs, data, output_dtype, spacing_error, specs, unaliased
 from ndgrad._call import Fallback, Options, resolve
-
-_Entry = Callable[..., None]
-
-_OPERATOR: dict[str, _Entry] = {
-    "f2": _ndgrad.operator_f2,
-    "f4": _ndgrad.operator_f4,
-    "f8": _ndgrad.operator_f8,
-    "c8": _ndgrad.operator_c8,
-    "c16": _ndgrad.operator_c16,
-    "i1": _ndgrad.operator_i1,
-    "i2": _ndgrad.operator_i2,
-    "i4": _ndgrad.operator_i4,
-    "i8": _ndgrad.operator_i8,
-    "u1": _ndgrad.operator_u1,
-    "u2": _ndgrad.operator_u2,
-    "u4": _ndgrad.operator_u4,
-    "u8": _ndgrad.operator_u8,
-}
 
 _INDEXINGS = ("ij", "xy")
 
@@ -76,7 +58,8 @@ def _run(
     targets = [o if o.dtype.isnative else np.empty_like(o, dtype=otype) for o in outs]
     if out is not None:
         fields = unaliased(fields, targets)
-    entry = _OPERATOR[_call.dtype_code(f.dtype)]
+    entry = _call.entry(f.dtype)
+    assert entry is not None  # `data` checked the dtype
     natives = [_call.native(a) for a in fields]
     try:
         entry(op, natives, targets, list(call.axes), spacings, list(call.schemes), n_workers)

@@ -254,7 +254,7 @@ def _prepare(
     except _call.Fallback:
         edge = _call.edge_order_value(options.edge_order)
         _raise_numpys_index_error(f, varargs, axis, edge)
-    if _api.kernel(f.dtype) is None or (not call.numpy and f.dtype.kind in "mM"):
+    if _call.entry(f.dtype) is None or (not call.numpy and f.dtype.kind in "mM"):
         kinds = "integer, timedelta64 and datetime64" if call.numpy else "and integer"
         raise TypeError(
             f"{caller} takes float (up to float64), complex (up to complex128), {kinds} "

@@ -280,4 +280,24 @@ def test_the_timedelta_kernel_refuses_schemes_it_cannot_compute() -> None:
         _call.AxisScheme(2, 2),
     ]:
         with pytest.raises(ValueError, match="timedelta64 data takes NumPy's gradient only"):
-            _ndgrad.gradient_m8(f, [out], [0], [_call.UNIT_SPACING], [scheme], 1)
+            _ndgrad.run_m8("gradient", [f], [out], [0], [_call.UNIT_SPACING], [scheme], 1)
+
+
+def test_an_entry_point_refuses_what_it_cannot_compute() -> None:
+    """One entry point per dtype: the operation is read once, at the boundary."""
+    from ndgrad import _call, _ndgrad
+
+    f = np.arange(6.0)
+    out = np.empty(6)
+    args = ([out], [0], [_call.UNIT_SPACING], [_call.AxisScheme()], 1)
+    with pytest.raises(ValueError, match="expected one of gradient, magnitude, laplacian"):
+        _ndgrad.run_f8("hessian", [f], *args)
+    with pytest.raises(TypeError, match="'int' object is not an instance of 'str'"):
+        _ndgrad.run_f8(3, [f], *args)
+    with pytest.raises(ValueError, match="one input and one output per axis"):
+        _ndgrad.run_f8("gradient", [f, f], *args)
+    ticks = np.arange(6, dtype=np.int64)
+    with pytest.raises(TypeError, match="no operator laplacian for this dtype"):
+        _ndgrad.run_m8("laplacian", [ticks], [ticks.copy()], *args[1:])
+    _ndgrad.run_f8("laplacian", [f], *args)
+    assert (out == 0).all()

@@ -10,62 +10,47 @@ use num_complex::Complex;
 
 use crate::data::{Data, Elem, with_data};
 
-/// An operator of the core library, as a command computes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    /// `ndgrad grad` and `ndgrad derivative`: one array per axis (the
-    /// derivative order is in the job's schemes).
-    Gradient,
-    /// `sqrt(g0*g0 + g1*g1 + …)`.
-    Magnitude,
-    /// The sum of the second derivatives.
-    Laplacian,
-    /// Component `i` differentiated along the i-th axis, summed.
-    Divergence,
-    /// One array for 2 axes, three for 3.
-    Curl,
+/// What a command computes: the core's [`ndgrad::Operator`] (`grad` and
+/// `derivative` are its gradient: one array per axis, the derivative order
+/// in the job's schemes).
+pub use ndgrad::Operator as Op;
+
+/// How the commands name an operation and its outputs.
+pub trait Command: Copy {
+    /// The command's name, for messages.
+    fn command(self) -> &'static str;
+    /// The label of its progress bar.
+    fn label(self) -> &'static str;
+    /// The names of the outputs for the differentiated `axes`: `axis0`,
+    /// `axis1`, … for one array per axis (the gradient, and a 3-D curl,
+    /// whose component `i` is along axis `i`), else the operator's name.
+    fn output_names(self, axes: &[usize]) -> Vec<String>;
 }
 
-impl Op {
-    /// The command's name, for messages.
-    pub fn command(self) -> &'static str {
+impl Command for Op {
+    fn command(self) -> &'static str {
         match self {
             Op::Gradient => "grad",
-            Op::Magnitude => "magnitude",
-            Op::Laplacian => "laplacian",
             Op::Divergence => "div",
-            Op::Curl => "curl",
+            op => op.name(),
         }
     }
 
-    /// The label of its progress bar.
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Op::Gradient => "ndgrad grad",
             Op::Magnitude => "ndgrad magnitude",
             Op::Laplacian => "ndgrad laplacian",
             Op::Divergence => "ndgrad div",
-            Op::Curl => "ndgrad curl",
+            _ => "ndgrad curl",
         }
     }
 
-    /// Whether the operator takes one input array per axis.
-    pub fn is_vector(self) -> bool {
-        matches!(self, Op::Divergence | Op::Curl)
-    }
-
-    /// The names of the outputs for the differentiated `axes`: `axis0`,
-    /// `axis1`, … for one array per axis (the gradient, and a 3-D curl,
-    /// whose component `i` is along axis `i`), else the operator's name.
-    pub fn output_names(self, axes: &[usize]) -> Vec<String> {
-        let per_axis = || axes.iter().map(|a| format!("axis{a}")).collect();
+    fn output_names(self, axes: &[usize]) -> Vec<String> {
         match self {
-            Op::Gradient => per_axis(),
-            Op::Curl if axes.len() == 3 => per_axis(),
-            Op::Magnitude => vec!["magnitude".into()],
-            Op::Laplacian => vec!["laplacian".into()],
-            Op::Divergence => vec!["divergence".into()],
-            Op::Curl => vec!["curl".into()],
+            Op::Gradient => axes.iter().map(|a| format!("axis{a}")).collect(),
+            Op::Curl if axes.len() == 3 => axes.iter().map(|a| format!("axis{a}")).collect(),
+            op => vec![op.name().into()],
         }
     }
 }
@@ -138,6 +123,7 @@ pub fn apply<T: Operand>(
         Op::Laplacian => vec![ndgrad::laplacian(&fields[0], opts)?],
         Op::Divergence => vec![ndgrad::divergence(fields, opts)?],
         Op::Curl => ndgrad::curl(fields, opts)?,
+        op => bail!("the command line has no command for {}", op.name()),
     })
 }
 
@@ -165,7 +151,7 @@ pub fn apply_data(op: Op, fields: &[Data], opts: &Options<'_>) -> Result<Vec<Dat
 
 #[cfg(test)]
 mod tests {
-    use super::Op;
+    use super::{Command, Op};
 
     #[test]
     fn outputs_are_named_per_axis_or_after_the_operator() {

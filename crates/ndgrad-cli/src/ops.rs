@@ -16,7 +16,7 @@ use crate::cli::{
 use crate::data::{DType, Data};
 use crate::io::{self, Format, npy, npz};
 use crate::job::{self, ArrayJob, mib, peak_memory, size, write_outputs};
-use crate::op::{Op, apply_data, complex_magnitude};
+use crate::op::{Command, Op, apply_data, complex_magnitude};
 use crate::stream;
 
 pub fn derivative(args: &DerivativeArgs, common: Common) -> Result<()> {

@@ -30,7 +30,7 @@ use crate::data::{DType, Elem, decode_extend, encode_into, with_dtype};
 use crate::io::npy::{NpyHeader, write_header};
 use crate::io::{Format, Pending, npz};
 use crate::job::{ArrayJob, AxisSpec, size};
-use crate::op::{Op, Operand, apply};
+use crate::op::{Command, Op, Operand, apply};
 use crate::progress;
 
 /// One `.npy` input file.

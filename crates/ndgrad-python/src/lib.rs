@@ -22,7 +22,7 @@ mod operators;
 
 use half::f16;
 use ndgrad::ndarray::{ArrayRef, ArrayViewD, ArrayViewMutD, Axis, IxDyn};
-use ndgrad::{Accuracy, Boundary, GradientError, Options, Par, Scheme, Spacing};
+use ndgrad::{Accuracy, Boundary, GradientError, Operator, Options, Par, Scheme, Spacing};
 use num_complex::Complex;
 #[cfg(feature = "probe")]
 use numpy::PyReadonlyArray1;
@@ -32,7 +32,7 @@ use pyo3::prelude::*;
 
 use args::{Call, Held, SchemeArg, SpacingArg, check_ndim, par, per_axis, scheme, writable};
 use fast::gradient_fast;
-use operators::{linear_operators, real_operators};
+use operators::{Op, linear_operators, no_operators, real_operators};
 
 /// The samples a Dask block or file slab of rows `start..stop` of an axis
 /// of `n` samples needs for `scheme` (its halo), or `None`: see
@@ -224,77 +224,58 @@ where
     py.detach(|| compute(&inputs, &mut views, spacing, schemes, par))
 }
 
-/// The per-dtype entry points, from one table: for each NumPy dtype, its
-/// `gradient_*` function (the gradient computed by `$compute`) and, when the
-/// row names one, its `operator_*` function (the operators of `$ops`).
-/// `python/ndgrad/_api.py` and `_operators.py` pick them by dtype code.
+/// The per-dtype entry points, from one table: for each NumPy dtype (by
+/// its code, `run_f8`…), one function that computes `op` — the gradient
+/// (by `$compute`: one output per axis) or a fused operator (by `$ops`) —
+/// of `fields` into `outs`. `python/ndgrad/_call.py` picks them by dtype.
 macro_rules! entry_points {
-    ($($gradient:ident $(, $operator:ident)?: $in:ty => $out:ty, $compute:ident $(, $ops:ident)?;)*) => {$(
-        /// `numpy.gradient` for one input dtype: writes the gradient of `f`
-        /// along each of `axes` into `outs` (see `ndgrad._api`).
+    ($($name:ident: $in:ty => $out:ty, $compute:ident, $ops:ident;)*) => {$(
+        /// What `op` computes, for one input dtype (see `ndgrad._call.entry`).
         #[pyfunction]
-        #[allow(clippy::needless_pass_by_value)]
-        fn $gradient<'py>(
+        #[allow(clippy::needless_pass_by_value, clippy::too_many_arguments)]
+        fn $name<'py>(
             py: Python<'py>,
-            f: PyReadonlyArrayDyn<'py, $in>,
+            op: Op,
+            fields: Vec<PyReadonlyArrayDyn<'py, $in>>,
             outs: Vec<Bound<'py, PyArrayDyn<$out>>>,
             axes: Vec<usize>,
             spacings: Vec<SpacingArg<'py>>,
             schemes: Vec<SchemeArg>,
             workers: usize,
         ) -> PyResult<()> {
-            if outs.len() != axes.len() {
-                return Err(PyValueError::new_err("one output per axis is needed"));
+            let Op(op) = op;
+            if op == Operator::Gradient && (fields.len() != 1 || outs.len() != axes.len()) {
+                return Err(PyValueError::new_err("the gradient takes one input and one output per axis"));
             }
             let call = Call { axes, spacings, schemes, workers };
-            let compute: Compute<$in, $out> = $compute;
-            run(py, &[f], &outs, &call, |f, outs, spacing, schemes, par| {
-                compute(&f[0], outs, &call.axes, spacing, schemes, par).map_err(Failure::from)
+            run(py, &fields, &outs, &call, |fields, outs, spacing, schemes, par| {
+                if op == Operator::Gradient {
+                    let compute: Compute<$in, $out> = $compute;
+                    return compute(&fields[0], outs, &call.axes, spacing, schemes, par)
+                        .map_err(Failure::from);
+                }
+                $ops(op, fields, outs, &options(&call.axes, spacing, schemes, par))
             })
             .map_err(|e| e.into_py(py))
         }
-
-        $(
-            /// The vector-calculus operator `op` (`magnitude`, `laplacian`,
-            /// `divergence` or `curl`) of `fields`, for one input dtype, into
-            /// `outs` (see `ndgrad._operators`).
-            #[pyfunction]
-            #[allow(clippy::needless_pass_by_value, clippy::too_many_arguments)]
-            fn $operator<'py>(
-                py: Python<'py>,
-                op: &str,
-                fields: Vec<PyReadonlyArrayDyn<'py, $in>>,
-                outs: Vec<Bound<'py, PyArrayDyn<$out>>>,
-                axes: Vec<usize>,
-                spacings: Vec<SpacingArg<'py>>,
-                schemes: Vec<SchemeArg>,
-                workers: usize,
-            ) -> PyResult<()> {
-                let call = Call { axes, spacings, schemes, workers };
-                run(py, &fields, &outs, &call, |fields, outs, spacing, schemes, par| {
-                    $ops(op, fields, outs, &options(&call.axes, spacing, schemes, par))
-                })
-                .map_err(|e| e.into_py(py))
-            }
-        )?
     )*};
 }
 entry_points! {
-    gradient_f2, operator_f2: f16 => f16, fused, real_operators;
-    gradient_f4, operator_f4: f32 => f32, fused, real_operators;
-    gradient_f8, operator_f8: f64 => f64, fused, real_operators;
-    gradient_c8, operator_c8: Complex<f32> => Complex<f32>, fused, linear_operators;
-    gradient_c16, operator_c16: Complex<f64> => Complex<f64>, fused, linear_operators;
-    gradient_i1, operator_i1: i8 => f64, fused, real_operators;
-    gradient_i2, operator_i2: i16 => f64, fused, real_operators;
-    gradient_i4, operator_i4: i32 => f64, fused, real_operators;
-    gradient_i8, operator_i8: i64 => f64, fused, real_operators;
-    gradient_u1, operator_u1: u8 => f64, fused, real_operators;
-    gradient_u2, operator_u2: u16 => f64, fused, real_operators;
-    gradient_u4, operator_u4: u32 => f64, fused, real_operators;
-    gradient_u8, operator_u8: u64 => f64, fused, real_operators;
-    // timedelta64: no operators.
-    gradient_m8: i64 => i64, timedelta_axes;
+    run_f2: f16 => f16, fused, real_operators;
+    run_f4: f32 => f32, fused, real_operators;
+    run_f8: f64 => f64, fused, real_operators;
+    run_c8: Complex<f32> => Complex<f32>, fused, linear_operators;
+    run_c16: Complex<f64> => Complex<f64>, fused, linear_operators;
+    run_i1: i8 => f64, fused, real_operators;
+    run_i2: i16 => f64, fused, real_operators;
+    run_i4: i32 => f64, fused, real_operators;
+    run_i8: i64 => f64, fused, real_operators;
+    run_u1: u8 => f64, fused, real_operators;
+    run_u2: u16 => f64, fused, real_operators;
+    run_u4: u32 => f64, fused, real_operators;
+    run_u8: u64 => f64, fused, real_operators;
+    // timedelta64 and datetime64 ticks: the gradient only.
+    run_m8: i64 => i64, timedelta_axes, no_operators;
 }
 
 /// The machine's ceiling for a streaming 3-point stencil, for the
@@ -409,14 +390,8 @@ mod _ndgrad {
 
     #[pymodule_export]
     use super::{
-        gradient_c8, gradient_c16, gradient_f2, gradient_f4, gradient_f8, gradient_i1, gradient_i2,
-        gradient_i4, gradient_i8, gradient_m8, gradient_u1, gradient_u2, gradient_u4, gradient_u8,
-    };
-
-    #[pymodule_export]
-    use super::{
-        operator_c8, operator_c16, operator_f2, operator_f4, operator_f8, operator_i1, operator_i2,
-        operator_i4, operator_i8, operator_u1, operator_u2, operator_u4, operator_u8,
+        run_c8, run_c16, run_f2, run_f4, run_f8, run_i1, run_i2, run_i4, run_i8, run_m8, run_u1,
+        run_u2, run_u4, run_u8,
     };
 
     #[pymodule_init]

@@ -241,7 +241,7 @@ pub use gradient::{
     gradient_with_into,
 };
 pub use operators::{
-    curl, curl_into, divergence, divergence_into, laplacian, laplacian_into, magnitude,
+    Operator, curl, curl_into, divergence, divergence_into, laplacian, laplacian_into, magnitude,
     magnitude_into,
 };
 pub use options::{Options, Par};

@@ -28,6 +28,64 @@ use crate::kernel::{self, Difference, Norm, Sum, Term};
 use crate::options::{Options, PerAxis};
 use crate::plan::AxisPlan;
 
+/// What one call computes: the gradient (one array per axis) or one of the
+/// fused operators. Surfaces (the Python binding, the command line) name
+/// the operation with it and dispatch on it.
+///
+/// ```
+/// use ndgrad::Operator;
+/// assert_eq!(Operator::from_name("curl"), Some(Operator::Curl));
+/// assert_eq!(Operator::Divergence.name(), "divergence");
+/// assert!(Operator::Curl.is_vector() && !Operator::Laplacian.is_vector());
+/// assert_eq!(Operator::from_name("hessian"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operator {
+    /// [`gradient_with`](crate::gradient_with): one array per axis.
+    Gradient,
+    /// [`magnitude`]: `sqrt(g0*g0 + g1*g1 + …)`.
+    Magnitude,
+    /// [`laplacian`]: the sum of the second derivatives.
+    Laplacian,
+    /// [`divergence`]: component `i` along the i-th axis, summed.
+    Divergence,
+    /// [`curl`]: one array for 2 axes, three for 3.
+    Curl,
+}
+
+impl Operator {
+    /// Every operation, in the order above.
+    pub const ALL: [Operator; 5] = [
+        Operator::Gradient,
+        Operator::Magnitude,
+        Operator::Laplacian,
+        Operator::Divergence,
+        Operator::Curl,
+    ];
+
+    /// Its name, as the Python functions are called.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Operator::Gradient => "gradient",
+            Operator::Magnitude => "magnitude",
+            Operator::Laplacian => "laplacian",
+            Operator::Divergence => "divergence",
+            Operator::Curl => "curl",
+        }
+    }
+
+    /// The operation called `name` ([`Operator::name`]), if there is one.
+    pub fn from_name(name: &str) -> Option<Operator> {
+        Operator::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    /// Whether it takes a vector field: one input array per axis.
+    pub const fn is_vector(self) -> bool {
+        matches!(self, Operator::Divergence | Operator::Curl)
+    }
+}
+
 type Out<I> = <I as Element>::Output;
 
 /// The gradient magnitude `sqrt(g0*g0 + g1*g1 + …)` over the requested
