@@ -15,7 +15,7 @@ use crate::op::Op;
 use crate::ops::{self, Output, Plan, Sources};
 
 pub fn run(args: &GradArgs, common: Common) -> Result<()> {
-    let out = Output::new(Op::Gradient, &args.output, &args.write)?;
+    let out = Output::new("grad", &args.output, &args.write)?;
     let delimiter = u8::try_from(args.delimiter)
         .map_err(|_| anyhow::anyhow!("--delimiter must be one ASCII character"))?;
     match Format::of(&args.input)? {

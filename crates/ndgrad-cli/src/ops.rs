@@ -22,7 +22,13 @@ use crate::stream;
 pub fn derivative(args: &DerivativeArgs, common: Common) -> Result<()> {
     let base = Scheme::new(args.order, args.accuracy)?;
     let sources = Sources::of(&args.input)?;
-    operator(Op::Gradient, &sources, &args.out, &args.grid, base, common)
+    let out = Output::new("derivative", &args.out.output, &args.out.write)?;
+    let plan = Plan {
+        grid: &args.grid,
+        base,
+        delimiter: b',',
+    };
+    run(Op::Gradient, &sources, &out, &plan, common)
 }
 
 pub fn magnitude(args: &MagnitudeArgs, common: Common) -> Result<()> {
@@ -68,7 +74,7 @@ fn operator(
     base: Scheme,
     common: Common,
 ) -> Result<()> {
-    let out = Output::new(op, &out.output, &out.write)?;
+    let out = Output::new(op.command(), &out.output, &out.write)?;
     let plan = Plan {
         grid,
         base,
@@ -87,14 +93,14 @@ pub struct Output<'a> {
 
 impl<'a> Output<'a> {
     /// Refuses a picture, a missing directory, and an existing file
-    /// without `--force`; `op` names the command in the messages.
-    pub fn new(op: Op, path: &'a Path, write: &'a WriteArgs) -> Result<Self> {
+    /// without `--force`; `command` names the command in the messages.
+    pub fn new(command: &str, path: &'a Path, write: &'a WriteArgs) -> Result<Self> {
         let format = Format::of(path)?;
         if format == Format::Png {
             bail!(
                 "'{}': {} writes .npy, .npz or .csv (for pictures use `ndgrad plot`)",
                 path.display(),
-                op.command()
+                command
             );
         }
         io::check_output(path, write.force)?;

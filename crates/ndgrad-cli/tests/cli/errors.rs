@@ -716,6 +716,10 @@ fn operators_refuse_what_they_cannot_compute() {
         "magnitude writes .npy, .npz or .csv",
     );
     fails(
+        &["derivative", "{data}/f64_c.npy", "-o", "{out}/d.png"],
+        "derivative writes .npy, .npz or .csv",
+    );
+    fails(
         &["laplacian", "{data}/track.csv", "-o", "{out}/l.npy"],
         "this command reads .npy or .npz files",
     );
