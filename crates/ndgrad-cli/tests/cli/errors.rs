@@ -716,7 +716,14 @@ fn operators_refuse_what_they_cannot_compute() {
         "magnitude writes .npy, .npz or .csv",
     );
     fails(
-        &["derivative", "{data}/f64_c.npy", "-o", "{out}/d.png"],
+        &[
+            "derivative",
+            "{data}/f64_c.npy",
+            "--order",
+            "2",
+            "-o",
+            "{out}/d.png",
+        ],
         "derivative writes .npy, .npz or .csv",
     );
     fails(
