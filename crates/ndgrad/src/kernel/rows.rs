@@ -159,10 +159,10 @@ pub(super) fn combine<C: Codec, P: Compute<Val<C>>>(
 
 /// One lane along the differentiated axis with per-sample coefficients,
 /// stored as `K` and converted by `to_p` (`P` itself, or the `f64`
-/// images [`CoefSource::fill`] writes): every slice is cut to the output's length first, so the loop
-/// has no bounds checks and vectorises.
+/// images [`WeightSource::fill`] writes): every slice is cut to the
+/// output's length first, so the loop has no bounds checks and vectorises.
 ///
-/// [`CoefSource::fill`]: crate::plan::CoefSource::fill
+/// [`WeightSource::fill`]: crate::plan::WeightSource::fill
 #[inline]
 pub(super) fn along_lane<C: Codec, P: Compute<Val<C>>, K: Copy>(
     o: &mut [St<C>],
@@ -364,6 +364,33 @@ pub(super) fn taps_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     let w = &w[..xs.len()];
     let div = divisor.map(P::from_f64);
     let lane = lane_axis(&out, xs);
+    taps_for_lanes::<C, P, D>(
+        out,
+        xs,
+        lane,
+        div,
+        |j, _| w[j],
+        |o, s| {
+            if o.len() >= SIMD_ROW {
+                taps_row_simd::<C, P>(o, s, w, div);
+            } else {
+                taps_row::<C, P>(o, s, w, div);
+            }
+        },
+    );
+}
+
+/// [`for_lanes`] for the sums of taps: each lane as slices when every
+/// array is contiguous along it (`row`: the vectorised loops), else
+/// [`taps_strided`] with the weight `w(j, k)` of tap `j` at sample `k`.
+fn taps_for_lanes<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    out: ArrayViewMut<'_, St<C>, D>,
+    xs: &[ArrayView<'_, In<C>, D>],
+    lane: Axis,
+    div: Option<P>,
+    w: impl Fn(usize, usize) -> P,
+    mut row: impl FnMut(&mut [St<C>], &[&[In<C>]]),
+) {
     for_lanes::<C, D>(out, xs, lane, |mut o, x| {
         let mut s: [&[In<C>]; MAX_NODES] = [&[]; MAX_NODES];
         if let Some(o) = o.as_slice_mut()
@@ -371,14 +398,9 @@ pub(super) fn taps_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
                 .zip(&mut s)
                 .all(|(x, s)| x.as_slice().map(|v| *s = v).is_some())
         {
-            let s = &s[..x.len()];
-            if o.len() >= SIMD_ROW {
-                taps_row_simd::<C, P>(o, s, w, div);
-            } else {
-                taps_row::<C, P>(o, s, w, div);
-            }
+            row(o, &s[..x.len()]);
         } else {
-            taps_strided::<C, P>(o, x, |j, _| w[j], div);
+            taps_strided::<C, P>(o, x, &w, div);
         }
     });
 }
@@ -392,21 +414,12 @@ pub(super) fn weights_lanes<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     axis: Axis,
 ) {
     debug_assert!(xs.len() == weights.len() && xs.len() <= MAX_NODES);
-    for_lanes::<C, D>(out, xs, axis, |mut o, x| {
-        let mut s: [&[In<C>]; MAX_NODES] = [&[]; MAX_NODES];
-        if let Some(o) = o.as_slice_mut()
-            && x.iter()
-                .zip(&mut s)
-                .all(|(x, s)| x.as_slice().map(|v| *s = v).is_some())
-        {
-            let s = &s[..x.len()];
-            if o.len() >= SIMD_ROW {
-                weights_row_simd::<C, P>(o, s, weights);
-            } else {
-                weights_row::<C, P>(o, s, weights);
-            }
+    let w = |j: usize, k: usize| P::from_f64(weights[j][k]);
+    taps_for_lanes::<C, P, D>(out, xs, axis, None, w, |o, s| {
+        if o.len() >= SIMD_ROW {
+            weights_row_simd::<C, P>(o, s, weights);
         } else {
-            taps_strided::<C, P>(o, x, |j, k| P::from_f64(weights[j][k]), None);
+            weights_row::<C, P>(o, s, weights);
         }
     });
 }
@@ -428,9 +441,8 @@ fn weights_row_simd<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], xs: &[&[In<C>
     weights_row::<C, P>(o, xs, w);
 }
 
-/// One contiguous row of [`taps_scalar`]: a chunk at a time, tap by tap
-/// into an accumulator, so that every loop is a vectorisable pass over
-/// slices whatever the number of taps.
+/// One contiguous row of [`taps_scalar`]: a loop with the sum in
+/// registers for 2 to 9 taps, else [`chunked`].
 #[allow(clippy::inline_always)]
 #[inline(always)]
 fn taps_row<C: Codec, P: Compute<Val<C>>>(
@@ -450,17 +462,55 @@ fn taps_row<C: Codec, P: Compute<Val<C>>>(
         9 => return taps_fixed::<C, P, 9>(o, xs, w, div),
         _ => {}
     }
+    chunked::<C, P>(o, xs, div, |j| Tap::Scalar(w[j]));
+}
+
+/// Tap `j`'s weight in [`chunked`]: one for every sample, or one per sample.
+enum Tap<'a, P> {
+    Scalar(P),
+    PerRow(&'a [f64]),
+}
+
+/// The rows of [`taps_row`] and [`weights_row`] whose tap count has no
+/// fixed-size loop: a chunk at a time, tap by tap into an accumulator
+/// (`w_0 x_0`, then `+ w_j x_j` left to right), so that every loop is a
+/// vectorisable pass over slices whatever the number of taps.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn chunked<'w, C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    xs: &[&[In<C>]],
+    div: Option<P>,
+    tap: impl Fn(usize) -> Tap<'w, P>,
+) {
     let n = o.len();
     let mut acc = [P::from_f64(0.0); CHUNK];
     for start in (0..n).step_by(CHUNK) {
         let m = CHUNK.min(n - start);
         let acc = &mut acc[..m];
-        for (a, &x) in acc.iter_mut().zip(&xs[0][start..start + m]) {
-            *a = w[0].mul(lift::<C, P>(x));
-        }
-        for (x, &wj) in xs[1..].iter().zip(&w[1..]) {
-            for (a, &x) in acc.iter_mut().zip(&x[start..start + m]) {
-                *a = a.add(wj.mul(lift::<C, P>(x)));
+        for (j, x) in xs.iter().enumerate() {
+            let x = &x[start..start + m];
+            match (tap(j), j) {
+                (Tap::Scalar(w), 0) => {
+                    for (a, &x) in acc.iter_mut().zip(x) {
+                        *a = w.mul(lift::<C, P>(x));
+                    }
+                }
+                (Tap::Scalar(w), _) => {
+                    for (a, &x) in acc.iter_mut().zip(x) {
+                        *a = a.add(w.mul(lift::<C, P>(x)));
+                    }
+                }
+                (Tap::PerRow(w), 0) => {
+                    for ((a, &x), &w) in acc.iter_mut().zip(x).zip(&w[start..start + m]) {
+                        *a = P::from_f64(w).mul(lift::<C, P>(x));
+                    }
+                }
+                (Tap::PerRow(w), _) => {
+                    for ((a, &x), &w) in acc.iter_mut().zip(x).zip(&w[start..start + m]) {
+                        *a = a.add(P::from_f64(w).mul(lift::<C, P>(x)));
+                    }
+                }
             }
         }
         store::<C, P>(&mut o[start..start + m], acc, div);
@@ -506,7 +556,8 @@ fn dot<C: Codec, P: Compute<Val<C>>, const N: usize>(x: &[&[In<C>]; N], w: &[P; 
     a
 }
 
-/// One contiguous row of [`weights_lanes`] (as [`taps_row`], per-row weights).
+/// One contiguous row of [`weights_lanes`]: a loop with the sum in
+/// registers for the central windows of 3 to 9 samples, else [`chunked`].
 #[allow(clippy::inline_always)]
 #[inline(always)]
 fn weights_row<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], xs: &[&[In<C>]], w: &[&[f64]]) {
@@ -517,23 +568,7 @@ fn weights_row<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], xs: &[&[In<C>]], w
         9 => return weights_fixed::<C, P, 9>(o, xs, w),
         _ => {}
     }
-    let n = o.len();
-    let mut acc = [P::from_f64(0.0); CHUNK];
-    for start in (0..n).step_by(CHUNK) {
-        let m = CHUNK.min(n - start);
-        let acc = &mut acc[..m];
-        let (x0, w0) = (&xs[0][start..start + m], &w[0][start..start + m]);
-        for ((a, &x), &w) in acc.iter_mut().zip(x0).zip(w0) {
-            *a = P::from_f64(w).mul(lift::<C, P>(x));
-        }
-        for (x, wj) in xs[1..].iter().zip(&w[1..]) {
-            let (x, wj) = (&x[start..start + m], &wj[start..start + m]);
-            for ((a, &x), &w) in acc.iter_mut().zip(x).zip(wj) {
-                *a = a.add(P::from_f64(w).mul(lift::<C, P>(x)));
-            }
-        }
-        store::<C, P>(&mut o[start..start + m], acc, None);
-    }
+    chunked::<C, P>(o, xs, None, |j| Tap::PerRow(w[j]));
 }
 
 /// [`weights_row`] for `N` taps known at compile time (the central windows
