@@ -2,17 +2,18 @@
 //! the GIL released while Rust computes, and `GradientError` mapped to the
 //! exception NumPy raises.
 //!
-//! No argument handling happens here. `python/ndgrad/_api.py` reproduces
-//! `numpy.gradient`'s argument rules and error messages, allocates the
-//! outputs (`np.empty_like`, NumPy's own layout) and passes each axis'
-//! spacing as an `ndgrad._call.AxisSpacing` and scheme as an
-//! `ndgrad._call.AxisScheme`, read by `args`.
+//! No argument handling happens here. `python/ndgrad/_call.py` resolves
+//! a call (`numpy.gradient`'s argument rules and error messages first),
+//! the Python layer allocates the outputs (`np.empty_like`, NumPy's own
+//! layout) and passes each axis' spacing as an `ndgrad._call.AxisSpacing`
+//! and scheme as an `ndgrad._call.AxisScheme`, read by `args`. The one
+//! exception is `fast` (`gradient_fast`), which recognises NumPy's common
+//! calls itself and declines every other to the Python layer.
 //!
-//! This file holds the entry points: the per-dtype `gradient_*` and
-//! `operator_*` families (one table, `entry_points!`), the scheme
-//! queries the Dask adapter and the CLI streamer use, and the output cache's
-//! controls. `operators` runs the operators; `fast` is `gradient_fast`,
-//! which reads NumPy's common calls itself and declines every other.
+//! This file holds the entry points: one per dtype (`run_f8`…, one table,
+//! `entry_points!`), each computing the gradient or a fused operator
+//! (`operators`: the core's `Operator`, read from its Python name), the
+//! scheme queries the Dask adapter uses, and the output cache's controls.
 #![deny(elided_lifetimes_in_paths)]
 
 mod args;

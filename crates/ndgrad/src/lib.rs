@@ -168,6 +168,16 @@
 //! # Ok::<(), ndgrad::GradientError>(())
 //! ```
 //!
+//! # Pieces of an axis
+//!
+//! Code that differentiates an array piece by piece — a file streamed in
+//! slabs, blocks of a distributed array — asks [`AxisPieces`] which input
+//! rows, scheme and spacing output rows `a..b` need: the stencils' halo
+//! (wrapping round a periodic axis, with the coordinates past the seam
+//! shifted by the period) and NumPy's uniform-or-not decision taken on the
+//! whole axis. Differentiating the rows a [`Piece`] reads and keeping its
+//! own gives the whole axis' bits; [`Operator`] names each operation.
+//!
 //! # Types
 //!
 //! | input element | differences taken in | output |

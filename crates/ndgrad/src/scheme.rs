@@ -368,8 +368,9 @@ impl Scheme {
     /// samples: differentiating just those samples gives the same values
     /// at `rows` as differentiating the whole axis. This is the halo code
     /// computing an axis piece by piece (slabs of a file, Dask blocks)
-    /// needs. `None` for an empty or out-of-range `rows`, an axis shorter
-    /// than `min_len()`, or periodic rows that wrap.
+    /// needs; [`AxisPieces`](crate::AxisPieces) adds the piece's spacing.
+    /// `None` for an empty or out-of-range `rows`, an axis shorter than
+    /// `min_len()`, or periodic rows that wrap.
     ///
     /// ```
     /// use ndgrad::{EdgeOrder, Scheme};
