@@ -139,21 +139,19 @@ impl<'a> AxisPieces<'a> {
     /// ```
     pub fn piece(&self, rows: Range<usize>) -> Option<Piece<'a>> {
         let read = self.scheme.rows_read(rows.clone(), self.len)?;
-        let (scheme, spacing) = match (self.scheme.boundary(), self.spacing) {
-            (_, Checked::Step(s)) => (self.scheme, PieceSpacing::Borrowed(s)),
+        let spacing = match (self.scheme.boundary(), self.spacing) {
+            (_, Checked::Step(s)) => PieceSpacing::Borrowed(s),
             (Boundary::Periodic { period }, Checked::Coords(x)) => {
                 let p = period.unwrap_or_else(|| unreachable!("checked: a period"));
-                let x = with_typed!(Coords, x, |x| shifted(&x, p, read.clone()));
-                (self.scheme, PieceSpacing::Shifted(x))
+                PieceSpacing::Shifted(with_typed!(Coords, x, |x| shifted(&x, p, read.clone())))
             }
             (Boundary::OneSided, Checked::Coords(x)) => {
                 let rows = read.start as usize..read.end as usize;
-                let x = Spacing::NonUniform(x.slice(rows));
-                (self.scheme, PieceSpacing::Borrowed(x))
+                PieceSpacing::Borrowed(Spacing::NonUniform(x.slice(rows)))
             }
         };
         // The rows past the ends of a periodic axis are in `read`.
-        let scheme = scheme.with_boundary(Boundary::OneSided);
+        let scheme = self.scheme.with_boundary(Boundary::OneSided);
         let start = (rows.start as isize - read.start) as usize;
         Some(Piece {
             own: start..start + rows.len(),
