@@ -81,6 +81,9 @@ pub enum GradientError {
         /// Shape of the input.
         expected: Vec<usize>,
     },
+    /// A chain ([`chain`](crate::chain)) of no passes.
+    #[error("a chain needs at least one pass; got none")]
+    EmptyChain,
     /// A derivative order outside `1..=4`.
     #[error("derivative order {got} is not supported; expected 1, 2, 3 or 4")]
     InvalidDerivative {

@@ -229,6 +229,7 @@
 
 #[cfg(doc)]
 pub mod doc;
+mod chain;
 mod element;
 mod error;
 mod gradient;
@@ -244,6 +245,7 @@ mod stencil;
 pub mod timedelta;
 mod weights;
 
+pub use chain::{Pass, chain, chain_into};
 pub use element::{Element, Float, Precision, Scalar, f16_from_f64};
 pub use error::GradientError;
 pub use gradient::{

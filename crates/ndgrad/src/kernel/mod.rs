@@ -5,6 +5,8 @@
 //!   vector-calculus operators slab by slab);
 //! * [`regions`]: one task's rows of an axis, as regions (the boundary rows
 //!   at each end, one at a time; the interior rows, all at once);
+//! * [`chain`]: several axes in sequence, each pass reading the previous
+//!   one's result, slab by slab through one slab-sized scratch array;
 //! * [`rows`]: the loops, one per stencil shape:
 //!   - `two_point`: `(f[hi] - f[lo]) / d`, NumPy's uniform interior
 //!     (`d = 2h`) and first-order edges (`d = h` or `dx`);
@@ -27,6 +29,7 @@
 
 use crate::element::{Element, Scalar};
 
+pub(crate) use chain::apply_chain;
 pub(crate) use tasks::{Difference, Norm, Sum, Term, apply, apply_all, apply_fused};
 
 /// How a kernel reads and writes memory: stored input `In`, the `Value`
@@ -73,6 +76,7 @@ macro_rules! dispatch {
     };
 }
 
+mod chain;
 mod regions;
 mod rows;
 mod tasks;

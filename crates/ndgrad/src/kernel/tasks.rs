@@ -49,7 +49,7 @@ pub(crate) fn apply<C: Codec, D: Dimension>(
 
 /// How many tasks to split `work` output elements into.
 #[cfg_attr(not(feature = "rayon"), allow(unused_variables))]
-fn task_count(par: Par, work: usize) -> usize {
+pub(super) fn task_count(par: Par, work: usize) -> usize {
     match par {
         Par::Seq => 1,
         #[cfg(feature = "rayon")]
@@ -70,7 +70,7 @@ fn task_count(par: Par, work: usize) -> usize {
 
 /// Input bytes per slab of the fused multi-axis pass: small enough that
 /// each axis after the first reads the slab from cache.
-const SLAB_BYTES: usize = 256 * 1024;
+pub(super) const SLAB_BYTES: usize = 256 * 1024;
 
 /// One derivative that an output of the fused pass is made of: input
 /// `input` differentiated along `axis` with `plan`.
