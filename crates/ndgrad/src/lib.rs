@@ -227,9 +227,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
+mod chain;
 #[cfg(doc)]
 pub mod doc;
-mod chain;
 mod element;
 mod error;
 mod gradient;

@@ -95,7 +95,9 @@ fn long_chains_and_one_dimensional_chains_match() {
 #[test]
 fn threads_and_output_layouts_give_the_same_bits() {
     // Large enough to be split into tasks (2^20 units of work and more).
-    let f = Array2::from_shape_fn((1200, 1100), |(i, j)| ((i * 31 + j * 17) % 101) as f32 * 0.1);
+    let f = Array2::from_shape_fn((1200, 1100), |(i, j)| {
+        ((i * 31 + j * 17) % 101) as f32 * 0.1
+    });
     let passes = [
         Pass::new(Axis(0), Spacing::uniform(0.5), Scheme::new(1, 4).unwrap()),
         Pass::new(Axis(1), Spacing::Unit, EdgeOrder::First),
@@ -129,7 +131,12 @@ fn errors_come_first_and_write_nothing() {
     ];
     assert!(matches!(
         chain(&f, &too_short),
-        Err(GradientError::AxisTooShort { axis: 1, len: 3, needed: 6, .. })
+        Err(GradientError::AxisTooShort {
+            axis: 1,
+            len: 3,
+            needed: 6,
+            ..
+        })
     ));
     let mut out = Array2::<f64>::from_elem((4, 3), 7.0);
     let ok = [Pass::new(Axis(0), Spacing::Unit, EdgeOrder::First)];
