@@ -81,6 +81,21 @@ pub enum GradientError {
         /// Shape of the input.
         expected: Vec<usize>,
     },
+    /// A padding boundary ([`Boundary::is_padding`](crate::Boundary::is_padding))
+    /// with something it does not take: NumPy's gradient (whose ends are
+    /// one-sided by definition) or coordinates (padding modes take a
+    /// constant step).
+    #[error(
+        "the {scheme} scheme on axis {axis} takes a constant step and an accuracy order; got {got}"
+    )]
+    PaddingUnsupported {
+        /// The axis.
+        axis: usize,
+        /// The scheme asked for.
+        scheme: Scheme,
+        /// What it was given: `"NumPy's edge order"` or `"coordinates"`.
+        got: &'static str,
+    },
     /// A chain ([`chain`](crate::chain)) of no passes.
     #[error("a chain needs at least one pass; got none")]
     EmptyChain,

@@ -145,13 +145,18 @@ impl<'a> AxisPieces<'a> {
                 let p = period.unwrap_or_else(|| unreachable!("checked: a period"));
                 PieceSpacing::Shifted(with_typed!(Coords, x, |x| shifted(&x, p, read.clone())))
             }
-            (Boundary::OneSided, Checked::Coords(x)) => {
+            (_, Checked::Coords(x)) => {
                 let rows = read.start as usize..read.end as usize;
                 PieceSpacing::Borrowed(Spacing::NonUniform(x.slice(rows)))
             }
         };
-        // The rows past the ends of a periodic axis are in `read`.
-        let scheme = self.scheme.with_boundary(Boundary::OneSided);
+        // The rows past the ends of a periodic axis are in `read`; a padded
+        // piece pads where the axis does (its other rows are not its own).
+        let scheme = if self.scheme.boundary().is_periodic() {
+            self.scheme.with_boundary(Boundary::OneSided)
+        } else {
+            self.scheme
+        };
         let start = (rows.start as isize - read.start) as usize;
         Some(Piece {
             own: start..start + rows.len(),
@@ -180,6 +185,8 @@ impl<'a> AxisPieces<'a> {
                 .wrapped_input_rows(0..1, self.len)
                 .map_or(0, |r| r.len() - 1),
             Boundary::OneSided => (2 * s.reach()).max(s.min_len() - 1),
+            // `reach` rows each side.
+            _ => 2 * s.reach(),
         }
     }
 }

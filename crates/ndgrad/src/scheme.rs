@@ -96,10 +96,20 @@ impl TryFrom<i64> for EdgeOrder {
 
 /// How the rows near the two ends of an axis are computed.
 ///
+/// [`OneSided`](Boundary::OneSided) pins a one-sided window to each end
+/// (NumPy's rule); every other boundary reads the central window at every
+/// row, with the positions past the ends standing for samples of the axis
+/// ([`Boundary::source`]) or, [`Constant`](Boundary::Constant), for a
+/// value. The padding modes are `scipy.ndimage`'s (and
+/// `scipy.signal.savgol_filter`'s): differentiating with one of them is
+/// differentiating the padded axis with central windows, and windows
+/// longer than the axis extend it repeatedly, as scipy does.
+///
 /// ```
 /// use ndgrad::{Boundary, Scheme};
 /// let s = Scheme::new(1, 4)?.with_boundary(Boundary::Periodic { period: None });
 /// assert_eq!(s.min_len(), 5);
+/// assert_eq!(Scheme::new(1, 4)?.with_boundary(Boundary::Reflect).min_len(), 1);
 /// # Ok::<(), ndgrad::GradientError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -111,10 +121,27 @@ pub enum Boundary {
     /// The axis wraps around. `period` is the length of one period in the
     /// coordinates' unit: required (and greater than `x[n-1] - x[0]`) for
     /// an axis with coordinates, `None` for an axis with a step `h` (the
-    /// period is then `n·h`).
+    /// period is then `n·h`). With a step this is scipy's `"wrap"`.
     Periodic {
         /// The period of a coordinate axis; `None` for a step.
         period: Option<f64>,
+    },
+    /// Reflected about the edge, the edge sample repeated:
+    /// `d c b a | a b c d | d c b a` (scipy.ndimage's `"reflect"`, NumPy's
+    /// `pad(mode="symmetric")`). Constant step only.
+    Reflect,
+    /// Reflected about the edge sample, which is not repeated:
+    /// `d c b | a b c d | c b a` (scipy's `"mirror"`, NumPy's
+    /// `pad(mode="reflect")`). Constant step only.
+    Mirror,
+    /// The edge sample repeated: `a a a | a b c d | d d d` (scipy's
+    /// `"nearest"`, NumPy's `pad(mode="edge")`). Constant step only.
+    Nearest,
+    /// A constant past the ends: `k k k | a b c d | k k k` (scipy's
+    /// `"constant"` with `cval = k`). Constant step only.
+    Constant {
+        /// The value of every position past the ends.
+        value: f64,
     },
 }
 
@@ -128,11 +155,93 @@ impl Boundary {
         matches!(self, Boundary::Periodic { .. })
     }
 
+    /// Whether this is a padding mode: [`Reflect`](Boundary::Reflect),
+    /// [`Mirror`](Boundary::Mirror), [`Nearest`](Boundary::Nearest) or
+    /// [`Constant`](Boundary::Constant).
+    ///
+    /// ```
+    /// use ndgrad::Boundary;
+    /// assert!(Boundary::Mirror.is_padding());
+    /// assert!(!Boundary::Periodic { period: None }.is_padding());
+    /// ```
+    pub const fn is_padding(self) -> bool {
+        matches!(
+            self,
+            Boundary::Reflect | Boundary::Mirror | Boundary::Nearest | Boundary::Constant { .. }
+        )
+    }
+
+    /// The sample that position `j` of an axis of `n > 0` samples stands
+    /// for, `j` possibly past either end: `Some(j)` inside; past the ends,
+    /// the padding mode's (or the periodic axis') sample, or `None` where
+    /// there is none (a constant, or a one-sided axis).
+    ///
+    /// ```
+    /// use ndgrad::Boundary;
+    /// let at = |b: Boundary| (-3..7).map(|j| b.source(j, 4)).collect::<Vec<_>>();
+    /// let s = |v: &[usize]| v.iter().map(|&i| Some(i)).collect::<Vec<_>>();
+    /// assert_eq!(at(Boundary::Reflect), s(&[2, 1, 0, 0, 1, 2, 3, 3, 2, 1]));
+    /// assert_eq!(at(Boundary::Mirror), s(&[3, 2, 1, 0, 1, 2, 3, 2, 1, 0]));
+    /// assert_eq!(at(Boundary::Nearest), s(&[0, 0, 0, 0, 1, 2, 3, 3, 3, 3]));
+    /// assert_eq!(at(Boundary::Periodic { period: None }), s(&[1, 2, 3, 0, 1, 2, 3, 0, 1, 2]));
+    /// assert_eq!(Boundary::Constant { value: 0.0 }.source(-1, 4), None);
+    /// assert_eq!(Boundary::OneSided.source(4, 4), None);
+    /// ```
+    pub fn source(self, j: isize, n: usize) -> Option<usize> {
+        let n = n as isize;
+        if (0..n).contains(&j) {
+            return Some(j as usize);
+        }
+        if n == 0 {
+            return None;
+        }
+        let i = match self {
+            Boundary::OneSided | Boundary::Constant { .. } => return None,
+            Boundary::Periodic { .. } => j.rem_euclid(n),
+            Boundary::Nearest => j.clamp(0, n - 1),
+            Boundary::Reflect => {
+                let m = j.rem_euclid(2 * n);
+                if m < n { m } else { 2 * n - 1 - m }
+            }
+            Boundary::Mirror if n == 1 => 0,
+            Boundary::Mirror => {
+                let m = j.rem_euclid(2 * n - 2);
+                if m < n { m } else { 2 * n - 2 - m }
+            }
+        };
+        Some(i as usize)
+    }
+
     /// The period given for a periodic axis.
     pub(crate) const fn period(self) -> Option<f64> {
         match self {
             Boundary::Periodic { period } => period,
-            Boundary::OneSided => None,
+            _ => None,
+        }
+    }
+
+    /// The value past the ends, for [`Constant`](Boundary::Constant).
+    pub(crate) const fn constant(self) -> Option<f64> {
+        match self {
+            Boundary::Constant { value } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The name the surfaces use: `one-sided`, `periodic`, and scipy's
+    /// names of the padding modes.
+    ///
+    /// ```
+    /// assert_eq!(ndgrad::Boundary::Nearest.name(), "nearest");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Boundary::OneSided => "one-sided",
+            Boundary::Periodic { .. } => "periodic",
+            Boundary::Reflect => "reflect",
+            Boundary::Mirror => "mirror",
+            Boundary::Nearest => "nearest",
+            Boundary::Constant { .. } => "constant",
         }
     }
 }
@@ -280,6 +389,9 @@ impl Scheme {
     /// The edge order NumPy's formulas use for this scheme, when they
     /// compute it (NumPy's gradient, and `d = 1, k = 2`).
     pub(crate) const fn numpy_edge(&self) -> Option<EdgeOrder> {
+        if self.boundary.is_padding() {
+            return None;
+        }
         match (self.derivative, self.accuracy) {
             (1, Accuracy::NumPy(e)) => Some(e),
             (1, Accuracy::Order(2)) => Some(EdgeOrder::Second),
@@ -312,7 +424,8 @@ impl Scheme {
     }
 
     /// The fewest samples an axis needs: `k + d` one-sided (NumPy: the
-    /// edge order + 1), the central width `w_c` periodic.
+    /// edge order + 1), the central width `w_c` periodic, 1 with a padding
+    /// mode.
     ///
     /// ```
     /// use ndgrad::{Boundary, EdgeOrder, Scheme};
@@ -328,12 +441,15 @@ impl Scheme {
             (Boundary::Periodic { .. }, _) => weights::central_width(d, k),
             (Boundary::OneSided, Accuracy::NumPy(e)) => e.min_len(),
             (Boundary::OneSided, Accuracy::Order(_)) => weights::one_sided_width(d, k),
+            // Any axis: the padding extends it as far as the windows read.
+            _ => 1,
         }
     }
 
     /// The samples row `row` of an axis of `n` samples reads, for a
-    /// one-sided scheme; periodic rows near the ends wrap and have no such
-    /// range (`None`). Also `None` if `row >= n` or `n < min_len()`.
+    /// one-sided scheme; periodic and padded rows near the ends read past
+    /// them and have no such range (`None`). Also `None` if `row >= n` or
+    /// `n < min_len()`.
     ///
     /// ```
     /// use ndgrad::Scheme;
@@ -351,7 +467,6 @@ impl Scheme {
         let interior = h <= row && row + h < n;
         match (self.accuracy, self.boundary) {
             _ if interior => Some(row - h..row + h + 1),
-            (_, Boundary::Periodic { .. }) => None,
             (Accuracy::NumPy(e), Boundary::OneSided) => {
                 let w = e.min_len();
                 Some(if row < h { 0..w } else { n - w..n })
@@ -360,6 +475,7 @@ impl Scheme {
                 let (d, k) = self.dk();
                 Some(weights::window(d, k, row, n))
             }
+            _ => None,
         }
     }
 
@@ -370,7 +486,9 @@ impl Scheme {
     /// computing an axis piece by piece (slabs of a file, Dask blocks)
     /// needs; [`AxisPieces`](crate::AxisPieces) adds the piece's spacing.
     /// `None` for an empty or out-of-range `rows`, an axis shorter than
-    /// `min_len()`, or periodic rows that wrap.
+    /// `min_len()`, or periodic rows that wrap. With a padding mode, the
+    /// rows the central windows read within the axis: the piece is then
+    /// differentiated with the same padding mode.
     ///
     /// ```
     /// use ndgrad::{EdgeOrder, Scheme};
@@ -382,8 +500,14 @@ impl Scheme {
     /// # Ok::<(), ndgrad::GradientError>(())
     /// ```
     pub fn input_rows(&self, rows: Range<usize>, n: usize) -> Option<Range<usize>> {
-        if rows.is_empty() {
+        if rows.is_empty() || rows.end > n {
             return None;
+        }
+        if self.boundary.is_padding() {
+            // The central windows, clipped to the axis: what they read
+            // past an end stands for samples within `reach` of it.
+            let h = self.reach();
+            return Some(rows.start.saturating_sub(h)..(rows.end + h).min(n));
         }
         let first = self.window(rows.start, n)?;
         let last = self.window(rows.end - 1, n)?;
@@ -452,7 +576,10 @@ impl Scheme {
     }
 
     /// The exact weights of row `row` on an axis of `n` samples with unit
-    /// step (multiply by `1/h^d` for a step `h`).
+    /// step (multiply by `1/h^d` for a step `h`). With a padding mode, a
+    /// sample read more than once has the sum of its weights, and the
+    /// weights of positions that read [`Boundary::Constant`]'s value are
+    /// left out (they multiply the value, not a sample).
     ///
     /// # Errors
     ///
@@ -483,19 +610,25 @@ impl Scheme {
         let (d, _) = self.dk();
         // A periodic row that wraps reads the central window, modulo n.
         let h = self.reach() as i64;
-        let (samples, offsets): (Vec<usize>, Vec<i64>) = if let Some(w) = self.window(row, n) {
-            w.map(|j| (j, j as i64 - row as i64)).unzip()
-        } else {
-            (-h..=h)
-                .map(|o| ((row as i64 + o).rem_euclid(n as i64) as usize, o))
-                .unzip()
-        };
+        let (samples, offsets): (Vec<Option<usize>>, Vec<i64>) =
+            if let Some(w) = self.window(row, n) {
+                w.map(|j| (Some(j), j as i64 - row as i64)).unzip()
+            } else {
+                (-h..=h)
+                    .map(|o| (self.boundary.source(row as isize + o as isize, n), o))
+                    .unzip()
+            };
         let (num, den) = weights::exact(&offsets, d);
-        let (samples, numerators) = samples
-            .into_iter()
-            .zip(num)
-            .filter(|&(_, w)| w != 0)
-            .unzip();
+        // A sample read more than once (padding) gets the sum of its weights.
+        let mut merged: Vec<(usize, i64)> = Vec::with_capacity(samples.len());
+        for (j, w) in samples.into_iter().zip(num) {
+            let Some(j) = j else { continue };
+            match merged.iter_mut().find(|(i, _)| *i == j) {
+                Some((_, v)) => *v += w,
+                None => merged.push((j, w)),
+            }
+        }
+        let (samples, numerators) = merged.into_iter().filter(|&(_, w)| w != 0).unzip();
         Ok(Stencil {
             samples,
             numerators,
@@ -505,16 +638,16 @@ impl Scheme {
 }
 
 impl fmt::Display for Scheme {
-    /// `edge order 2`, `derivative 2, accuracy 4`, `..., periodic`.
+    /// `edge order 2`, `derivative 2, accuracy 4`, `..., periodic`, `..., reflect`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.accuracy {
             Accuracy::NumPy(e) => write!(f, "edge order {}", e.order())?,
             Accuracy::Order(k) => write!(f, "derivative {}, accuracy {k}", self.derivative)?,
         }
-        if self.boundary.is_periodic() {
-            f.write_str(", periodic")?;
+        match self.boundary {
+            Boundary::OneSided => Ok(()),
+            b => write!(f, ", {}", b.name()),
         }
-        Ok(())
     }
 }
 

@@ -6,8 +6,8 @@
 use ndarray::{ArrayView, ArrayViewMut, Axis, Dimension, NdProducer, Slice, Zip};
 
 use super::rows::{
-    along_lane, combine, row, row_axis, row_mut, scalar_lane, taps_scalar, three_point, two_point,
-    weights_lanes,
+    along_lane, combine, row, row_axis, row_mut, scalar_lane, taps_constant, taps_scalar,
+    three_point, two_point, weights_lanes,
 };
 use super::{Codec, In, St, Val};
 use crate::element::{Compute, Precision, Scalar};
@@ -55,7 +55,9 @@ pub(super) fn apply_range<C: Codec, D: Dimension>(
     plan: &AxisPlan<'_>,
     lo: usize,
 ) {
-    let (n, h) = (plan.len, plan.reach);
+    // Rows `0..h` and `e..n` are boundary rows.
+    let (n, h) = (plan.len, plan.first.len());
+    let e = n - plan.last.len();
     let hi = lo + out.len_of(axis);
     if lo == hi {
         return;
@@ -69,11 +71,11 @@ pub(super) fn apply_range<C: Codec, D: Dimension>(
             &plan.first[r],
         );
     }
-    for r in lo.max(n - h)..hi {
+    for r in lo.max(e)..hi {
         let o = out.slice_axis_mut(axis, at(r - lo));
-        boundary::<C, D>(f, o, axis, &plan.last[r - (n - h)]);
+        boundary::<C, D>(f, o, axis, &plan.last[r - e]);
     }
-    let (a, b) = (lo.max(h), hi.min(n - h));
+    let (a, b) = (lo.max(h), hi.min(e));
     if a >= b {
         return;
     }
@@ -155,6 +157,19 @@ fn boundary<C: Codec, D: Dimension>(
                 Val<C>,
                 p,
                 taps_scalar::<C>(out, &xs, &taps.weights, taps.divisor)
+            );
+        }
+        Row::Constant {
+            at: idx,
+            taps,
+            value,
+        } => {
+            let p = taps.precision(t);
+            let xs: Vec<_> = idx.iter().map(|i| i.map(at)).collect();
+            dispatch!(
+                Val<C>,
+                p,
+                taps_constant::<C>(out, &xs, &taps.weights, taps.divisor, *value)
             );
         }
     }

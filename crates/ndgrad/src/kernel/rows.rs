@@ -380,6 +380,38 @@ pub(super) fn taps_scalar<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     );
 }
 
+/// A row of a constant-padded axis: `Σ w_j x_j`, left to right, with the
+/// constant `value` for the taps that read no sample (`None`), then `/ d`.
+/// Only the few rows within reach of an end take this loop.
+pub(super) fn taps_constant<C: Codec, P: Compute<Val<C>>, D: Dimension>(
+    out: ArrayViewMut<'_, St<C>, D>,
+    xs: &[Option<ArrayView<'_, In<C>, D>>],
+    weights: &[f64],
+    divisor: Option<f64>,
+    value: f64,
+) {
+    debug_assert!(!xs.is_empty() && xs.len() == weights.len());
+    let mut acc = ndarray::Array::from_elem(out.raw_dim(), P::from_f64(0.0));
+    let c = P::from_f64(value);
+    for (j, (x, &w)) in xs.iter().zip(weights).enumerate() {
+        let w = P::from_f64(w);
+        match (x, j) {
+            (Some(x), 0) => Zip::from(&mut acc)
+                .and(x)
+                .for_each(|a, &x| *a = w.mul(lift::<C, P>(x))),
+            (Some(x), _) => Zip::from(&mut acc)
+                .and(x)
+                .for_each(|a, &x| *a = a.add(w.mul(lift::<C, P>(x)))),
+            (None, 0) => acc.fill(w.mul(c)),
+            (None, _) => acc.map_inplace(|a| *a = a.add(w.mul(c))),
+        }
+    }
+    let div = divisor.map(P::from_f64);
+    Zip::from(out)
+        .and(&acc)
+        .for_each(|o, &a| *o = C::store(div.map_or(a, |d| a.div(d)).lower()));
+}
+
 /// [`for_lanes`] for the sums of taps: each lane as slices when every
 /// array is contiguous along it (`row`: the vectorised loops), else
 /// [`taps_strided`] with the weight `w(j, k)` of tap `j` at sample `k`.

@@ -123,6 +123,13 @@ pub(crate) enum Row {
     ThreePoint { at: [usize; 3], site: Site<3> },
     /// `Σ taps.weights[j] * f[at[j]]` (and the division).
     Taps { at: Vec<usize>, taps: Taps },
+    /// A row of a constant-padded axis whose window reaches past an end:
+    /// as [`Row::Taps`], with `value` where `at[j]` is `None`.
+    Constant {
+        at: Vec<Option<usize>>,
+        taps: Taps,
+        value: f64,
+    },
 }
 
 /// Per-row weights of a central window, computed on demand in blocks: a
@@ -180,9 +187,10 @@ impl<'a> Weights<'a> {
 /// Everything the kernel needs to differentiate along one axis.
 pub(crate) struct AxisPlan<'a> {
     pub(crate) len: usize,
-    /// Boundary rows at each end: rows `0..reach` are `first`, rows
-    /// `len - reach..len` are `last`, the rest interior.
-    pub(crate) reach: usize,
+    /// Rows `0..first.len()` are `first`, rows `len - last.len()..len`
+    /// are `last`, the rest interior: the scheme's reach at each end,
+    /// except on a padded axis shorter than two reaches, where every row
+    /// is a boundary row.
     pub(crate) interior: Interior<'a>,
     pub(crate) first: Vec<Row>,
     pub(crate) last: Vec<Row>,
@@ -284,6 +292,20 @@ impl Planner<'_> {
                 scheme: *scheme,
                 needed: scheme.min_len(),
             });
+        }
+        if scheme.boundary().is_padding() {
+            let got = match (scheme.accuracy(), spacing.coords()) {
+                (None, _) => Some("NumPy's edge order"),
+                (_, Some(_)) => Some("coordinates"),
+                _ => None,
+            };
+            if let Some(got) = got {
+                return Err(GradientError::PaddingUnsupported {
+                    axis,
+                    scheme: *scheme,
+                    got,
+                });
+            }
         }
         let periodic = scheme.boundary().is_periodic();
         let period = scheme.boundary().period();

@@ -131,7 +131,6 @@ impl Planner<'_> {
         };
         AxisPlan {
             len,
-            reach: 1,
             interior: Interior::Uniform(site),
             first: vec![first],
             last: vec![last],
@@ -182,7 +181,6 @@ impl Planner<'_> {
         let interior = Interior::NonUniform(Weights::new(Box::new(NonUniform { x }), 1));
         AxisPlan {
             len,
-            reach: 1,
             interior,
             first: vec![first],
             last: vec![last],

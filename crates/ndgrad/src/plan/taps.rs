@@ -14,36 +14,71 @@ impl Planner<'_> {
     /// Exact rational weights over `den·h^d`.
     pub(super) fn taps_uniform<R: Real>(&self, h: R, promote: Promote) -> AxisPlan<'static> {
         let (n, reach) = (self.len, self.scheme.reach());
-        let d = usize::from(self.scheme.derivative());
+        let d = self.scheme.derivative();
         let h = h.to_f64();
-        let taps = |row: usize| -> (Vec<usize>, Taps) {
-            let st = self
-                .scheme
-                .stencil(row, n)
-                .unwrap_or_else(|_| unreachable!("the length and row were checked"));
-            let mut divisor = st.denominator as f64;
+        let over = |denominator: i64| {
+            let mut divisor = denominator as f64;
             for _ in 0..d {
                 divisor *= h;
             }
-            let taps = Taps {
-                weights: st.numerators.iter().map(|&w| w as f64).collect(),
+            Taps {
+                weights: Vec::new(),
                 divisor: Some(divisor),
                 promote,
+            }
+        };
+        // The central window's nonzero taps: every interior row's, and
+        // every row's on a padded axis.
+        let (offsets, numerators, den) = central_taps(usize::from(d), reach);
+        let central = Taps {
+            weights: numerators.iter().map(|&w| w as f64).collect(),
+            ..over(den)
+        };
+        let boundary = self.scheme.boundary();
+        let row = |r: usize| -> Row {
+            if boundary.is_padding() {
+                let at: Vec<Option<usize>> = offsets
+                    .iter()
+                    .map(|&o| boundary.source(r as isize + o, n))
+                    .collect();
+                let taps = central.clone();
+                return match (
+                    at.iter().copied().collect::<Option<Vec<usize>>>(),
+                    boundary.constant(),
+                ) {
+                    (Some(at), _) => Row::Taps { at, taps },
+                    (None, Some(value)) => Row::Constant { at, taps, value },
+                    (None, None) => {
+                        unreachable!("only a constant leaves positions without a sample")
+                    }
+                };
+            }
+            let st = self
+                .scheme
+                .stencil(r, n)
+                .unwrap_or_else(|_| unreachable!("the length and row were checked"));
+            let taps = Taps {
+                weights: st.numerators.iter().map(|&w| w as f64).collect(),
+                ..over(st.denominator)
             };
-            (st.samples, taps)
+            Row::Taps {
+                at: st.samples,
+                taps,
+            }
         };
-        let (at, t) = taps(reach);
-        let offsets = at.iter().map(|&j| j as isize - reach as isize).collect();
-        let row = |r: usize| {
-            let (at, taps) = taps(r);
-            Row::Taps { at, taps }
-        };
+        // On a padded axis shorter than two reaches, every row is a
+        // boundary row.
+        let head = reach.min(n);
+        let first = (0..head).map(row).collect();
+        let last = (head.max(n.saturating_sub(reach))..n).map(row).collect();
         AxisPlan {
             len: n,
-            reach,
-            interior: Interior::Taps { offsets, taps: t },
-            first: (0..reach).map(row).collect(),
-            last: (n - reach..n).map(row).collect(),
+            interior: Interior::Taps {
+                offsets,
+                taps: central,
+            },
+            first,
+            last,
         }
     }
     /// Weights on the coordinates: the interior's a block at a time
@@ -99,7 +134,6 @@ impl Planner<'_> {
         };
         AxisPlan {
             len: n,
-            reach,
             interior: Interior::Weights(Weights::new(
                 Box::new(CentralWeights { x, reach, d }),
                 reach,
@@ -108,6 +142,23 @@ impl Planner<'_> {
             last: (n - reach..n).map(row).collect(),
         }
     }
+}
+
+/// The nonzero exact weights of the central window of half-width `reach`
+/// for the `d`-th derivative with unit step: offsets, integer numerators
+/// and their common denominator (the weights of an interior row of
+/// [`Scheme::stencil`](crate::Scheme::stencil)).
+fn central_taps(d: usize, reach: usize) -> (Vec<isize>, Vec<i64>, i64) {
+    let r = reach as i64;
+    let all: Vec<i64> = (-r..=r).collect();
+    let (num, den) = weights::exact(&all, d);
+    let (offsets, numerators) = all
+        .iter()
+        .zip(num)
+        .filter(|&(_, w)| w != 0)
+        .map(|(&o, w)| (o as isize, w))
+        .unzip();
+    (offsets, numerators, den)
 }
 
 /// Weights of central windows on coordinates ([`weights::central`]).
