@@ -3,10 +3,11 @@
 //! steps including zero, negative and NaN, coordinates including repeated,
 //! unsorted and NaN ones), axes (including invalid and repeated ones) and
 //! schemes (NumPy's edge orders, `Scheme::new(d, k)` with invalid values,
-//! periodic boundaries).
+//! periodic and padding boundaries), and chains of two passes.
 //!
 //! Properties: no panic (errors are fine); when a call succeeds, its
-//! `_into` variant succeeds with the same bits; the threaded kernels
+//! `_into` variant succeeds with the same bits; a chain gives the composed
+//! single-axis calls' bits (or their first error); the threaded kernels
 //! (`Par::rayon`) give the serial kernels' bits. Arrays this small never
 //! reach the threaded kernels (they split only large arrays), so one input
 //! in 16384 (by a hash of its bytes) asks for a large copy (the small array tiled to ~2^21
@@ -255,11 +256,15 @@ fn scheme(u: &mut Unstructured<'_>) -> arbitrary::Result<Scheme> {
             }
         }
     };
-    Ok(match u8::arbitrary(u)? % 4 {
+    Ok(match u8::arbitrary(u)? % 8 {
         0 => base.with_boundary(Boundary::Periodic { period: None }),
         1 => base.with_boundary(Boundary::Periodic {
             period: Some(value(u)?),
         }),
+        2 => base.with_boundary(Boundary::Reflect),
+        3 => base.with_boundary(Boundary::Mirror),
+        4 => base.with_boundary(Boundary::Nearest),
+        5 => base.with_boundary(Boundary::Constant { value: value(u)? }),
         _ => base,
     })
 }
@@ -469,6 +474,28 @@ where
             build_coords(&ks, &mut st, &[shape.get(axis.0).copied().unwrap_or(0)]);
             let sp = build_spacings(&ks, &st).pop().expect("one spacing");
             let sc = scheme(u)?;
+            // A chain of two passes: the composed calls' bits, serial and
+            // threaded, and the composed calls' first error.
+            let axis2 = Axis(usize::from(u8::arbitrary(u)?) % (ndim + 1));
+            let sc2 = scheme(u)?;
+            let passes = [
+                ndgrad::Pass::new(axis, sp, sc),
+                ndgrad::Pass::new(axis2, Spacing::Unit, sc2),
+            ];
+            let c = ndgrad::chain(&view, &passes);
+            let composed = ndgrad::gradient_axis(&view, axis, sp, sc)
+                .and_then(|g| ndgrad::gradient_axis(&g, axis2, Spacing::Unit, sc2));
+            match (&c, &composed) {
+                (Ok(a), Ok(b)) => assert!(same(a, b), "chain differs: {}", first_difference(a, b)),
+                (Err(a), Err(b)) => same_error(a, b),
+                (a, b) => panic!("chain {a:?} vs composed {b:?}"),
+            }
+            if let Ok(a) = &c {
+                let mut out = ArrayD::from_elem(IxDyn(&shape).f(), f_zero::<I>());
+                ndgrad::chain_into(&view, &mut out, &passes, Par::rayon(tasks))
+                    .expect("chain_into fails where chain did not");
+                assert!(same(a, &out), "chain_into differs");
+            }
             let r = ndgrad::gradient_axis(&view, axis, sp, sc);
             let mut out = ArrayD::from_elem(IxDyn(&shape), f_zero::<I>());
             let ri = ndgrad::gradient_axis_into(&view, &mut out, axis, sp, sc, Par::rayon(tasks));
