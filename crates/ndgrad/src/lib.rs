@@ -257,7 +257,7 @@ pub use operators::{
     magnitude_into,
 };
 pub use options::{Options, Par};
-pub use piece::{AxisPieces, Piece};
+pub use piece::{AxisPieces, Piece, ShiftedCoords, shift_wrapped};
 pub use scheme::{ACCURACIES, Accuracy, Boundary, EdgeOrder, MAX_DERIVATIVE, Scheme, Stencil};
 pub use spacing::{Coords, Spacing, Step};
 

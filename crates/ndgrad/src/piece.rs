@@ -224,6 +224,61 @@ impl Piece<'_> {
     }
 }
 
+/// Coordinates of a periodic axis' rows shifted by the period past its
+/// ends, in the coordinates' real type (`f64` for integers): what
+/// [`shift_wrapped`] returns.
+#[derive(Debug, Clone)]
+pub struct ShiftedCoords(Shifted);
+
+impl ShiftedCoords {
+    /// The coordinates as a spacing (never collapsed to a step).
+    pub fn spacing(&self) -> Spacing<'_> {
+        match &self.0 {
+            Shifted::F16(x) => Spacing::non_uniform(x),
+            Shifted::F32(x) => Spacing::non_uniform(x),
+            Shifted::F64(x) => Spacing::non_uniform(x),
+        }
+    }
+}
+
+/// The coordinates of rows `read` of a periodic axis of `n` samples with
+/// `period`, from their coordinates `gathered` (in order, from
+/// [`Piece::sources`]) by a caller that never holds the whole axis' (the
+/// blocks of a chunked array): those past the ends shifted by the period,
+/// bit for bit as [`Piece::spacing`] shifts them from the whole axis.
+/// `None` unless `gathered` has `read.len()` values.
+///
+/// ```
+/// use ndgrad::{Coords, shift_wrapped};
+/// use ndgrad::ndarray::array;
+/// let gathered = array![8.5f64, 9.0, 0.0, 1.0]; // rows 8, 9, 0, 1 of 10
+/// let s = shift_wrapped(&Coords::from(gathered.view()), -2..2, 10, 10.0).unwrap();
+/// let ndgrad::Spacing::NonUniform(ndgrad::Coords::F64(x)) = s.spacing() else { unreachable!() };
+/// assert_eq!(x.to_vec(), [-1.5, -1.0, 0.0, 1.0]);
+/// ```
+pub fn shift_wrapped(
+    gathered: &Coords<'_>,
+    read: Range<isize>,
+    n: usize,
+    period: f64,
+) -> Option<ShiftedCoords> {
+    fn typed<S: SpacingElement>(
+        x: &ArrayView1<'_, S>,
+        read: Range<isize>,
+        n: usize,
+        period: f64,
+    ) -> Shifted {
+        let p = <S::Real as Real>::from_f64(period);
+        let v: Array1<S::Real> = read
+            .zip(x)
+            .map(|(j, v)| plan::shift(v.to_real(), j, n, p))
+            .collect();
+        Real::shifted(v)
+    }
+    (gathered.len() == read.len())
+        .then(|| ShiftedCoords(with_typed!(Coords, gathered, |x| typed(x, read, n, period))))
+}
+
 /// Coordinates `x` of rows `read` of a periodic axis (indices past the ends
 /// as in [`Piece::read`]), shifted by the period.
 fn shifted<S: SpacingElement>(x: &ArrayView1<'_, S>, period: f64, read: Range<isize>) -> Shifted {

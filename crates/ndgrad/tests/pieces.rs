@@ -4,7 +4,9 @@
 //! `ndgrad.dask` build on).
 
 use ndarray::{Array1, Axis, s};
-use ndgrad::{AxisPieces, Boundary, EdgeOrder, GradientError, Scheme, Spacing};
+use ndgrad::{
+    AxisPieces, Boundary, Coords, EdgeOrder, GradientError, Scheme, Spacing, shift_wrapped,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
@@ -126,6 +128,69 @@ proptest! {
             got.iter().zip(want.iter()).all(|(g, w)| g.to_bits() == w.to_bits()),
             "rows {a}..{b} of {n} under {scheme}: got {got}, want {want}"
         );
+        // Coordinates gathered elsewhere and shifted give the piece's.
+        let period = scheme.boundary().is_periodic().then(|| kind.period()).flatten();
+        if let (Some(period), Some(x), Spacing::NonUniform(want)) =
+            (period, kind.coords(), piece.spacing())
+        {
+            let gathered = x.gathered(&piece.sources());
+            let got = shift_wrapped(&gathered.coords(), piece.read.clone(), n, period).unwrap();
+            prop_assert_eq!(
+                format!("{:?}", got.spacing()),
+                format!("{:?}", Spacing::NonUniform(want))
+            );
+        }
+    }
+}
+
+/// Coordinates gathered from a piece's sources, in their own type.
+enum Gathered {
+    F64(Array1<f64>),
+    I32(Array1<i32>),
+    F32(Array1<f32>),
+}
+
+impl Gathered {
+    fn coords(&self) -> Coords<'_> {
+        match self {
+            Gathered::F64(x) => Coords::from(x.view()),
+            Gathered::I32(x) => Coords::from(x.view()),
+            Gathered::F32(x) => Coords::from(x.view()),
+        }
+    }
+}
+
+/// A kind's coordinates, if it has any.
+enum KindCoords<'a> {
+    F64(&'a Array1<f64>),
+    I32(&'a Array1<i32>),
+    F32(&'a Array1<f32>),
+}
+
+impl KindCoords<'_> {
+    fn gathered(&self, sources: &[std::ops::Range<usize>]) -> Gathered {
+        fn take<T: Copy>(x: &Array1<T>, sources: &[std::ops::Range<usize>]) -> Array1<T> {
+            sources
+                .iter()
+                .flat_map(|r| x.slice(s![r.clone()]).to_vec())
+                .collect()
+        }
+        match self {
+            KindCoords::F64(x) => Gathered::F64(take(x, sources)),
+            KindCoords::I32(x) => Gathered::I32(take(x, sources)),
+            KindCoords::F32(x) => Gathered::F32(take(x, sources)),
+        }
+    }
+}
+
+impl Kind {
+    fn coords(&self) -> Option<KindCoords<'_>> {
+        match self {
+            Kind::Unit | Kind::Step(_) => None,
+            Kind::Even(x) | Kind::Uneven(x) => Some(KindCoords::F64(x)),
+            Kind::Ints(x) => Some(KindCoords::I32(x)),
+            Kind::Single(x) => Some(KindCoords::F32(x)),
+        }
     }
 }
 

@@ -253,11 +253,16 @@ pub(crate) fn seam<S: SpacingElement>(x: &ArrayView1<'_, S>, period: f64) -> (S:
 /// coordinates' real type (the wrap-padded coordinates of NumPy's
 /// formulas, the ghosts of the central windows).
 pub(crate) fn ghost<S: SpacingElement>(x: &ArrayView1<'_, S>, j: isize, p: S::Real) -> S::Real {
-    let n = x.len() as isize;
-    let v = x[j.rem_euclid(n) as usize].to_real();
+    let n = x.len();
+    shift(x[j.rem_euclid(n as isize) as usize].to_real(), j, n, p)
+}
+
+/// Coordinate `v` of sample `j mod n` as the coordinate of position `j` of
+/// a periodic axis of `n` samples with period `p` ([`ghost`]).
+pub(crate) fn shift<R: Real>(v: R, j: isize, n: usize, p: R) -> R {
     match j {
         j if j < 0 => v - p,
-        j if j >= n => v + p,
+        j if j >= n as isize => v + p,
         _ => v,
     }
 }
