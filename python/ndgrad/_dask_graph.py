@@ -41,42 +41,24 @@ def _float_coords(x: NDArray[Any]) -> NDArray[Any]:
     return x.astype(np.float64) if np.issubdtype(x.dtype, np.integer) else x
 
 
-def _uniform_step(x: NDArray[Any], period: float | None) -> Any:
-    """NumPy's ``diffx[0]`` if all of ``diff(x)`` equals it (and, on a
-    periodic axis, so do the two steps across the seam), else None."""
-    xf = _float_coords(x)
-    diffx = np.diff(xf)
-    with np.errstate(all="ignore"):
-        uniform = bool((diffx == diffx[0]).all())
-        if uniform and period is not None:
-            left, right = _seam_steps(xf[0], xf[-1], period)
-            uniform = bool(left == diffx[0]) and bool(right == diffx[0])
-    return diffx[0] if uniform else None
-
-
-def _seam_steps(first: Any, last: Any, period: float) -> tuple[Any, Any]:
-    """The steps across the seam of a periodic axis, in the coordinates'
-    type, as the core computes them: ``x[0] - (x[-1] - p)`` and
-    ``(x[0] + p) - x[-1]``."""
-    p = first.dtype.type(period)
-    return first - (last - p), (first + p) - last
-
-
-def _ghosted(x: NDArray[Any], lo: int, n: int, period: float) -> NDArray[Any]:
+def _shifted(x: NDArray[Any], lo: int, n: int, period: float) -> NDArray[Any]:
     """Coordinates ``x`` of samples ``lo, lo + 1, ...`` of a periodic axis
-    of ``n`` samples (``x`` already gathered with the wrap), shifted by the
-    period where the indices run past either end, in the coordinates' type
-    (float64 for integers), as the core shifts them."""
-    xf = _float_coords(x)
-    idx = np.arange(lo, lo + len(xf))
-    if (idx >= 0).all() and (idx < n).all():
-        return xf
-    p = xf.dtype.type(period)
-    out = xf.copy()
-    with np.errstate(all="ignore"):
-        out[idx < 0] -= p
-        out[idx >= n] += p
-    return out
+    of ``n`` samples (gathered with the wrap), shifted by the period where
+    the indices run past either end: the core's rule (``shift_wrapped``),
+    in the coordinates' real type (float64 for integers)."""
+    sp = _call.coords_spacing(x, collapse=False)
+    assert sp.dtype is not None and sp.values is not None
+    return _ndgrad.shift_periodic(sp.dtype, sp.values, lo, n, period)
+
+
+def _seam_steps(first: Any, last: Any, n: int, period: float) -> tuple[Any, Any]:
+    """The steps across the seam of a periodic axis of ``n`` samples whose
+    first and last coordinates are ``first`` and ``last``, from the core's
+    shifted coordinates: ``x[0] - (x[-1] - p)`` and ``(x[0] + p) - x[-1]``."""
+    pair = np.array([last, first])
+    left = np.diff(_shifted(pair, -1, n, period))[0]
+    right = np.diff(_shifted(pair, n - 1, n, period))[0]
+    return left, right
 
 
 @dataclass(frozen=True)
@@ -109,25 +91,38 @@ class _LazyCoords:
 _AxisSpacing = _Unit | _Step | _Coords | _LazyCoords
 
 
-def _axis_spacing(d: object, period: float | None, caller: str) -> _AxisSpacing:
+def _axis_spacing(d: object, caller: str) -> _AxisSpacing:
     """One axis' spacing, as far as it is known when the graph is built;
     a TypeError naming ``caller`` for spacings the kernels do not take."""
     if d is _api.UNIT:
         return _Unit()
     if isinstance(d, da.Array):
         if d.ndim == 0:
-            return _axis_spacing(np.asarray(d.compute()), period, caller)
+            return _axis_spacing(np.asarray(d.compute()), caller)
         _check_coords_dtype(_float_coords(np.empty(0, dtype=d.dtype)).dtype, caller)
         return _LazyCoords(d)
     if isinstance(d, np.ndarray) and d.ndim == 1:
-        step = _uniform_step(d, period)
-        if step is not None:
-            return _Step(_checked_step(step, caller))
-        if type(d) is not np.ndarray:
-            raise TypeError(f"coordinates must be plain ndarrays; got {type(d).__name__}")
+        # Collapsed to a step or not by the core, on the whole axis, once
+        # the whole array is checked (`_collapse`).
         _check_coords_dtype(d.dtype, caller)
         return _Coords(d)
     return _Step(_checked_step(d, caller))
+
+
+def _collapse(
+    s: _AxisSpacing, scheme: _call.AxisScheme, axis: int, n: int, caller: str
+) -> _AxisSpacing:
+    """NumPy coordinates once the whole array is checked: the step they
+    collapse to (the core's decision on the whole axis, the seam of a
+    periodic axis included), or coordinates the kernels take."""
+    if not isinstance(s, _Coords):
+        return s
+    step, _, _ = _ndgrad.pieces(_call.coords_spacing(s.x), scheme, axis, n, [])
+    if step is not None:
+        return _Step(_checked_step(step, caller))
+    if type(s.x) is not np.ndarray:
+        raise TypeError(f"coordinates must be plain ndarrays; got {type(s.x).__name__}")
+    return s
 
 
 def _check_coords_dtype(dtype: np.dtype[Any], caller: str) -> None:
@@ -336,6 +331,17 @@ class _Graph:
         self.halo = f"ndgrad-halo-{token}"
         self.dsk: dict[_Key, Any] = {}
         self.starts = [_starts(c) for c in f.chunks]
+        # NumPy coordinates that are not equally spaced: each block's
+        # (the rows it reads, shifted past the ends of a periodic axis),
+        # from the core's pieces of the axis.
+        self.coords_of: dict[int, list[NDArray[Any] | None]] = {}
+        for k, (ax, sp) in enumerate(zip(args.axes, spacings, strict=True)):
+            if isinstance(sp, _Coords):
+                blocks = [(st, st + c) for st, c in zip(self.starts[ax], f.chunks[ax], strict=True)]
+                _, _, pieces = _ndgrad.pieces(
+                    _call.coords_spacing(sp.x), schemes[k], ax, f.shape[ax], blocks
+                )
+                self.coords_of[k] = [p[3] for p in pieces]
 
     def _spans(self, index: tuple[int, ...]) -> tuple[_Span, ...]:
         spans = []
@@ -368,7 +374,13 @@ class _Graph:
             steps = _Cut((slice(span.start - span.lo, min(span.stop, span.n - 1) + 1 - span.lo),))
             self.dsk[(f"{prefix}-summary", b)] = (_summary, (f"{prefix}-slice", b), steps, own)
             summaries.append((f"{prefix}-summary", b))
-        self.dsk[(f"{prefix}-step", 0)] = (_decide, summaries, ax, self.schemes[k])
+        self.dsk[(f"{prefix}-step", 0)] = (
+            _decide,
+            summaries,
+            ax,
+            self.f.shape[ax],
+            self.schemes[k],
+        )
         return prefix
 
     def outputs(self) -> list[da.Array]:
@@ -462,8 +474,8 @@ class _Graph:
                 prefix = coord_prefix[k]
                 coords = [(f"{prefix}-slice", index[ax]), (f"{prefix}-step", 0)]
                 spacing = None
-            case _Coords(cx):
-                spacing = _gather(cx, span)
+            case _Coords():
+                spacing = self.coords_of[k][index[ax]]
             case _Step(value):
                 spacing = _api.spec(value)
             case _:
@@ -534,8 +546,8 @@ class _Graph:
                     coords.append([(f"{prefix}-slice", index[span.dim]), (f"{prefix}-step", 0)])
                     spacings.append(None)
                     continue
-                case _Coords(cx):
-                    spacings.append(_gather(cx, span))
+                case _Coords():
+                    spacings.append(self.coords_of[k][index[span.dim]])
                 case _Step(value):
                     spacings.append(_api.spec(value))
                 case _Unit():
@@ -615,7 +627,7 @@ def _summary(x: NDArray[Any], steps: _Cut, own: _Cut) -> _Summary:
     return _Summary(step, equal, increasing, mine[0], mine[-1])
 
 
-def _decide(summaries: list[_Summary], axis: int, scheme: _call.AxisScheme) -> Any:
+def _decide(summaries: list[_Summary], axis: int, n: int, scheme: _call.AxisScheme) -> Any:
     """NumPy's ``diffx[0]`` if all steps of the whole array equal it (and,
     periodic, the seam's), else None; a periodic axis' period and (for the
     higher-order schemes) increasing coordinates are checked here."""
@@ -639,19 +651,9 @@ def _decide(summaries: list[_Summary], axis: int, scheme: _call.AxisScheme) -> A
                     f"period of axis {axis} must be finite and greater than x[-1] - x[0] = "
                     f"{span}; got {period}"
                 )
-            left, right = _seam_steps(first, last, period)
+            left, right = _seam_steps(first, last, n, period)
             uniform = uniform and bool(left == step) and bool(right == step)
     return step if uniform else None
-
-
-def _gather(x: NDArray[Any], span: _Span) -> NDArray[Any]:
-    """NumPy coordinates of the samples ``[lo, hi)`` of a block's span:
-    wrapped and shifted by the period on a periodic axis."""
-    if span.period is None:
-        return x[span.lo : span.hi]
-    return _ghosted(
-        np.take(x, np.arange(span.lo, span.hi), mode="wrap"), span.lo, span.n, span.period
-    )
 
 
 def _axis_block(
@@ -679,7 +681,7 @@ def _axis_block(
         if step is not None:
             spacing = _api.spec(step)
         elif s.period is not None:
-            spacing = _ghosted(x, s.lo, s.n, s.period)
+            spacing = _shifted(x, s.lo, s.n, s.period)
         else:
             spacing = x
     native = plan.otype.newbyteorder("=")
@@ -745,7 +747,7 @@ def _block(
             if step is not None:
                 spacings[k] = _api.spec(step)
             elif span.period is not None:
-                spacings[k] = _ghosted(x, span.lo, span.n, span.period)
+                spacings[k] = _shifted(x, span.lo, span.n, span.period)
             else:
                 spacings[k] = x
     keep = [slice(None)] * ext.ndim

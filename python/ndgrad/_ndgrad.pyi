@@ -21,6 +21,7 @@ __all__ = [
     "gradient_fast",
     "input_rows",
     "output_cache_info",
+    "pieces",
     "reach",
     "run_c8",
     "run_c16",
@@ -37,6 +38,7 @@ __all__ = [
     "run_u4",
     "run_u8",
     "set_output_cache",
+    "shift_periodic",
 ]
 
 __version__: str
@@ -74,6 +76,16 @@ def check(
 ) -> None: ...
 def input_rows(scheme_arg: _Scheme, start: int, stop: int, n: int) -> tuple[int, int] | None: ...
 def reach(scheme_arg: _Scheme) -> tuple[int, int]: ...
+def pieces(
+    spacing_arg: _Spacing,
+    scheme_arg: _Scheme,
+    axis: int,
+    n: int,
+    blocks: list[tuple[int, int]],
+) -> tuple[Any, bool, list[tuple[int, int, int, NDArray[Any] | None]]]: ...
+def shift_periodic(
+    code: str, values: NDArray[Any], lo: int, n: int, period: float
+) -> NDArray[Any]: ...
 def run_c8(
     op: _Op,
     fields: list[NDArray[Any]],

@@ -52,6 +52,7 @@ from ndgrad import _api, _ndgrad, _operators
 from ndgrad._dask_graph import (
     _axis_spacing,
     _AxisSpacing,
+    _collapse,
     _Coords,
     _Graph,
     _lazy_asarray,
@@ -261,7 +262,7 @@ def _prepare(
             f"data; got dtype {f.dtype} (differentiate it in memory with ndgrad, or convert it)"
         )
     schemes = call.schemes
-    spacings = [_axis_spacing(dx, s.period, caller) for dx, s in zip(call.dx, schemes, strict=True)]
+    spacings = [_axis_spacing(dx, caller) for dx in call.dx]
     if call.accuracy is not None:
         for sp in spacings:
             if isinstance(sp, _Step):
@@ -272,6 +273,14 @@ def _prepare(
         _ndgrad.check(list(f.shape), list(call.axes), [w[0] for w in whole], [w[1] for w in whole])
     except ValueError as e:
         raise _call.named(caller, e) from None
+    spacings = [
+        _collapse(sp, sc, ax, f.shape[ax], caller)
+        for ax, sp, sc in zip(call.axes, spacings, schemes, strict=True)
+    ]
+    if call.accuracy is not None:
+        for sp in spacings:
+            if isinstance(sp, _Step):
+                _call.check_step(sp.value, caller)
     for ax, sp, sc in zip(call.axes, spacings, schemes, strict=True):
         if isinstance(sp, _LazyCoords) and sc.periodic and sc.period is None:
             raise ValueError(

@@ -301,3 +301,30 @@ def test_an_entry_point_refuses_what_it_cannot_compute() -> None:
         _ndgrad.run_m8("laplacian", [ticks], [ticks.copy()], *args[1:])
     _ndgrad.run_f8("laplacian", [f], *args)
     assert (out == 0).all()
+
+
+def test_the_pieces_of_an_axis_come_from_the_core() -> None:
+    """``ndgrad.dask`` asks the core for each block's rows and coordinates:
+    the whole axis' error, a clear error for rows outside the axis, the
+    step equally spaced coordinates collapse to, and the shifted
+    coordinates of a periodic block."""
+    from ndgrad import _call, _ndgrad
+
+    x = np.array([0.0, 1.0, 3.0, 4.0, 8.0])
+    periodic = _call.AxisScheme(1, 2, 1, True, 10.0)
+    step, one_sided, pieces = _ndgrad.pieces(
+        _call.coords_spacing(x), periodic, 0, 5, [(0, 2), (2, 5)]
+    )
+    assert step is None and one_sided
+    assert [p[:3] for p in pieces] == [(-1, 3, 1), (1, 6, 1)]
+    assert pieces[0][3].tolist() == [-2.0, 0.0, 1.0, 3.0]
+    assert pieces[1][3].tolist() == [1.0, 3.0, 4.0, 8.0, 10.0]
+    even = np.arange(5, dtype=np.float32) * np.float32(0.5)
+    step, _, _ = _ndgrad.pieces(_call.coords_spacing(even), _call.numpy_scheme(1), 0, 5, [])
+    assert type(step) is np.float32 and step == 0.5
+    with pytest.raises(ValueError, match="finite and strictly increasing"):
+        _ndgrad.pieces(_call.coords_spacing(x[::-1]), periodic, 0, 5, [])
+    with pytest.raises(ValueError, match="rows 3..9 are not a piece of an axis of 5 samples"):
+        _ndgrad.pieces(_call.coords_spacing(x), periodic, 0, 5, [(3, 9)])
+    shifted = _ndgrad.shift_periodic("i4", np.array([4, 0, 1], dtype=np.int32), -1, 2, 6.0)
+    assert shifted.dtype == np.float64 and shifted.tolist() == [-2.0, 0.0, 1.0]

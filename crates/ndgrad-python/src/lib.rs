@@ -20,6 +20,7 @@ mod args;
 mod cache;
 mod fast;
 mod operators;
+mod pieces;
 
 use half::f16;
 use ndgrad::ndarray::{ArrayRef, ArrayViewD, ArrayViewMutD, Axis, IxDyn};
@@ -384,6 +385,9 @@ mod _ndgrad {
     use super::{
         check, empty_outputs, gradient_fast, input_rows, output_cache_info, reach, set_output_cache,
     };
+
+    #[pymodule_export]
+    use super::pieces::{pieces, shift_periodic};
 
     #[cfg(feature = "probe")]
     #[pymodule_export]
