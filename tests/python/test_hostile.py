@@ -324,7 +324,7 @@ def test_the_pieces_of_an_axis_come_from_the_core() -> None:
     assert type(step) is np.float32 and step == 0.5
     with pytest.raises(ValueError, match="finite and strictly increasing"):
         _ndgrad.pieces(_call.coords_spacing(x[::-1]), periodic, 0, 5, [])
-    with pytest.raises(ValueError, match="rows 3..9 are not a piece of an axis of 5 samples"):
+    with pytest.raises(ValueError, match=r"rows 3\.\.9 are not a piece of an axis of 5 samples"):
         _ndgrad.pieces(_call.coords_spacing(x), periodic, 0, 5, [(3, 9)])
     shifted = _ndgrad.shift_periodic("i4", np.array([4, 0, 1], dtype=np.int32), -1, 2, 6.0)
     assert shifted.dtype == np.float64 and shifted.tolist() == [-2.0, 0.0, 1.0]
