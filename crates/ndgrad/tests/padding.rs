@@ -205,3 +205,20 @@ fn padding_refuses_numpy_schemes_and_coordinates() {
          accuracy order; got coordinates"
     );
 }
+
+#[test]
+fn every_axis_of_one_sample_is_still_computed() {
+    // Every axis of length 1: the fused pass once skipped such arrays (no
+    // axis could be differentiated before padding) and left the outputs
+    // unwritten. f = [[3]] padded with 0: f'' = (0 - 2·3 + 0) = -6.
+    let f = ndarray::array![[3.0]];
+    let d2 = Scheme::new(2, 2)
+        .unwrap()
+        .with_boundary(Boundary::Constant { value: 0.0 });
+    let opts = ndgrad::Options::new().scheme(d2);
+    let g = ndgrad::gradient_with(&f, &opts).unwrap();
+    assert_eq!((g[0][[0, 0]], g[1][[0, 0]]), (-6.0, -6.0));
+    assert_eq!(ndgrad::laplacian(&f, &opts).unwrap()[[0, 0]], -12.0);
+    let f3 = ndarray::Array3::from_elem((1, 1, 1), 3.0);
+    assert_eq!(ndgrad::laplacian(&f3, &opts).unwrap()[[0, 0, 0]], -18.0);
+}

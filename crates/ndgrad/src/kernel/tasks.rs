@@ -194,14 +194,17 @@ pub(crate) fn apply_fused<I: Element, D: Dimension, K: Combine<I::Output>>(
 ) {
     debug_assert_eq!(outs.len(), jobs.len());
     let f = &inputs[0];
+    // The outermost axis in memory, preferring one of two samples or more
+    // (a padded axis of one sample is differentiated too).
     let Some(s) = (0..f.ndim())
-        .filter(|&k| f.len_of(Axis(k)) >= 2)
-        .max_by_key(|&k| (f.stride_of(Axis(k)).unsigned_abs(), core::cmp::Reverse(k)))
+        .max_by_key(|&k| {
+            let (n, stride) = (f.len_of(Axis(k)), f.stride_of(Axis(k)).unsigned_abs());
+            (n >= 2, stride, core::cmp::Reverse(k))
+        })
         .map(Axis)
+        .filter(|_| !f.is_empty())
     else {
-        // Every axis has at most one sample: no axis can be differentiated,
-        // so there is no term (the planner rejects such axes).
-        debug_assert!(jobs.iter().all(Vec::is_empty) || f.is_empty());
+        // A 0-d or empty array: nothing to compute.
         return;
     };
     for term in jobs.iter().flatten().filter(|t| t.axis != s) {
