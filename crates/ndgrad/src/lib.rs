@@ -28,7 +28,10 @@
 //! | [`gradient_axis_into(&f, &mut out, …)`](gradient_axis_into) | the same, into an existing array |
 //!
 //! and, beyond NumPy, the fused [`magnitude`], [`laplacian`], [`divergence`]
-//! and [`curl`] (see [Vector calculus in one pass](#vector-calculus-in-one-pass)).
+//! and [`curl`] (see [Vector calculus in one pass](#vector-calculus-in-one-pass)),
+//! and [`chain`]: passes along axes applied in sequence (a mixed partial,
+//! or `np.gradient(np.gradient(f, axis=i), axis=j)` bit for bit) without
+//! a temporary of the array's size.
 //!
 //! Each allocating call has an `_into` twin writing into caller-owned
 //! arrays of any layout. Inputs are `&ArrayRef`, so owned arrays, views
@@ -73,6 +76,9 @@
 //!                 rows i > n-1-h:      samples n-k-d .. n
 //! periodic        every row:           the central window, indices modulo n; with coordinates
 //!                                      x[j] - period left of x[0], x[j] + period right of x[n-1]
+//! padded          every row:           the central window over the axis padded as scipy.ndimage
+//!                                      pads it (Boundary::Reflect, Mirror, Nearest, Constant;
+//!                                      a constant step only; any n ≥ 1)
 //! weights         out[i] = Σ_j w_j f[j], w the exact weights of the window's coordinates at x[i]
 //!                 (Fornberg's algorithm, or at interior rows the same weights from the Lagrange
 //!                 basis' closed form); with a step h: w_j = c_j / (den · h^d), c_j integers
