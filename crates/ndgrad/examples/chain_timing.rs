@@ -31,13 +31,19 @@ fn compare(shape: &[usize], pairs: &[(usize, usize)], calls: usize) {
     });
     let mut out = Array::<f64, _>::zeros(f.raw_dim());
     let mut tmp = Array::<f64, _>::zeros(f.raw_dim());
-    let name = shape.iter().map(usize::to_string).collect::<Vec<_>>().join("x");
+    let name = shape
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join("x");
     for &(i, j) in pairs {
         let pass = |a| Pass::new(Axis(a), Spacing::Unit, EdgeOrder::First);
         let passes = [pass(i), pass(j)];
         let (mut chained, mut two) = (vec![], vec![]);
         for _ in 0..calls {
-            chained.push(time(|| chain_into(&f, &mut out, &passes, Par::Seq).unwrap()));
+            chained.push(time(|| {
+                chain_into(&f, &mut out, &passes, Par::Seq).unwrap();
+            }));
             two.push(time(|| {
                 let one = |f: &_, out: &mut _, a| {
                     gradient_axis_into(f, out, Axis(a), Spacing::Unit, EdgeOrder::First, Par::Seq)

@@ -66,6 +66,15 @@ pub(crate) mod sealed {
         }
         /// NumPy's `true_divide` ufunc.
         fn div(self, rhs: Self) -> Self;
+        /// `1 / d` when multiplying by it gives, for every value, the bits
+        /// of dividing by `d`: a real `d` that is a power of two with a
+        /// normal reciprocal (both round the same real number once).
+        /// `None` otherwise, and for complex types.
+        #[inline]
+        fn exact_reciprocal(d: Self) -> Option<Self> {
+            let _ = d;
+            None
+        }
     }
 }
 
@@ -452,6 +461,13 @@ macro_rules! real_compute {
             #[inline(always)]
             fn div(self, rhs: Self) -> Self {
                 self / rhs
+            }
+            #[inline]
+            fn exact_reciprocal(d: Self) -> Option<Self> {
+                let r = 1.0 / d;
+                // A power of two: no mantissa bits (f32 widens exactly).
+                let power_of_two = f64::from(d).abs().to_bits() & ((1 << 52) - 1) == 0;
+                (d.is_normal() && r.is_normal() && power_of_two).then_some(r)
             }
         }
     };

@@ -64,9 +64,16 @@ pub(crate) type Val<C> = <C as Codec>::Value;
 pub(crate) type In<C> = <C as Codec>::In;
 pub(crate) type St<C> = <C as Codec>::Stored;
 
-/// Calls `$func::<C, P, _>(args)` with `P` the compute type of value type
-/// `$t` for precision `$prec`.
+/// Calls `$func::<C, P, _>(args)` (or, `[flat]`, `$func::<C, P>(args)`)
+/// with `P` the compute type of value type `$t` for precision `$prec`.
 macro_rules! dispatch {
+    ($t:ty, $prec:expr, $func:ident::<$i:ty>[flat]($($arg:expr),* $(,)?)) => {
+        match $prec {
+            Precision::Half => $func::<$i, <$t as Scalar>::Half>($($arg),*),
+            Precision::Single => $func::<$i, <$t as Scalar>::Single>($($arg),*),
+            Precision::Double => $func::<$i, <$t as Scalar>::Double>($($arg),*),
+        }
+    };
     ($t:ty, $prec:expr, $func:ident::<$i:ty>($($arg:expr),* $(,)?)) => {
         match $prec {
             Precision::Half => $func::<$i, <$t as Scalar>::Half, _>($($arg),*),

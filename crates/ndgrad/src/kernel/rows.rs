@@ -25,8 +25,10 @@ pub(super) fn two_point<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             .and(lo.lanes(rows))
             .for_each(|o, h, l| {
                 let (o, h, l) = (row_mut(o), row(h), row(l));
-                for ((o, &h), &l) in o.iter_mut().zip(h).zip(l) {
-                    *o = op(h, l);
+                if o.len() >= SIMD_ROW {
+                    two_point_row_simd::<C, P>(o, h, l, d);
+                } else {
+                    two_point_row::<C, P>(o, h, l, d);
                 }
             });
     } else {
@@ -35,6 +37,41 @@ pub(super) fn two_point<C: Codec, P: Compute<Val<C>>, D: Dimension>(
             .and(lo)
             .for_each(|o, &h, &l| *o = op(h, l));
     }
+}
+
+/// One contiguous row of [`two_point`]: `o = (h - l) / d`.
+// Always inlined, so that the AVX2 clone of its caller compiles it for AVX2.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn two_point_row<C: Codec, P: Compute<Val<C>>>(o: &mut [St<C>], h: &[In<C>], l: &[In<C>], d: P) {
+    let n = o.len();
+    let (h, l) = (&h[..n], &l[..n]);
+    let diff = |h: In<C>, l: In<C>| P::lift(C::load(h).sub(C::load(l)));
+    // NumPy divides; a power-of-two divisor (2h with the default h = 1)
+    // multiplies by its exact reciprocal instead: the same bits, several
+    // times the throughput.
+    if let Some(r) = P::exact_reciprocal(d) {
+        for ((o, &h), &l) in o.iter_mut().zip(h).zip(l) {
+            *o = C::store(diff(h, l).mul(r).lower());
+        }
+    } else {
+        for ((o, &h), &l) in o.iter_mut().zip(h).zip(l) {
+            *o = C::store(diff(h, l).div(d).lower());
+        }
+    }
+}
+
+/// [`two_point_row`] compiled for baseline x86-64 and with AVX2 (see
+/// [`lane_simd`]): the division, which NumPy's bits need, runs four `f64`
+/// lanes at a time instead of two.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+fn two_point_row_simd<C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    h: &[In<C>],
+    l: &[In<C>],
+    d: P,
+) {
+    two_point_row::<C, P>(o, h, l, d);
 }
 
 /// The axis along which `out` and every input are contiguous (stride 1),
@@ -410,6 +447,43 @@ pub(super) fn taps_constant<C: Codec, P: Compute<Val<C>>, D: Dimension>(
     Zip::from(out)
         .and(&acc)
         .for_each(|o, &a| *o = C::store(div.map_or(a, |d| a.div(d)).lower()));
+}
+
+/// [`two_point`] over one flat slice: `o[k] = (hi[k] - lo[k]) / d`.
+pub(super) fn two_point_flat<C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    hi: &[In<C>],
+    lo: &[In<C>],
+    d: f64,
+    integer: bool,
+) {
+    let d = P::from_step(d, integer);
+    if o.len() >= SIMD_ROW {
+        two_point_row_simd::<C, P>(o, hi, lo, d);
+    } else {
+        two_point_row::<C, P>(o, hi, lo, d);
+    }
+}
+
+/// [`taps_scalar`] over one flat slice: `o[k] = Σ_j w_j xs[j][k]`, then
+/// `/ divisor`.
+pub(super) fn taps_flat<C: Codec, P: Compute<Val<C>>>(
+    o: &mut [St<C>],
+    xs: &[&[In<C>]],
+    weights: &[f64],
+    divisor: Option<f64>,
+) {
+    debug_assert!(!xs.is_empty() && xs.len() == weights.len() && xs.len() <= MAX_NODES);
+    let mut w = [P::from_f64(0.0); MAX_NODES];
+    for (w, &v) in w.iter_mut().zip(weights) {
+        *w = P::from_f64(v);
+    }
+    let (w, div) = (&w[..xs.len()], divisor.map(P::from_f64));
+    if o.len() >= SIMD_ROW {
+        taps_row_simd::<C, P>(o, xs, w, div);
+    } else {
+        taps_row::<C, P>(o, xs, w, div);
+    }
 }
 
 /// [`for_lanes`] for the sums of taps: each lane as slices when every
