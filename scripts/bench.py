@@ -14,8 +14,9 @@ it first (`scripts/test` rebuilds it without),
     .venv/bin/python scripts/bench.py --filter operators  # only the fused operator rows
     .venv/bin/python scripts/bench.py --filter xarray  # only the xarray accessor rows
     .venv/bin/python scripts/bench.py --filter small   # 10- and 100-element calls
-    .venv/bin/python scripts/bench.py --filter sweep   # 10^2..10^7 elements, threads vs 1
+    .venv/bin/python scripts/bench.py --filter sweep   # 10^2..10^7: threads; warm, fresh malloc
     .venv/bin/python scripts/bench.py --filter float16 # float16 (and float32) rows
+    .venv/bin/python scripts/bench.py --filter cache   # the output cache's patterns
 
 For every workload the calls are interleaved (NumPy, ndgrad, ndgrad with
 workers=1, ndgrad with out=, NumPy, ...) and the medians compared, so that
@@ -326,35 +327,142 @@ def small_calls(repeats: int) -> list[dict[str, Any]]:
     return rows
 
 
+def malloc_state(state: str) -> None:
+    """Puts glibc's allocator in the state a program is in.
+
+    ``fresh``: a process that has not yet freed a large block. Every
+    allocation above 128 KiB is a new mapping (``M_MMAP_THRESHOLD``, fixed
+    at its default), so NumPy's outputs of that size pay a page fault per
+    page, on every call. ``warm``: a program that has freed a large block
+    before (most real ones): glibc then raises its mmap threshold to that
+    block's size (up to 32 MiB) and keeps freed memory in the heap, so
+    outputs of up to several MiB come back without a fault. Set here with
+    ``mallopt`` (threshold 32 MiB, trim threshold 64 MiB), which is what a
+    freed 32 MiB block does, without depending on what ran before."""
+    import ctypes
+
+    libc = ctypes.CDLL("libc.so.6")
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mmap, trim = (128 << 10, 128 << 10) if state == "fresh" else (32 << 20, 64 << 20)
+    libc.mallopt(m_mmap_threshold, mmap)
+    libc.mallopt(m_trim_threshold, trim)
+    libc.malloc_trim(0)
+
+
+SWEEP_STATES = ("warm", "fresh")
+
+
 def size_sweep(repeats: int, quick: bool) -> list[dict[str, Any]]:
-    """Issue 16: 1-D and 2-D f64 (all axes, unit spacing) from 10^2 to 10^7
-    elements, the default threads and workers=1, against NumPy."""
+    """Issues 16 and 31: f64 (all axes, unit spacing) from 10^2 to 10^7
+    elements, 1-D, 2-D and 3-D, the default threads and workers=1, against
+    NumPy and against ``f.copy()`` (one output's worth of memory traffic),
+    with the allocator warm and fresh (:func:`malloc_state`)."""
     rng = np.random.default_rng(2)
     sizes = [10**2, 10**3, 10**4, 10**5, 3 * 10**5, 10**6, 3 * 10**6, 10**7]
+    cubes = [16, 32, 64, 128]
     if quick:
-        sizes = sizes[:6]
-    rows = []
+        sizes, cubes = sizes[:6], cubes[:3]
+    shapes: list[tuple[int, ...]] = []
     for n in sizes:
         side = round(n**0.5)
-        for shape in ((n,), (side, side)):
-            f = rng.standard_normal(shape)
+        shapes += [(n,), (side, side)]
+    shapes += [(c, c, c) for c in cubes]
+    arrays = [rng.standard_normal(shape) for shape in shapes]
+    rows = []
+    for state in SWEEP_STATES:
+        malloc_state(state)
+        for f in arrays:
             m = interleaved(
                 {
                     "numpy": lambda f=f: numpy_gradient(f),
                     "ndgrad": lambda f=f: ndgrad.gradient(f),
                     "ndgrad_w1": lambda f=f: ndgrad.gradient(f, workers=1),
+                    "copy": lambda f=f: f.copy(),
                 },
                 repeats,
             )
             rows.append(
                 {
-                    "shape": list(shape),
+                    "state": state,
+                    "shape": list(f.shape),
                     "elements": f.size,
                     "us": {k: v * 1e6 for k, v in m.items()},
                     "ratio": m["ndgrad"] / m["numpy"],
                     "ratio_w1": m["ndgrad_w1"] / m["numpy"],
+                    "per_output_copies": m["ndgrad"] / f.ndim / m["copy"],
                 }
             )
+    malloc_state("warm")
+    return rows
+
+
+def cache_patterns(repeats: int, quick: bool) -> list[dict[str, Any]]:
+    """Issue 31: the output cache (``ndgrad.set_output_cache``) in the
+    patterns a program uses its results in, against the cache switched off
+    and against NumPy, allocator warm: every call's results kept (a list of
+    them grows), every call's results dropped, three sizes in turn (dropped),
+    and two threads calling at once (dropped). Milliseconds per call,
+    median over ``repeats`` rounds of 8 calls."""
+    import threading
+
+    rng = np.random.default_rng(4)
+    n = 1000 if quick else 2000
+    big = rng.standard_normal((n, n))
+    sizes = [rng.standard_normal((m, m)) for m in (n // 4, n // 2, n)]
+
+    def kept(fn: Callable[[np.ndarray], Any]) -> None:
+        keep = [fn(big) for _ in range(8)]
+        del keep
+
+    def dropped(fn: Callable[[np.ndarray], Any]) -> None:
+        for _ in range(8):
+            fn(big)
+
+    def mixed(fn: Callable[[np.ndarray], Any]) -> None:
+        for k in range(8):
+            fn(sizes[k % 3])
+
+    def threads(fn: Callable[[np.ndarray], Any]) -> None:
+        ts = [threading.Thread(target=lambda: [fn(big) for _ in range(4)]) for _ in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+
+    # Each variant: the function and the cache limit it runs with.
+    variants: dict[str, tuple[Callable[[np.ndarray], Any], int]] = {
+        "numpy": (numpy_gradient, 64 << 20),
+        "cache on": (ndgrad.gradient, 64 << 20),
+        "cache off": (ndgrad.gradient, 0),
+    }
+    order = list(variants)
+    rows = []
+    malloc_state("warm")
+    for name, pattern in (("kept", kept), ("dropped", dropped), ("mixed sizes", mixed),
+                          ("2 threads", threads)):  # fmt: skip
+        samples: dict[str, list[float]] = {k: [] for k in variants}
+        for r in range(repeats):
+            # Rotated, each after an untimed round of its own: the steady
+            # state of a loop, not what the previous variant left behind.
+            for k in order[r % 3 :] + order[: r % 3]:
+                fn, limit = variants[k]
+                ndgrad.set_output_cache(limit)
+                pattern(fn)
+                gc.collect()
+                t = time.perf_counter()
+                pattern(fn)
+                samples[k].append((time.perf_counter() - t) / 8)
+        ndgrad.set_output_cache(64 << 20)
+        ms = {k: 1e3 * statistics.median(v) for k, v in samples.items()}
+        rows.append(
+            {
+                "pattern": name,
+                "shape": [n, n],
+                "ms_per_call": ms,
+                "on_over_off": ms["cache on"] / ms["cache off"],
+                "on_over_numpy": ms["cache on"] / ms["numpy"],
+            }
+        )
     return rows
 
 
@@ -1056,13 +1164,27 @@ def main() -> None:
     if args.filter in "size sweep":
         sweep = size_sweep(max(args.repeats, 9), args.quick)
         print(f"{'size sweep, f64 all axes':28} {'numpy us':>10} {'ndgrad us':>10} "
-              f"{'ratio':>6} {'w=1 us':>10} {'ratio':>6}")  # fmt: skip
+              f"{'ratio':>6} {'w=1 us':>10} {'ratio':>6} {'copy us':>9} {'/copy':>6}")  # fmt: skip
         for r in sweep:
-            shape = "x".join(map(str, r["shape"]))
+            shape = f"{r['state']:5} " + "x".join(map(str, r["shape"]))
             u = r["us"]
             print(
                 f"{shape:28} {u['numpy']:10.1f} {u['ndgrad']:10.1f} {r['ratio']:6.3f} "
-                f"{u['ndgrad_w1']:10.1f} {r['ratio_w1']:6.3f}",
+                f"{u['ndgrad_w1']:10.1f} {r['ratio_w1']:6.3f} {u['copy']:9.1f} "
+                f"{r['per_output_copies']:6.2f}",
+                flush=True,
+            )
+    cache: list[dict[str, Any]] = []
+    if args.filter in "cache patterns":
+        cache = cache_patterns(max(args.repeats, 5), args.quick)
+        print(f"{'output cache, f64 all axes':34} {'numpy ms':>9} {'on ms':>8} {'off ms':>8} "
+              f"{'on/off':>7} {'on/numpy':>8}")  # fmt: skip
+        for r in cache:
+            m = r["ms_per_call"]
+            label = f"{r['pattern']}, {r['shape'][0]}x{r['shape'][1]}"
+            print(
+                f"{label:34} {m['numpy']:9.2f} {m['cache on']:8.2f} {m['cache off']:8.2f} "
+                f"{r['on_over_off']:7.3f} {r['on_over_numpy']:8.3f}",
                 flush=True,
             )
     half: list[dict[str, Any]] = []
@@ -1078,6 +1200,7 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"ceilings_gbps": ceilings, "small_calls": small, "size_sweep": sweep,
+                       "cache_patterns": cache,
                        "float16_rows": half, "rows": rows,
                        "scheme_rows": scheme_rows, "operator_rows": operator_rows,
                        "dask_rows": dask_rows, "xarray_rows": xarray_rows,
