@@ -94,8 +94,8 @@ fn long_chains_and_one_dimensional_chains_match() {
 #[cfg(feature = "rayon")]
 #[test]
 fn threads_and_output_layouts_give_the_same_bits() {
-    // Large enough to be split into tasks (2^20 units of work and more).
-    let f = Array2::from_shape_fn((1200, 1100), |(i, j)| {
+    // Large enough to be split into tasks (2^21 units of work each).
+    let f = Array2::from_shape_fn((1800, 1500), |(i, j)| {
         ((i * 31 + j * 17) % 101) as f32 * 0.1
     });
     let passes = [
@@ -104,10 +104,10 @@ fn threads_and_output_layouts_give_the_same_bits() {
     ];
     let expected = composed(&f, &passes);
     for par in [Par::Seq, Par::rayon(2), Par::rayon(7)] {
-        let mut c = Array2::<f32>::zeros((1200, 1100));
+        let mut c = Array2::<f32>::zeros((1800, 1500));
         chain_into(&f, &mut c, &passes, par).unwrap();
         same_bits(&c, &expected);
-        let mut fo = Array2::<f32>::zeros((1200, 1100).f());
+        let mut fo = Array2::<f32>::zeros((1800, 1500).f());
         chain_into(&f, &mut fo, &passes, par).unwrap();
         same_bits(&fo, &expected);
     }

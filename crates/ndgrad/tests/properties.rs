@@ -256,9 +256,9 @@ proptest! {
 #[cfg(feature = "rayon")]
 #[test]
 fn parallel_equals_serial_on_arrays_large_enough_to_split() {
-    // 3 x 1300 x 1001 = 3 903 900 elements: several tasks (a task takes at
-    // least 2^20 elements of the cheapest kernel), odd lengths.
-    let f = ArrayD::from_shape_fn(IxDyn(&[3, 1300, 1001]), |i| {
+    // 3 x 1300 x 2001 = 7 803 900 elements: several tasks (a task takes at
+    // least 2^21 elements of the cheapest kernel), odd lengths.
+    let f = ArrayD::from_shape_fn(IxDyn(&[3, 1300, 2001]), |i| {
         ((i[0] * 7919 + i[1] * 104_729 + i[2] * 31) % 1000) as f64 * 0.37 - 150.0
     });
     let x = Array1::from_iter((0..1300).map(|i| (i as f64).powf(1.3)));

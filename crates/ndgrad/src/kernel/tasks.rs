@@ -15,11 +15,14 @@ use crate::plan::AxisPlan;
 /// weigh more ([`AxisPlan::cost`]). Measured on the project's 2-core VM
 /// (BENCHMARKS.md, issue 16): a second thread pays for the cheapest kernel
 /// only from about 3·10⁶ elements, and costs up to a third more time below
-/// (page faults on a fresh output from two threads, waking the pool), so a
-/// task needs 2^20 units: the uniform stencil splits from 2^21 elements,
-/// 1-D coordinates at a higher accuracy from 2^17.
+/// (page faults on a fresh output from two threads, waking the pool). Once
+/// the two-point rows ran with AVX2 and a flat pass (issue 31), the break-even
+/// doubled: in a warm process two threads lost on 10⁶, 1000² and 3·10⁶
+/// elements (by 10–25 %) and won on 128³ and 3162² (all axes). So a task
+/// needs 2^21 units: NumPy's uniform stencil splits from about 4·10⁶
+/// output elements, 1-D coordinates at a higher accuracy from 2^18.
 #[cfg(feature = "rayon")]
-pub(crate) const MIN_TASK_LEN: usize = 1 << 20;
+pub(crate) const MIN_TASK_LEN: usize = 1 << 21;
 
 /// Tasks per thread when all threads are requested.
 #[cfg(feature = "rayon")]
